@@ -1,0 +1,67 @@
+/**
+ * The session cookie: find it in a `Cookie` header, and serialize it. Parsing and
+ * serialization are Hono's (`hono/utils/cookie`); this file only adds Architect's
+ * "the last cookie of that name wins" rule and the size limit.
+ *
+ * @module
+ */
+import { parse, serialize } from 'hono/utils/cookie'
+import { SessionTooLargeError } from './errors.js'
+import type { CookieAttributes } from './options.js'
+
+/** The most bytes a browser keeps for one cookie (RFC 6265 §6.1; name, value and attributes). */
+export const COOKIE_LIMIT = 4096
+
+/**
+ * The value of the **last** cookie called `name` in a `Cookie` header (Architect's
+ * rule, so a stale parent-domain cookie cannot shadow a fresh one), percent-decoded.
+ * `undefined` when there is none or it is not a valid cookie value.
+ *
+ * @param header the `Cookie` request header
+ * @param name the cookie name
+ */
+export function readCookie(header: string | null | undefined, name: string): string | undefined {
+  if (!header || !header.includes(name)) return undefined
+  const pairs = header.split(';')
+  for (let i = pairs.length - 1; i >= 0; i--) {
+    const pair = pairs[i]!
+    const eq = pair.indexOf('=')
+    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue
+    const value = parse(pair, name)[name]
+    return value === undefined || value === '' ? undefined : value
+  }
+  return undefined
+}
+
+/**
+ * A `Set-Cookie` value carrying the session. Throws a {@link SessionTooLargeError}
+ * when it would exceed {@link COOKIE_LIMIT} bytes, which browsers silently drop.
+ *
+ * @param name the cookie name
+ * @param value the cookie value (percent-encoded here)
+ * @param attributes the cookie's attributes
+ */
+export function sessionCookie(name: string, value: string, attributes: CookieAttributes): string {
+  const cookie = serialize(name, value, attributes)
+  const size = new TextEncoder().encode(cookie).length
+  if (size > COOKIE_LIMIT) {
+    throw new SessionTooLargeError(
+      `The session cookie would be ${size} bytes, over the browsers' limit of ${COOKIE_LIMIT} bytes, ` +
+        'so browsers would drop it. Keep less in the session, or use a server-side store ' +
+        "(dynamoStore from 'sesh/dynamodb', kvStore from 'sesh/kv').",
+      COOKIE_LIMIT,
+      size,
+    )
+  }
+  return cookie
+}
+
+/**
+ * A `Set-Cookie` value that deletes the session cookie (`Max-Age=0`).
+ *
+ * @param name the cookie name
+ * @param attributes the cookie's attributes (the same `Path`/`Domain` must be used to delete it)
+ */
+export function expiredCookie(name: string, attributes: CookieAttributes): string {
+  return serialize(name, '', { ...attributes, maxAge: 0 })
+}

@@ -1,0 +1,231 @@
+/**
+ * Secrets → keys, JWE sealing (via jose), id signing (HMAC-SHA256) and random ids.
+ * WebCrypto only, so it runs on every runtime.
+ *
+ * @module
+ */
+import { base64url, CompactEncrypt, compactDecrypt } from 'jose'
+import { SessionSecretError } from './errors.js'
+
+/** The JWE content encryptions Architect writes. */
+export type ContentEncryption = 'A256GCM' | 'A192GCM' | 'A128GCM'
+
+/** Key length in bytes for each content encryption. */
+export const KEY_BYTES: Readonly<Record<ContentEncryption, number>> = { A256GCM: 32, A192GCM: 24, A128GCM: 16 }
+
+/**
+ * The fixed development secrets, identical to Architect's built-in defaults so a
+ * local Architect sandbox and sesh read each other's cookies. Never for production.
+ */
+export const DEVELOPMENT_SECRETS: Readonly<Record<ContentEncryption, string>> = {
+  A256GCM: '12345678901234567890123456789012',
+  A192GCM: '123456789012345678901234',
+  A128GCM: '1234567890123456',
+}
+
+/** Architect ≤ 6's key scheme (`ARC_FORCE_LEGACY_JWE_SECRET`), or the current one. */
+export type KeyScheme = 'architect' | 'legacy'
+
+const encoder = new TextEncoder()
+
+/**
+ * The raw JWE key for `secret`, exactly as Architect derives it: the first N
+ * bytes of the UTF-8 form of the secret's first N characters (N = 32/24/16).
+ *
+ * @param secret the application secret
+ * @param enc the content encryption
+ */
+export function jweKeyBytes(secret: string, enc: ContentEncryption): Uint8Array<ArrayBuffer> {
+  const n = KEY_BYTES[enc]
+  const chars = secret.substring(0, n)
+  if (chars.length < n) {
+    throw new SessionSecretError(
+      `The session secret is too short for ${enc}: it needs at least ${n} characters. ` +
+        'Set ARC_APP_SECRET to a strong random value, e.g. the output of `openssl rand -base64 32`.',
+    )
+  }
+  return encoder.encode(chars).slice(0, n)
+}
+
+/**
+ * The pre-v7 Architect key (`ARC_FORCE_LEGACY_JWE_SECRET`): the secret read as
+ * base64 with Node's lenient decoder (base64url characters accepted, anything
+ * else skipped, stop at `=`), first 16 bytes, always A128GCM. Written by hand
+ * because no library reproduces that leniency outside Node's `Buffer`.
+ *
+ * @param secret the application secret
+ */
+export function legacyJweKeyBytes(secret: string): Uint8Array<ArrayBuffer> {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  const bytes: number[] = []
+  let buffer = 0
+  let bits = 0
+  for (const char of secret) {
+    if (char === '=') break
+    let index = alphabet.indexOf(char)
+    if (char === '-') index = 62
+    if (char === '_') index = 63
+    if (index < 0) continue
+    buffer = (buffer << 6) | index
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      bytes.push((buffer >> bits) & 0xff)
+    }
+  }
+  if (bytes.length < 16) {
+    throw new SessionSecretError(
+      'The legacy session secret (ARC_FORCE_LEGACY_JWE_SECRET) must decode from base64 to at least 16 bytes. ' +
+        'Set ARC_APP_SECRET to the output of `openssl rand -base64 32`.',
+    )
+  }
+  return new Uint8Array(bytes.slice(0, 16))
+}
+
+/**
+ * Every key made from the configured secrets, imported once and reused for the
+ * life of the process. The first secret seals and signs; all of them open and verify.
+ */
+export class Keyring {
+  /** The content encryption used to seal (and the only one accepted when opening). */
+  readonly enc: ContentEncryption
+  readonly #jweBytes: Uint8Array<ArrayBuffer>[]
+  readonly #secrets: readonly string[]
+  #jweKeys?: Promise<CryptoKey[]>
+  #hmacKeys?: Promise<CryptoKey[]>
+
+  /**
+   * @param secrets newest first; validated here, so a bad secret fails at start-up
+   * @param enc the content encryption
+   * @param scheme `legacy` for Architect's pre-v7 key derivation (forces A128GCM)
+   */
+  constructor(secrets: readonly string[], enc: ContentEncryption, scheme: KeyScheme = 'architect') {
+    this.enc = scheme === 'legacy' ? 'A128GCM' : enc
+    this.#secrets = secrets
+    this.#jweBytes = secrets.map((secret) => (scheme === 'legacy' ? legacyJweKeyBytes(secret) : jweKeyBytes(secret, enc)))
+  }
+
+  /** The JWE keys (AES-GCM), newest first. */
+  jweKeys(): Promise<CryptoKey[]> {
+    this.#jweKeys ??= Promise.all(
+      this.#jweBytes.map((bytes) => crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt'])),
+    )
+    return this.#jweKeys
+  }
+
+  /** The HMAC-SHA256 keys over the whole UTF-8 secret (Architect's id signing), newest first. */
+  hmacKeys(): Promise<CryptoKey[]> {
+    this.#hmacKeys ??= Promise.all(
+      this.#secrets.map((secret) =>
+        crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
+      ),
+    )
+    return this.#hmacKeys
+  }
+}
+
+/**
+ * Seals `payload` as a compact JWE (`alg: dir`) with the newest key.
+ *
+ * @param payload the JSON text to encrypt
+ * @param keyring the keys
+ */
+export async function seal(payload: string, keyring: Keyring): Promise<string> {
+  const [key] = await keyring.jweKeys()
+  return new CompactEncrypt(encoder.encode(payload)).setProtectedHeader({ alg: 'dir', enc: keyring.enc }).encrypt(key!)
+}
+
+/** What {@link open} found. */
+export interface Opened {
+  /** The decrypted JSON text. */
+  payload: string
+  /** Which key opened it: 0 is the newest; anything else asks for a re-seal. */
+  keyIndex: number
+}
+
+const decoder = new TextDecoder()
+
+/**
+ * Opens a compact JWE with any of the keys, accepting only `alg: dir` and the
+ * configured `enc`. Returns `undefined` for anything that does not open.
+ *
+ * @param token the compact JWE
+ * @param keyring the keys
+ */
+export async function open(token: string, keyring: Keyring): Promise<Opened | undefined> {
+  const keys = await keyring.jweKeys()
+  const options = { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: [keyring.enc] }
+  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+    try {
+      const { plaintext } = await compactDecrypt(token, keys[keyIndex]!, options)
+      return { payload: decoder.decode(plaintext), keyIndex }
+    } catch {
+      // wrong key, tampered or malformed: try the next key, then give up
+    }
+  }
+  return undefined
+}
+
+/** Base64 (standard alphabet, no `=` padding) of HMAC-SHA256(key, value): Architect's cookie-signature format. */
+async function hmac(key: CryptoKey, value: string): Promise<string> {
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(value)))
+  return base64url.encode(mac).replace(/-/g, '+').replace(/_/g, '/')
+}
+
+/**
+ * Signs an id as `<id>.<signature>` with the newest key.
+ *
+ * @param id the session id
+ * @param keyring the keys
+ */
+export async function signId(id: string, keyring: Keyring): Promise<string> {
+  const [key] = await keyring.hmacKeys()
+  return `${id}.${await hmac(key!, id)}`
+}
+
+/** What {@link unsignId} found. */
+export interface Unsigned {
+  /** The verified id. */
+  id: string
+  /** Which key verified it: 0 is the newest. */
+  keyIndex: number
+}
+
+/**
+ * Verifies `<id>.<signature>` against every key in constant time.
+ *
+ * @param value the cookie value
+ * @param keyring the keys
+ */
+export async function unsignId(value: string, keyring: Keyring): Promise<Unsigned | undefined> {
+  const dot = value.lastIndexOf('.')
+  if (dot <= 0) return undefined
+  const id = value.slice(0, dot)
+  const keys = await keyring.hmacKeys()
+  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+    const expected = `${id}.${await hmac(keys[keyIndex]!, id)}`
+    if (timingSafeEqual(expected, value)) return { id, keyIndex }
+  }
+  return undefined
+}
+
+/**
+ * Compares two strings in time that depends only on their lengths.
+ *
+ * @param a one string
+ * @param b the other
+ */
+export function timingSafeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let difference = 0
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return difference === 0
+}
+
+/**
+ * A random id: 18 bytes (144 bits) from `crypto.getRandomValues`, base64url, 24
+ * characters — the shape of Architect's `_idx` and `_secret`.
+ */
+export function randomId(): string {
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(18)))
+}

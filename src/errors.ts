@@ -1,0 +1,86 @@
+/**
+ * Errors raised by sesh. Branch on `code`, never on the message text.
+ *
+ * Messages never contain a cookie, a session id or a secret.
+ *
+ * @module
+ */
+
+/** Options accepted by every {@link SessionError}. */
+export interface SessionErrorOptions {
+  /** The underlying error, if any (a store's network error, for example). */
+  cause?: unknown
+}
+
+/**
+ * Base class of every error sesh raises on purpose. Misuse of the API (a wrong
+ * argument type, an unknown option value) is a plain `TypeError` instead.
+ *
+ * @example
+ * ```ts
+ * try { session.set('n', 10n) } catch (e) {
+ *   if (e instanceof SessionError && e.code === 'ERR_SESSION_NOT_SERIALIZABLE') { ... }
+ * }
+ * ```
+ */
+export class SessionError extends Error {
+  /** A stable, machine-readable code. */
+  static code = 'ERR_SESSION'
+  /** A stable, machine-readable code. */
+  code = 'ERR_SESSION'
+
+  constructor(message: string, options?: SessionErrorOptions) {
+    super(message, options)
+    this.name = this.constructor.name
+  }
+}
+
+/** The secret is missing, too short or otherwise unusable (raised at start-up). */
+export class SessionSecretError extends SessionError {
+  static override code = 'ERR_SESSION_SECRET'
+  override code = 'ERR_SESSION_SECRET'
+}
+
+/** The session will not fit its store: a cookie over 4096 bytes, a DynamoDB item over 400 KB. */
+export class SessionTooLargeError extends SessionError {
+  static override code = 'ERR_SESSION_TOO_LARGE'
+  override code = 'ERR_SESSION_TOO_LARGE'
+  /** The store's limit, in bytes. */
+  readonly limit: number
+  /** The size the session would have had, in bytes. */
+  readonly size: number
+
+  constructor(message: string, limit: number, size: number, options?: SessionErrorOptions) {
+    super(message, options)
+    this.limit = limit
+    this.size = size
+  }
+}
+
+/** A value cannot round-trip through JSON (BigInt, function, cycle, `undefined`, Date, NaN...). */
+export class SessionNotSerializableError extends SessionError {
+  static override code = 'ERR_SESSION_NOT_SERIALIZABLE'
+  override code = 'ERR_SESSION_NOT_SERIALIZABLE'
+  /** The session key whose value was refused. */
+  readonly key: string
+
+  constructor(message: string, key: string, options?: SessionErrorOptions) {
+    super(message, options)
+    this.key = key
+  }
+}
+
+/**
+ * The store could not be reached or answered with an error. Never read as "no
+ * session": the request fails (503 by default) and nothing is overwritten.
+ */
+export class SessionStoreUnavailableError extends SessionError {
+  static override code = 'ERR_SESSION_STORE_UNAVAILABLE'
+  override code = 'ERR_SESSION_STORE_UNAVAILABLE'
+}
+
+/** Another request changed the session since it was read (optimistic concurrency). */
+export class SessionConflictError extends SessionError {
+  static override code = 'ERR_SESSION_CONFLICT'
+  override code = 'ERR_SESSION_CONFLICT'
+}

@@ -1,0 +1,92 @@
+/**
+ * `sessions()`: the Hono middleware. `app.use(sessions())`, then `c.get('session')`.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { SessionStoreUnavailableError } from './errors.js'
+import type { SessionOptions } from './options.js'
+import type { Session } from './session.js'
+import { createSessions, type Sessions } from './sessions.js'
+import type { SessionData } from './stores/store.js'
+import { type StoreErrorHandler, storeUnavailableResponse } from './unavailable.js'
+
+/**
+ * Hono's `Env` for an app with sessions, typed by the session's data.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<SessionEnv<{ count: number }>>()
+ * ```
+ */
+export type SessionEnv<Data extends SessionData = SessionData, Bindings extends object = object> = {
+  Bindings: Bindings
+  Variables: { session: Session<Data> }
+}
+
+/** Options of the {@link sessions} middleware. */
+export interface SessionMiddlewareOptions extends SessionOptions {
+  /**
+   * The response when the store fails.
+   * @default a plain-text 503
+   */
+  onStoreError?: StoreErrorHandler
+}
+
+/**
+ * The session middleware. Pass options, or a function of the runtime's
+ * bindings (`c.env`) for runtimes whose configuration arrives per request
+ * (Workers); its result is cached per bindings object, so keys are imported once.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<SessionEnv<{ count: number }>>()
+ * app.use(sessions({ env: process.env }))
+ * app.post('/count', async (c) => {
+ *   const session = c.get('session')
+ *   session.set('count', ((await session.get('count')) ?? 0) + 1)
+ *   return c.redirect('/')
+ * })
+ * ```
+ * @param options session options, or a function of `c.env` returning them
+ */
+export function sessions<Data extends SessionData = SessionData, Bindings extends object = object>(
+  options: SessionMiddlewareOptions | ((env: Bindings) => SessionMiddlewareOptions) = {},
+): MiddlewareHandler<SessionEnv<Data, Bindings>> {
+  const perEnv = new WeakMap<object, [Sessions<Data>, StoreErrorHandler]>()
+  let single: [Sessions<Data>, StoreErrorHandler] | undefined
+  const build = (opts: SessionMiddlewareOptions): [Sessions<Data>, StoreErrorHandler] => [
+    createSessions<Data>(opts),
+    opts.onStoreError ?? storeUnavailableResponse,
+  ]
+  if (typeof options !== 'function') single = build(options)
+
+  function engineFor(c: Context<SessionEnv<Data, Bindings>>): [Sessions<Data>, StoreErrorHandler] {
+    if (single) return single
+    const env = (c.env ?? {}) as Bindings
+    let built = perEnv.get(env)
+    if (!built) {
+      built = build((options as (env: Bindings) => SessionMiddlewareOptions)(env))
+      perEnv.set(env, built)
+    }
+    return built
+  }
+
+  return async function sessionMiddleware(c, next) {
+    const [engine, onStoreError] = engineFor(c)
+    const session = await engine.load(c.req.raw)
+    c.set('session', session)
+    await next()
+    let cookie: string | undefined
+    try {
+      if (c.error instanceof SessionStoreUnavailableError) throw c.error
+      cookie = await engine.save(session)
+    } catch (error) {
+      if (!(error instanceof SessionStoreUnavailableError)) throw error
+      c.res = undefined // drop the failed response whole, rather than merging its headers
+      c.res = await onStoreError(error, c.req.raw)
+      return
+    }
+    if (cookie !== undefined) c.header('set-cookie', cookie, { append: true })
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * sesh: sessions for any Fetch-API handler, and Hono middleware.
+ *
+ * @module
+ */
+export { sessions, type SessionEnv, type SessionMiddlewareOptions } from './hono.js'
+export { createSessions, type Sessions } from './sessions.js'
+export { withSession, type WithSessionOptions } from './with-session.js'
+export { Session } from './session.js'
+export type { SessionOptions, SessionCookieOptions, SameSite } from './options.js'
+export type { ContentEncryption } from './crypto.js'
+export {
+  SessionError,
+  SessionSecretError,
+  SessionTooLargeError,
+  SessionNotSerializableError,
+  SessionStoreUnavailableError,
+  SessionConflictError,
+  type SessionErrorOptions,
+} from './errors.js'
+export { cookieStore } from './stores/cookie.js'
+export { memoryStore, type MemoryStoreOptions } from './stores/memory.js'
+export { serverStore } from './stores/server.js'
+export type {
+  SessionStore,
+  SessionRecord,
+  SessionData,
+  StoreContext,
+  ReadResult,
+  RecordKeeper,
+  StoredRecord,
+} from './stores/store.js'
+export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
+export type { JsonValue } from './json.js'

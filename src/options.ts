@@ -1,0 +1,303 @@
+/**
+ * Options, defaults, validation and the `ARC_*` environment mapping. Everything
+ * is normalised once, at construction; nothing here runs per request.
+ *
+ * @module
+ */
+import { type ContentEncryption, DEVELOPMENT_SECRETS, KEY_BYTES, Keyring } from './crypto.js'
+import { SessionSecretError } from './errors.js'
+import { cookieStore } from './stores/cookie.js'
+import type { SessionStore } from './stores/store.js'
+
+/** A `SameSite` value. */
+export type SameSite = 'lax' | 'strict' | 'none'
+
+/** Options of the session cookie. */
+export interface SessionCookieOptions {
+  /**
+   * The cookie name.
+   * @default '_idx'
+   */
+  name?: string
+  /**
+   * `SameSite`. `none` forces `Secure`. Env: `ARC_SESSION_SAME_SITE`.
+   * @default 'lax'
+   */
+  sameSite?: SameSite | 'Lax' | 'Strict' | 'None'
+  /** `Domain`; unset means host-only. Env: `ARC_SESSION_DOMAIN`. */
+  domain?: string
+  /**
+   * `Secure`.
+   * @default true in production, false otherwise
+   */
+  secure?: boolean
+  /**
+   * `Max-Age` in seconds (capped at 400 days, the browsers' own cap). Env: `ARC_SESSION_TTL`.
+   * @default the idle `ttl`
+   */
+  maxAge?: number
+  /**
+   * Prefix the name with `__Host-` (forces `Secure`, `Path=/`, no `Domain`).
+   * @default false
+   */
+  hostPrefix?: boolean
+  /**
+   * Add `Partitioned` (CHIPS; forces `Secure`).
+   * @default false
+   */
+  partitioned?: boolean
+}
+
+/** Options of {@link createSessions}, `withSession` and the `sessions()` middleware. */
+export interface SessionOptions {
+  /** The secret that seals and signs. Env: `ARC_APP_SECRET`. */
+  secret?: string
+  /** Several secrets for rotation, newest first: the newest seals and signs, all open and verify. */
+  secrets?: readonly string[]
+  /**
+   * JWE content encryption of the cookie store; the key is the secret's first 32/24/16 bytes.
+   * Env: `ARC_APP_SECRET_ALGO`.
+   * @default 'A256GCM'
+   */
+  algorithm?: ContentEncryption
+  /**
+   * Use Architect's pre-v7 key derivation (always A128GCM). Env: `ARC_FORCE_LEGACY_JWE_SECRET`.
+   * @default false
+   */
+  legacyKeys?: boolean
+  /**
+   * Where sessions live.
+   * @default cookieStore()
+   */
+  store?: SessionStore
+  /** The session cookie. */
+  cookie?: SessionCookieOptions
+  /**
+   * Idle lifetime in seconds, measured from the last write; a session in use renews itself.
+   * @default 604800 (7 days)
+   */
+  ttl?: number
+  /**
+   * A read-only request re-issues the session (renewing its idle lifetime) at
+   * most once per this many seconds.
+   * @default 3600, capped at half the `ttl` and half the cookie's `Max-Age`
+   */
+  touchAfter?: number
+  /**
+   * Absolute lifetime in seconds from creation, whatever the activity. Off by default.
+   */
+  maxAge?: number
+  /**
+   * Production mode: a strong secret is required and the cookie is `Secure`.
+   * @default true when `ARC_ENV` is `staging` or `production`, or `NODE_ENV` is `production`
+   */
+  production?: boolean
+  /**
+   * The environment to read `ARC_*` variables from, e.g. `process.env` on Node
+   * or the Worker's `env`. Explicit options win over it.
+   */
+  env?: Readonly<Record<string, unknown>>
+  /**
+   * The clock, in milliseconds since the epoch.
+   * @default Date.now
+   */
+  now?: () => number
+  /**
+   * Receives start-up warnings (the development key is in use).
+   * @default console.warn, once per process
+   */
+  onWarning?: (message: string) => void
+}
+
+/** Options after defaults, environment and validation. */
+export interface ResolvedOptions {
+  keyring: Keyring
+  store: SessionStore
+  cookieName: string
+  cookieAttributes: CookieAttributes
+  ttl: number
+  touchAfter: number
+  maxAge: number | undefined
+  production: boolean
+  usingDevelopmentKey: boolean
+  now: () => number
+}
+
+/** The attributes every session cookie carries. */
+export interface CookieAttributes {
+  path: '/'
+  httpOnly: true
+  sameSite: SameSite
+  secure: boolean
+  domain?: string
+  maxAge: number
+  partitioned: boolean
+}
+
+/** The defaults, in one place. */
+export const DEFAULTS = {
+  cookieName: '_idx',
+  sameSite: 'lax',
+  algorithm: 'A256GCM',
+  ttl: 7 * 24 * 60 * 60,
+  touchAfter: 60 * 60,
+} as const
+
+/** Browsers cap cookie lifetimes at 400 days. */
+const MAX_COOKIE_AGE = 400 * 24 * 60 * 60
+
+const PRODUCTION_ENVS = new Set(['staging', 'production'])
+
+let developmentWarningShown = false
+
+function envString(env: SessionOptions['env'], name: string): string | undefined {
+  const value = env?.[name]
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+function positiveInteger(value: unknown, what: string, allowZero = false): number {
+  const number = typeof value === 'string' ? Number(value) : value
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < (allowZero ? 0 : 1)) {
+    throw new TypeError(`${what} must be a ${allowZero ? 'non-negative' : 'positive'} integer number of seconds`)
+  }
+  return number
+}
+
+function sameSiteOf(value: string): SameSite {
+  const lower = value.toLowerCase()
+  if (lower !== 'lax' && lower !== 'strict' && lower !== 'none') {
+    throw new TypeError('SameSite must be one of lax, strict or none (ARC_SESSION_SAME_SITE)')
+  }
+  return lower
+}
+
+function algorithmOf(value: string): ContentEncryption {
+  if (!(value in KEY_BYTES)) {
+    throw new TypeError('The JWE algorithm must be one of A256GCM, A192GCM or A128GCM (ARC_APP_SECRET_ALGO)')
+  }
+  return value as ContentEncryption
+}
+
+/**
+ * Whether the options describe production: `production`, else `ARC_ENV` of
+ * `staging`/`production` or `NODE_ENV=production` in `env`.
+ *
+ * @param options the options
+ */
+export function isProduction(options: Pick<SessionOptions, 'production' | 'env'>): boolean {
+  if (options.production !== undefined) return options.production
+  const arcEnv = envString(options.env, 'ARC_ENV')
+  return (arcEnv !== undefined && PRODUCTION_ENVS.has(arcEnv)) || envString(options.env, 'NODE_ENV') === 'production'
+}
+
+function secretsOf(options: SessionOptions): string[] {
+  if (options.secrets !== undefined) {
+    if (!Array.isArray(options.secrets) || options.secrets.some((s) => typeof s !== 'string' || s === '')) {
+      throw new TypeError('secrets must be an array of non-empty strings, newest first')
+    }
+    return [...options.secrets]
+  }
+  if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret === '')) {
+    throw new TypeError('secret must be a non-empty string')
+  }
+  const secret = options.secret ?? envString(options.env, 'ARC_APP_SECRET')
+  return secret ? [secret] : []
+}
+
+/**
+ * Applies defaults and the `ARC_*` environment to `options`, validates them and
+ * imports nothing yet (keys are imported once, on first use).
+ *
+ * Throws a {@link SessionSecretError} in production without a strong secret,
+ * and a `TypeError` for any invalid option.
+ *
+ * @param options the caller's options
+ */
+export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
+  const { env } = options
+  const production = isProduction(options)
+  const algorithm = algorithmOf(options.algorithm ?? envString(env, 'ARC_APP_SECRET_ALGO') ?? DEFAULTS.algorithm)
+  const legacyKeys = options.legacyKeys ?? envString(env, 'ARC_FORCE_LEGACY_JWE_SECRET') !== undefined
+
+  let secrets = secretsOf(options)
+  const usingDevelopmentKey = secrets.length === 0
+  if (usingDevelopmentKey) {
+    if (production) {
+      throw new SessionSecretError(
+        'No session secret is set, and production needs one. Set ARC_APP_SECRET to a strong random value ' +
+          '(at least 32 characters), e.g. the output of `openssl rand -base64 32`.',
+      )
+    }
+    secrets = [legacyKeys ? btoa(DEVELOPMENT_SECRETS.A128GCM) : DEVELOPMENT_SECRETS[algorithm]]
+    const warn = options.onWarning ?? ((message: string) => {
+      if (developmentWarningShown) return
+      developmentWarningShown = true
+      console.warn(message)
+    })
+    warn(
+      'sesh: no ARC_APP_SECRET is set, so sessions use the public development key. ' +
+        'Set ARC_APP_SECRET (e.g. `openssl rand -base64 32`) before deploying.',
+    )
+  } else if (production && secrets.some((s) => Object.values(DEVELOPMENT_SECRETS).some((d) => s.startsWith(d)))) {
+    throw new SessionSecretError(
+      'The session secret is the public development key, which production refuses. ' +
+        'Set ARC_APP_SECRET to the output of `openssl rand -base64 32`.',
+    )
+  }
+  const table = envString(env, 'ARC_SESSION_TABLE_NAME') ?? envString(env, 'SESSION_TABLE_NAME')
+  if (options.store === undefined && table !== undefined && table !== 'jwe') {
+    throw new TypeError(
+      `ARC_SESSION_TABLE_NAME names a table ("${table}") but no store was given: pass ` +
+        "store: dynamoStore({ table }) from 'sesh/dynamodb', or use storeFromEnv() from a runtime adapter.",
+    )
+  }
+  const keyring = new Keyring(secrets, algorithm, legacyKeys ? 'legacy' : 'architect')
+
+  const ttl = positiveInteger(options.ttl ?? DEFAULTS.ttl, 'ttl')
+  const maxAge = options.maxAge === undefined ? undefined : positiveInteger(options.maxAge, 'maxAge')
+
+  const cookie = options.cookie ?? {}
+  const envMaxAge = envString(env, 'ARC_SESSION_TTL') ?? envString(env, 'SESSION_TTL')
+  const cookieMaxAge = Math.min(
+    MAX_COOKIE_AGE,
+    positiveInteger(cookie.maxAge ?? envMaxAge ?? ttl, 'cookie.maxAge (ARC_SESSION_TTL)', true),
+  )
+  const touchAfter =
+    options.touchAfter === undefined
+      ? Math.max(0, Math.min(DEFAULTS.touchAfter, Math.floor(ttl / 2), Math.floor(cookieMaxAge / 2)))
+      : positiveInteger(options.touchAfter, 'touchAfter', true)
+
+  const sameSite = sameSiteOf(cookie.sameSite ?? envString(env, 'ARC_SESSION_SAME_SITE') ?? DEFAULTS.sameSite)
+  const hostPrefix = cookie.hostPrefix ?? false
+  const partitioned = cookie.partitioned ?? false
+  const domain = cookie.domain ?? envString(env, 'ARC_SESSION_DOMAIN') ?? envString(env, 'SESSION_DOMAIN')
+  if (hostPrefix && domain) throw new TypeError('A __Host- cookie cannot have a Domain')
+  const name = cookie.name ?? DEFAULTS.cookieName
+  if (!/^[\w!#$%&'*.^`|~+-]+$/.test(name)) throw new TypeError('cookie.name is not a valid cookie name')
+  const secure = (cookie.secure ?? production) || hostPrefix || partitioned || sameSite === 'none'
+
+  const now = options.now ?? Date.now
+  if (typeof now !== 'function') throw new TypeError('now must be a function returning milliseconds')
+
+  return {
+    keyring,
+    store: options.store ?? cookieStore(),
+    cookieName: hostPrefix ? `__Host-${name}` : name,
+    cookieAttributes: {
+      path: '/',
+      httpOnly: true,
+      sameSite,
+      secure,
+      ...(domain && !hostPrefix ? { domain } : {}),
+      maxAge: cookieMaxAge,
+      partitioned,
+    },
+    ttl,
+    touchAfter,
+    maxAge,
+    production,
+    usingDevelopmentKey,
+    now,
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * The Session object: data, change tracking, flash, destroy and regenerate.
+ *
+ * A session is lazy: nothing is decrypted or read from a store until the first
+ * read (`get`, `has`, `all`, `load`). Writes (`set`, `unset`, `replace`,
+ * `flash`, `destroy`, `regenerate`) are synchronous; made before the first read,
+ * they are applied once the session has loaded.
+ *
+ * @module
+ */
+import { assertJsonValue, toDataObject } from './json.js'
+import type { SessionData, SessionRecord } from './stores/store.js'
+
+/** The data key under which flash values travel to the next request. */
+export const FLASH_KEY = '__flash'
+
+/** Keys sesh or Architect keep for themselves; `set()` refuses them. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['iat', '_idx', '_secret', '_ttl', '_created', '_version', FLASH_KEY])
+
+/** What the engine found for a request. @internal */
+export interface LoadResult {
+  /** The live record, if the cookie named one. */
+  record?: SessionRecord
+  /** Which key opened the cookie (0 = newest). */
+  keyIndex?: number
+}
+
+/** The engine's view of a session. @internal */
+export interface SessionState {
+  touched: boolean
+  hadCookie: boolean
+  record: SessionRecord | undefined
+  keyIndex: number
+  currentId: string | undefined
+  originalJson: string
+  destroyed: boolean
+  regenerated: boolean
+  /** The data to write: the user's data plus outgoing flash values. */
+  dataToWrite(): SessionData
+}
+
+/** The symbol under which a session exposes its state to the engine. @internal */
+export const STATE: unique symbol = Symbol('sesh.state')
+
+type Operation = () => void
+
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key === '') throw new TypeError('A session key must be a non-empty string')
+  if (RESERVED_KEYS.has(key)) throw new TypeError(`"${key}" is a reserved session key`)
+}
+
+/**
+ * One visitor's session. Typed by its data:
+ *
+ * @example
+ * ```ts
+ * type Data = { count: number; user?: { name: string } }
+ * const session: Session<Data> = c.get('session')
+ * const count = (await session.get('count')) ?? 0
+ * session.set('count', count + 1)
+ * ```
+ */
+export class Session<Data extends SessionData = SessionData> {
+  readonly #loader: () => Promise<LoadResult>
+  readonly #newId: (() => string) | undefined
+  readonly #hadCookie: boolean
+  #loading: Promise<void> | undefined
+  #loaded = false
+  #touched = false
+  #data: SessionData = Object.create(null)
+  #incomingFlash: SessionData = Object.create(null)
+  #outgoingFlash: SessionData = Object.create(null)
+  #pending: Operation[] = []
+  #record: SessionRecord | undefined
+  #keyIndex = 0
+  #currentId: string | undefined
+  #originalJson = '{}'
+  #destroyed = false
+  #regenerated = false
+
+  /**
+   * Made by the engine (`createSessions().load()`), not by hand.
+   * @internal
+   */
+  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: () => string }) {
+    this.#loader = loader
+    this.#hadCookie = options.hadCookie
+    this.#newId = options.newId
+  }
+
+  /**
+   * Loads the session now (decrypting the cookie or reading the store). Other
+   * reads do it for you; call it to read `id` or `isNew` first.
+   */
+  async load(): Promise<this> {
+    this.#touched = true
+    if (!this.#loaded) {
+      this.#loading ??= this.#runLoader().catch((error: unknown) => {
+        this.#loading = undefined // a failed read (store down) may be retried
+        throw error
+      })
+      await this.#loading
+    }
+    return this
+  }
+
+  async #runLoader(): Promise<void> {
+    const { record, keyIndex = 0 } = await this.#loader()
+    if (record) {
+      const data = toDataObject(record.data)
+      this.#originalJson = JSON.stringify(data)
+      const flash = data[FLASH_KEY]
+      if (flash !== null && typeof flash === 'object' && !Array.isArray(flash)) {
+        this.#incomingFlash = toDataObject(flash as SessionData)
+      }
+      delete data[FLASH_KEY]
+      this.#data = data
+      this.#record = record
+      this.#keyIndex = keyIndex
+    }
+    this.#currentId = record?.id ?? this.#newId?.()
+    this.#loaded = true
+    for (const operation of this.#pending) operation()
+    this.#pending = []
+  }
+
+  #apply(operation: Operation): void {
+    this.#touched = true
+    if (this.#loaded) operation()
+    else this.#pending.push(operation)
+  }
+
+  #requireLoaded(what: string): void {
+    if (!this.#loaded) throw new TypeError(`session.${what} is known once the session has loaded: await session.load() first`)
+  }
+
+  /**
+   * The value stored under `key`, or a flash value set for it on the previous request.
+   *
+   * @param key the key
+   */
+  async get<K extends keyof Data & string>(key: K): Promise<Data[K] | undefined> {
+    await this.load()
+    if (Object.hasOwn(this.#incomingFlash, key)) return this.#incomingFlash[key] as Data[K]
+    return Object.hasOwn(this.#data, key) ? (this.#data[key] as Data[K]) : undefined
+  }
+
+  /**
+   * Whether `key` holds a value (or a flash value from the previous request).
+   *
+   * @param key the key
+   */
+  async has(key: keyof Data & string): Promise<boolean> {
+    await this.load()
+    return Object.hasOwn(this.#incomingFlash, key) || Object.hasOwn(this.#data, key)
+  }
+
+  /** A copy of all the data (without flash values). */
+  async all(): Promise<Partial<Data>> {
+    await this.load()
+    return { ...this.#data } as Partial<Data>
+  }
+
+  /**
+   * Stores `value` under `key`. The value must round-trip through JSON, or a
+   * `SessionNotSerializableError` naming the key is thrown here.
+   *
+   * @param key the key
+   * @param value the value
+   */
+  set<K extends keyof Data & string>(key: K, value: Data[K]): void {
+    checkKey(key)
+    assertJsonValue(key, value)
+    this.#apply(() => {
+      this.#data[key] = value
+    })
+  }
+
+  /**
+   * Removes `key`.
+   *
+   * @param key the key
+   */
+  unset(key: keyof Data & string): void {
+    checkKey(key)
+    this.#apply(() => {
+      delete this.#data[key]
+    })
+  }
+
+  /**
+   * Replaces all the data at once (Architect's "writing a session clobbers it").
+   *
+   * @param data the new data
+   */
+  replace(data: Partial<Data>): void {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new TypeError('session.replace() takes a plain object')
+    }
+    for (const key of Object.keys(data)) {
+      checkKey(key)
+      assertJsonValue(key, (data as SessionData)[key])
+    }
+    const copy = toDataObject(data as SessionData)
+    this.#apply(() => {
+      this.#data = copy
+    })
+  }
+
+  /**
+   * Stores a value readable on the next request only (a message after a redirect).
+   *
+   * @param key the key it will be read under
+   * @param value the value
+   */
+  flash<K extends keyof Data & string>(key: K, value: Data[K]): void {
+    checkKey(key)
+    assertJsonValue(key, value)
+    this.#apply(() => {
+      this.#outgoingFlash[key] = value
+    })
+  }
+
+  /**
+   * Ends the session: its data is dropped, its record deleted and its cookie
+   * expired. Writing to it afterwards starts a new session with a new id.
+   */
+  destroy(): void {
+    this.#apply(() => {
+      this.#data = Object.create(null)
+      this.#outgoingFlash = Object.create(null)
+      this.#destroyed = true
+      this.#currentId = this.#newId?.()
+    })
+  }
+
+  /**
+   * Gives the session a new id and keeps its data; the old id stops working.
+   * Call it when privileges change (log-in) to defeat session fixation. With
+   * the cookie store, which keeps no id, it re-seals the cookie; an old copy of
+   * the cookie stays readable until it expires.
+   */
+  regenerate(): void {
+    this.#apply(() => {
+      this.#regenerated = true
+      this.#currentId = this.#newId?.()
+    })
+  }
+
+  /** The session id; `undefined` for the cookie store, which keeps no id. Readable after loading. */
+  get id(): string | undefined {
+    this.#requireLoaded('id')
+    return this.#currentId
+  }
+
+  /** `true` when the request carried no live session. Readable after loading. */
+  get isNew(): boolean {
+    this.#requireLoaded('isNew')
+    return this.#record === undefined
+  }
+
+  /** @internal */
+  [STATE](): SessionState {
+    const session = this
+    return {
+      touched: this.#touched,
+      hadCookie: this.#hadCookie,
+      record: this.#record,
+      keyIndex: this.#keyIndex,
+      currentId: this.#currentId,
+      originalJson: this.#originalJson,
+      destroyed: this.#destroyed,
+      regenerated: this.#regenerated,
+      dataToWrite() {
+        const data = toDataObject(session.#data)
+        if (Object.keys(session.#outgoingFlash).length > 0) data[FLASH_KEY] = { ...session.#outgoingFlash }
+        return data
+      },
+    }
+  }
+}

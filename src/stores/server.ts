@@ -1,0 +1,57 @@
+/**
+ * Server-side stores: the cookie carries only `<id>.<signature>` (Architect's
+ * signed-id format), and a {@link RecordKeeper} keeps the data.
+ *
+ * @module
+ */
+import { signId, unsignId } from '../crypto.js'
+import type { RecordKeeper, SessionStore } from './store.js'
+
+/** Ids the engine makes are 24 base64url characters; anything else is refused before touching the store. */
+const ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/
+
+/**
+ * Turns a {@link RecordKeeper} into a {@link SessionStore} with a signed-id cookie.
+ *
+ * @example
+ * ```ts
+ * const store = serverStore({
+ *   async get(id) { ... }, async set(id, record) { ... }, async delete(id) { ... },
+ * })
+ * app.use(sessions({ store }))
+ * ```
+ * @param keeper keeps records by id
+ */
+export function serverStore(keeper: RecordKeeper): SessionStore {
+  return {
+    async read(cookieValue, { keyring, now, ttl }) {
+      const verified = await unsignId(cookieValue, keyring)
+      if (!verified || !ID_SHAPE.test(verified.id)) return undefined
+      const stored = await keeper.get(verified.id, now)
+      if (!stored || stored.expiresAt <= now) return undefined
+      return {
+        record: {
+          id: verified.id,
+          data: stored.data,
+          issuedAt: stored.expiresAt - ttl,
+          createdAt: stored.createdAt,
+          extra: stored.extra,
+        },
+        keyIndex: verified.keyIndex,
+      }
+    },
+    async write(record, { keyring, now, ttl }) {
+      const id = record.id!
+      const stored = await keeper.set(
+        id,
+        { data: record.data, expiresAt: record.issuedAt + ttl, createdAt: record.createdAt, extra: record.extra },
+        now,
+      )
+      if (stored) record.extra = stored.extra
+      return signId(id, keyring)
+    },
+    async delete(record) {
+      if (record.id) await keeper.delete(record.id)
+    },
+  }
+}

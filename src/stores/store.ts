@@ -1,0 +1,93 @@
+/**
+ * The store contract. The engine owns ids, signing, sealing, expiry and cookies;
+ * a store only keeps records. Two levels:
+ *
+ * - {@link SessionStore}: what the engine talks to — cookie value in, record out,
+ *   and back. The cookie store implements it directly (its record is the sealed
+ *   cookie itself).
+ * - {@link RecordKeeper}: records by id with an expiry, for server-side stores
+ *   (memory, DynamoDB, KV, your own). {@link serverStore} turns one into a
+ *   `SessionStore` by adding the signed-id cookie.
+ *
+ * @module
+ */
+import type { Keyring } from '../crypto.js'
+
+/** Session data: a JSON object. */
+export type SessionData = Record<string, unknown>
+
+/** What the engine knows about a stored session. */
+export interface SessionRecord {
+  /** The session id; `undefined` for stateless stores (the cookie store). */
+  id?: string
+  /** The user's data (plus internal flash entries). */
+  data: SessionData
+  /** When the session was last written, in epoch seconds; idle expiry counts from here. */
+  issuedAt: number
+  /** When the session was created, in epoch seconds; only kept when an absolute `maxAge` is configured. */
+  createdAt?: number
+  /** Store-private attributes carried from a read to the next write (e.g. DynamoDB's `_secret`, a version). */
+  extra?: Record<string, unknown>
+}
+
+/** What the engine hands to every store call. */
+export interface StoreContext {
+  /** The keys made from the configured secrets. */
+  keyring: Keyring
+  /** Now, in epoch seconds (from the injectable clock). */
+  now: number
+  /** The idle lifetime in seconds. */
+  ttl: number
+}
+
+/** A record read from a cookie value. */
+export interface ReadResult {
+  /** The record. */
+  record: SessionRecord
+  /** Which key opened or verified the cookie: anything but 0 asks for a rewrite with the newest key. */
+  keyIndex: number
+}
+
+/**
+ * A session store as the engine sees it. Implementations never touch headers.
+ *
+ * - `read` returns `undefined` for a cookie that names no live session
+ *   (tampered, foreign, unknown id) and **throws** {@link SessionStoreUnavailableError}
+ *   when the store itself fails: an outage is never "no session".
+ */
+export interface SessionStore {
+  /** `true` when the store keeps no ids (the cookie store): the engine then makes none. */
+  readonly stateless?: boolean
+  /** Reads the session a cookie value names. */
+  read(cookieValue: string, context: StoreContext): Promise<ReadResult | undefined>
+  /** Persists `record` and returns the cookie value that names it. */
+  write(record: SessionRecord, context: StoreContext): Promise<string>
+  /** Forgets `record` (its id). A stateless store has nothing to forget. */
+  delete(record: SessionRecord, context: StoreContext): Promise<void>
+}
+
+/** A record as a {@link RecordKeeper} keeps it. */
+export interface StoredRecord {
+  /** The user's data. */
+  data: SessionData
+  /** When the record expires, in epoch seconds. */
+  expiresAt: number
+  /** When the session was created, in epoch seconds, if tracked. */
+  createdAt?: number
+  /** Store-private attributes, returned as they were given. */
+  extra?: Record<string, unknown>
+}
+
+/**
+ * Keeps records by id with an expiry. Implement this to add a server-side store
+ * (see {@link serverStore}). Every method throws {@link SessionStoreUnavailableError}
+ * when the backing service fails.
+ */
+export interface RecordKeeper {
+  /** The record for `id`, or `undefined` when there is none or it has expired. */
+  get(id: string, now: number): Promise<StoredRecord | undefined>
+  /** Creates or replaces the record for `id`. */
+  set(id: string, record: StoredRecord, now: number): Promise<StoredRecord | void>
+  /** Removes the record for `id` (no error when it does not exist). */
+  delete(id: string): Promise<void>
+}

@@ -1,0 +1,18 @@
+/**
+ * What a request gets when the session store is down: a short plain-text 503,
+ * no stack, no internals. Never an empty session, which could overwrite real data.
+ *
+ * @module
+ */
+
+/** Builds the response sent when the session store fails. */
+export type StoreErrorHandler = (error: Error, request: Request) => Response | Promise<Response>
+
+/**
+ * The default {@link StoreErrorHandler}: `503 Service Unavailable`, `Retry-After: 5`.
+ */
+export const storeUnavailableResponse: StoreErrorHandler = () =>
+  new Response('Service Unavailable: sessions are temporarily unavailable. Please try again shortly.\n', {
+    status: 503,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5', 'cache-control': 'no-store' },
+  })
