@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import * as errors from './errors.js'
+
+describe('errors', () => {
+  it('have a stable code, on the class and the instance, and a name', () => {
+    const cases: [new (...args: never[]) => errors.SessionError, string][] = [
+      [errors.SessionError, 'ERR_SESSION'],
+      [errors.SessionSecretError, 'ERR_SESSION_SECRET'],
+      [errors.SessionTooLargeError, 'ERR_SESSION_TOO_LARGE'],
+      [errors.SessionNotSerializableError, 'ERR_SESSION_NOT_SERIALIZABLE'],
+      [errors.SessionStoreUnavailableError, 'ERR_SESSION_STORE_UNAVAILABLE'],
+      [errors.SessionConflictError, 'ERR_SESSION_CONFLICT'],
+    ]
+    for (const [Class, code] of cases) {
+      const error = new (Class as unknown as new (m: string, a?: unknown, b?: unknown) => errors.SessionError)('m', 1, 2)
+      expect(error).toBeInstanceOf(errors.SessionError)
+      expect(error).toBeInstanceOf(Error)
+      expect(error.code).toBe(code)
+      expect((Class as unknown as { code: string }).code).toBe(code)
+      expect(error.name).toBe(Class.name)
+    }
+  })
+
+  it('carry their cause and details', () => {
+    const cause = new Error('ECONNREFUSED')
+    expect(new errors.SessionStoreUnavailableError('down', { cause }).cause).toBe(cause)
+    const large = new errors.SessionTooLargeError('big', 4096, 5000)
+    expect([large.limit, large.size]).toEqual([4096, 5000])
+    expect(new errors.SessionNotSerializableError('bad', 'cart').key).toBe('cart')
+  })
+})

@@ -1,0 +1,103 @@
+import { Hono } from 'hono'
+import { describe, expect, it, vi } from 'vitest'
+import { CookieJar, SECRET } from '../test/helpers.js'
+import { SessionStoreUnavailableError } from './errors.js'
+import { type SessionEnv, sessions } from './hono.js'
+import { memoryStore } from './stores/memory.js'
+import type { SessionStore } from './stores/store.js'
+
+type Data = { count: number }
+
+function counterApp(options: Parameters<typeof sessions<Data>>[0]) {
+  const app = new Hono<SessionEnv<Data>>()
+  app.use(sessions<Data>(options))
+  app.get('/static', (c) => c.text('no session here'))
+  app.get('/', async (c) => c.text(String((await c.get('session').get('count')) ?? 0)))
+  app.post('/count', async (c) => {
+    const session = c.get('session')
+    session.set('count', ((await session.get('count')) ?? 0) + 1)
+    return c.redirect('/')
+  })
+  app.get('/cookie-too', (c) => {
+    c.get('session').set('count', 42)
+    c.header('set-cookie', 'theme=dark; Path=/', { append: true })
+    return c.text('two cookies')
+  })
+  return app
+}
+
+async function call(app: Hono<SessionEnv<Data>>, jar: CookieJar, path: string, method = 'GET') {
+  const response = await app.request(path, { method, headers: jar.cookies.size ? { cookie: jar.header() } : {} })
+  jar.take(response)
+  return response
+}
+
+describe('sessions() middleware', () => {
+  it('counts across requests through c.get("session")', async () => {
+    const app = counterApp({ secret: SECRET })
+    const jar = new CookieJar()
+    for (let i = 0; i < 3; i++) expect((await call(app, jar, '/count', 'POST')).status).toBe(302)
+    expect(await (await call(app, jar, '/')).text()).toBe('3')
+  })
+
+  it('sends no Set-Cookie from a route that does not touch the session', async () => {
+    const app = counterApp({ secret: SECRET })
+    const jar = new CookieJar()
+    await call(app, jar, '/count', 'POST')
+    const response = await call(app, jar, '/static')
+    expect(response.headers.get('set-cookie')).toBeNull()
+  })
+
+  it('keeps the handler\'s own Set-Cookie beside the session cookie', async () => {
+    const app = counterApp({ secret: SECRET })
+    const response = await call(app, new CookieJar(), '/cookie-too')
+    const cookies = response.headers.getSetCookie()
+    expect(cookies).toHaveLength(2)
+    expect(cookies.some((c) => c.startsWith('theme=dark'))).toBe(true)
+    expect(cookies.some((c) => c.startsWith('_idx='))).toBe(true)
+  })
+
+  it('answers 503 in plain text, with no internals, when the store fails', async () => {
+    const down: SessionStore = {
+      read: async () => {
+        throw new SessionStoreUnavailableError('DynamoDB is unreachable', { cause: new Error('connect ECONNREFUSED 127.0.0.1:4567') })
+      },
+      write: vi.fn(async () => 'never'),
+      delete: vi.fn(async () => {}),
+    }
+    const app = counterApp({ secret: SECRET, store: down })
+    const response = await app.request('/count', { method: 'POST', headers: { cookie: '_idx=abc.def' } })
+    expect(response.status).toBe(503)
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/)
+    expect(response.headers.get('set-cookie')).toBeNull()
+    const body = await response.text()
+    expect(body).not.toMatch(/ECONNREFUSED|DynamoDB|at .*\.ts/)
+    expect(down.write).not.toHaveBeenCalled()
+  })
+
+  it('lets the app choose the store-failure response', async () => {
+    const down: SessionStore = {
+      read: async () => {
+        throw new SessionStoreUnavailableError('down')
+      },
+      write: async () => 'x',
+      delete: async () => {},
+    }
+    const app = counterApp({ secret: SECRET, store: down, onStoreError: () => new Response('later', { status: 599 }) })
+    const response = await app.request('/', { headers: { cookie: '_idx=abc.def' } })
+    expect(response.status).toBe(599)
+  })
+
+  it('builds options from the bindings once per bindings object (Workers)', async () => {
+    const factory = vi.fn((env: { ARC_APP_SECRET: string }) => ({ env, store: memoryStore() }))
+    const app = new Hono<SessionEnv<Data, { ARC_APP_SECRET: string }>>()
+    app.use(sessions<Data, { ARC_APP_SECRET: string }>(factory))
+    app.get('/', async (c) => c.text(String((await c.get('session').get('count')) ?? 0)))
+    const env = { ARC_APP_SECRET: SECRET }
+    await app.request('/', {}, env)
+    await app.request('/', {}, env)
+    expect(factory).toHaveBeenCalledTimes(1)
+    await app.request('/', {}, { ARC_APP_SECRET: SECRET })
+    expect(factory).toHaveBeenCalledTimes(2)
+  })
+})
