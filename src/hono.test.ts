@@ -75,6 +75,17 @@ describe('sessions() middleware', () => {
     expect(down.write).not.toHaveBeenCalled()
   })
 
+  it('does not save the session of a handler that threw', async () => {
+    const app = counterApp({ secret: SECRET })
+    app.post('/half', async (c) => {
+      c.get('session').set('count', 100)
+      throw new Error('boom')
+    })
+    const response = await app.request('/half', { method: 'POST' })
+    expect(response.status).toBe(500)
+    expect(response.headers.get('set-cookie')).toBeNull()
+  })
+
   it('lets the app choose the store-failure response', async () => {
     const down: SessionStore = {
       read: async () => {

@@ -80,6 +80,7 @@ export function sessions<Data extends SessionData = SessionData, Bindings extend
     let cookie: string | undefined
     try {
       if (c.error instanceof SessionStoreUnavailableError) throw c.error
+      if (c.error) return // the handler failed: its half-made session changes are not saved
       cookie = await engine.save(session)
     } catch (error) {
       if (!(error instanceof SessionStoreUnavailableError)) throw error
