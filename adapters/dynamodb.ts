@@ -1,0 +1,159 @@
+/**
+ * `sesh/dynamodb`: sessions in a DynamoDB table, wire-compatible with
+ * `@architect/functions` (`{ _idx, _secret, _ttl, ...data }`), on
+ * `@aws-sdk/client-dynamodb` (an optional peer dependency, loaded only here).
+ *
+ * @module
+ */
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb'
+import type { SessionStore } from '../src/stores/store.js'
+import { type ConcurrencyOptions } from '../src/stores/concurrency.js'
+import { type DynamoCall, type DynamoOperation, createTable, dynamoSessionStore } from '../src/stores/dynamodb/index.js'
+
+export type { ConcurrencyOptions, MergeFunction } from '../src/stores/concurrency.js'
+export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../src/stores/dynamodb/index.js'
+
+/**
+ * Anything with the AWS SDK v3 client's `send(command)`: a `DynamoDBClient`,
+ * usually (not the document client: sesh marshals items itself).
+ */
+export interface DynamoClient {
+  /** Sends an SDK command. */
+  send(command: any): Promise<any>
+}
+
+/** Options of {@link dynamoStore}. */
+export interface DynamoStoreOptions extends ConcurrencyOptions {
+  /** The table name: `_idx` (String) hash key, TTL on `_ttl`. Create it with {@link createSessionTable}. */
+  table: string
+  /**
+   * The client.
+   * @default one shared `new DynamoDBClient()`, configured by the SDK's own
+   * sources (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, the credential chain)
+   */
+  client?: DynamoClient
+}
+
+const COMMANDS: Record<DynamoOperation, new (input: any) => unknown> = {
+  GetItem: GetItemCommand,
+  PutItem: PutItemCommand,
+  DeleteItem: DeleteItemCommand,
+  CreateTable: CreateTableCommand,
+  DescribeTable: DescribeTableCommand,
+  UpdateTimeToLive: UpdateTimeToLiveCommand,
+  DescribeTimeToLive: DescribeTimeToLiveCommand,
+}
+
+let defaultClient: DynamoDBClient | undefined
+
+function isLoopback(url: string | undefined): boolean {
+  if (!url) return false
+  try {
+    const { hostname } = new URL(url)
+    return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The default client: `new DynamoDBClient()` as the SDK configures it. When the
+ * endpoint is a local emulator (`AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`
+ * on loopback) and no region or credentials are set, it uses `us-east-1` and
+ * dummy credentials, as Architect's sandbox does, so a local demo needs no AWS account.
+ */
+export function defaultDynamoClient(): DynamoDBClient {
+  if (defaultClient) return defaultClient
+  const env = typeof process === 'undefined' ? {} : process.env
+  const config: DynamoDBClientConfig = {}
+  if (isLoopback(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL)) {
+    if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) config.region = 'us-east-1'
+    if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
+      config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
+    }
+  }
+  defaultClient = new DynamoDBClient(config)
+  return defaultClient
+}
+
+/**
+ * A {@link DynamoCall} over an SDK-shaped client.
+ *
+ * @param client the client
+ */
+export function callFor(client: DynamoClient): DynamoCall {
+  if (!client || typeof client.send !== 'function') throw new TypeError('dynamoStore: client must have a send() method')
+  return (operation, input) => client.send(new COMMANDS[operation](input))
+}
+
+function lazyCall(client: DynamoClient | undefined): DynamoCall {
+  if (client) return callFor(client)
+  let call: DynamoCall | undefined
+  return (operation, input) => (call ??= callFor(defaultDynamoClient()))(operation, input)
+}
+
+/**
+ * Sessions in a DynamoDB table. The cookie carries `<id>.<signature>`; the
+ * item is `{ _idx, _secret, _ttl, ...data }` with your data as top-level
+ * attributes, exactly what `@architect/functions` reads and writes. Reads are
+ * strongly consistent; expired items not yet purged by DynamoDB count as
+ * absent; an item over 400 KB is a `SessionTooLargeError` before any request;
+ * any DynamoDB failure is a `SessionStoreUnavailableError` (503 from the
+ * middleware). Last write wins unless you opt into `concurrency: 'optimistic'`.
+ *
+ * @example
+ * ```ts
+ * import { sessions } from 'sesh'
+ * import { dynamoStore } from 'sesh/dynamodb'
+ *
+ * app.use(sessions({ store: dynamoStore({ table: 'sessions' }) }))
+ * ```
+ * @param options the table, the client and the concurrency mode
+ */
+export function dynamoStore(options: DynamoStoreOptions): SessionStore {
+  if (options === null || typeof options !== 'object') throw new TypeError('dynamoStore() takes { table, client? }')
+  const { client, ...rest } = options
+  return dynamoSessionStore({ ...rest, call: lazyCall(client) })
+}
+
+/** Options of {@link createSessionTable}. */
+export interface CreateSessionTableOptions {
+  /** The table name. */
+  table: string
+  /**
+   * The client.
+   * @default the same default client as {@link dynamoStore}
+   */
+  client?: DynamoClient
+  /**
+   * How long to wait for a new table to become active, in milliseconds.
+   * @default 60000
+   */
+  timeoutMs?: number
+}
+
+/**
+ * Creates the sessions table (`_idx` String hash key, on-demand billing) and
+ * turns DynamoDB TTL on for `_ttl`. Idempotent: an existing table is kept.
+ * Resolves with `true` when it created the table.
+ *
+ * @example
+ * ```ts
+ * await createSessionTable({ table: 'sessions' })
+ * ```
+ * @param options the table and the client
+ */
+export function createSessionTable(options: CreateSessionTableOptions): Promise<boolean> {
+  const { client, table, timeoutMs } = options
+  return createTable({ table, call: lazyCall(client), ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+}

@@ -1,0 +1,151 @@
+/**
+ * The DynamoDB store, over any {@link DynamoCall}: Architect's item
+ * `{ _idx, _secret, _ttl, ...data }`, strongly consistent reads, expired items
+ * treated as absent, a size check before every write and opt-in optimistic
+ * concurrency.
+ *
+ * @module
+ */
+import { randomId } from '../../crypto.js'
+import { SessionTooLargeError } from '../../errors.js'
+import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
+import { serverStore } from '../server.js'
+import type { RecordKeeper, SessionStore, StoredRecord } from '../store.js'
+import { type DynamoCall, errorName, send } from './call.js'
+import { type AttributeValue, type Item, ITEM_LIMIT, itemSize, marshal, unmarshalItem } from './item.js'
+
+/** Options of {@link dynamoSessionStore}. */
+export interface DynamoSessionStoreOptions extends ConcurrencyOptions {
+  /** The table: `_idx` (String) hash key, TTL on `_ttl` (see `createSessionTable`). */
+  table: string
+  /** Sends DynamoDB operations. */
+  call: DynamoCall
+}
+
+/** Attributes that are not session data. */
+const ID = '_idx'
+const SECRET = '_secret'
+const TTL = '_ttl'
+const CREATED = '_created'
+const VERSION_ATTRIBUTE = '_version'
+const META = new Set([ID, SECRET, TTL, CREATED, VERSION_ATTRIBUTE])
+
+function numberOf(attribute: AttributeValue | undefined): number | undefined {
+  if (!attribute || !('N' in attribute)) return undefined
+  const value = Number(attribute.N)
+  return Number.isFinite(value) ? value : undefined
+}
+
+/**
+ * A session store on a DynamoDB table, over a structural client. Most apps
+ * want `dynamoStore()` from `sesh/dynamodb`, which brings the AWS SDK client.
+ *
+ * @example
+ * ```ts
+ * const store = dynamoSessionStore({ table: 'sessions', call: (op, input) => myDynamo(op, input) })
+ * ```
+ * @param options the table and the client
+ */
+export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionStore {
+  const { table, call } = options
+  if (typeof table !== 'string' || table === '') throw new TypeError('dynamoStore: table must be a non-empty string')
+  if (typeof call !== 'function') throw new TypeError('dynamoStore: a client is required')
+  const concurrency = resolveConcurrency(options, 'dynamoStore')
+
+  function toItem(id: string, record: StoredRecord, version: number | undefined): Item {
+    const item: Item = Object.create(null)
+    for (const key of Object.keys(record.data)) {
+      if (META.has(key)) continue
+      Object.defineProperty(item, key, { value: marshal(record.data[key], key), enumerable: true, writable: true, configurable: true })
+    }
+    item[ID] = { S: id }
+    const secret = record.extra?.[SECRET]
+    item[SECRET] = { S: typeof secret === 'string' && secret !== '' ? secret : randomId() }
+    item[TTL] = { N: String(Math.floor(record.expiresAt)) }
+    if (record.createdAt !== undefined) item[CREATED] = { N: String(record.createdAt) }
+    if (version !== undefined) item[VERSION_ATTRIBUTE] = { N: String(version) }
+    const size = itemSize(item)
+    if (size > ITEM_LIMIT) {
+      throw new SessionTooLargeError(
+        `The session is too large for DynamoDB: the item would be ${size} bytes, over the ${ITEM_LIMIT}-byte (400 KB) item limit.`,
+        ITEM_LIMIT,
+        size,
+      )
+    }
+    return item
+  }
+
+  function extraOf(item: Item, version: number | undefined): Record<string, unknown> {
+    return { [SECRET]: (item[SECRET] as { S: string }).S, ...(version === undefined ? {} : { [VERSION]: version }) }
+  }
+
+  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
+    const output = await send(call, 'GetItem', { TableName: table, Key: { [ID]: { S: id } }, ConsistentRead: true })
+    const item = output.Item as Item | undefined
+    if (!item) return undefined
+    const secret = item[SECRET]
+    // Like Architect, an item without a _secret is not a session; unlike it, an expired one is not either.
+    if (!secret || !('S' in secret) || secret.S === '') return undefined
+    const expiresAt = numberOf(item[TTL])
+    if (expiresAt === undefined || expiresAt <= now) return undefined
+    const rest: Item = {}
+    for (const key of Object.keys(item)) if (!META.has(key)) rest[key] = item[key]!
+    const data = unmarshalItem(rest)
+    const extra: Record<string, unknown> = { [SECRET]: secret.S }
+    if (concurrency.optimistic) {
+      extra[VERSION] = numberOf(item[VERSION_ATTRIBUTE]) ?? 0
+      extra[BASE] = JSON.stringify(data)
+    }
+    return { data, expiresAt, createdAt: numberOf(item[CREATED]), extra }
+  }
+
+  async function put(id: string, record: StoredRecord, expected: number | undefined): Promise<boolean> {
+    const version = record.extra?.[VERSION] as number
+    const item = toItem(id, record, version)
+    const names: Record<string, string> = { '#idx': ID }
+    const values: Record<string, AttributeValue> = {}
+    let condition = 'attribute_not_exists(#idx)'
+    if (expected === 0) {
+      condition = 'attribute_exists(#idx) AND attribute_not_exists(#v)'
+      names['#v'] = VERSION_ATTRIBUTE
+    } else if (expected !== undefined) {
+      condition = '#v = :v'
+      names['#v'] = VERSION_ATTRIBUTE
+      values[':v'] = { N: String(expected) }
+      delete names['#idx']
+    }
+    try {
+      await send(
+        call,
+        'PutItem',
+        {
+          TableName: table,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ...(expected !== undefined && expected !== 0 ? { ExpressionAttributeValues: values } : {}),
+        },
+        ['ConditionalCheckFailedException'],
+      )
+      record.extra = { ...record.extra, ...extraOf(item, version) }
+      return true
+    } catch (error) {
+      if (errorName(error) === 'ConditionalCheckFailedException') return false
+      throw error
+    }
+  }
+
+  const keeper: RecordKeeper = {
+    get,
+    async set(id, record, now) {
+      if (concurrency.optimistic) return optimisticSet({ get, put }, id, record, now, concurrency)
+      const item = toItem(id, record, undefined)
+      await send(call, 'PutItem', { TableName: table, Item: item })
+      return { ...record, extra: extraOf(item, undefined) }
+    },
+    async delete(id) {
+      await send(call, 'DeleteItem', { TableName: table, Key: { [ID]: { S: id } } })
+    },
+  }
+  return serverStore(keeper)
+}
