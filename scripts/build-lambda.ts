@@ -1,0 +1,32 @@
+/**
+ * Bundles the counter's Lambda entry (examples/counter/lambda.ts) into
+ * examples/counter/build/counter/index.mjs, the folder app.arc points at:
+ * one ESM file with sesh, Hono and jose inside, so the function needs no
+ * node_modules. Run: `npm run build:lambda`.
+ */
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** The folder app.arc's routes point at. */
+export const lambdaBuildDir = `${root}examples/counter/build/counter`
+
+/** Bundles the Lambda entry; resolves `sesh` and `sesh/*` through tsconfig.json's `paths`. */
+export async function buildLambda(): Promise<string> {
+  await build({
+    entryPoints: [`${root}examples/counter/lambda.ts`],
+    outfile: `${lambdaBuildDir}/index.mjs`,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    tsconfig: `${root}tsconfig.json`,
+    logLevel: 'warning',
+  })
+  return lambdaBuildDir
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(`built ${await buildLambda()}/index.mjs`)
+}
