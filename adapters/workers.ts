@@ -1,0 +1,77 @@
+/**
+ * Cloudflare Workers onto the session options. A Worker's configuration — the
+ * `ARC_APP_SECRET` secret, `ARC_*` variables, KV namespace bindings — arrives
+ * as `env` with each request, so options are made from `env` per request
+ * (the `sessions()` middleware caches them per `env` object), never at module
+ * scope. A Hono app is already a Worker module (`export default app`), so no
+ * request mapping is needed.
+ *
+ * Storage is chosen as on every runtime: `ARC_SESSION_TABLE_NAME` unset or
+ * `jwe` → the cookie store; otherwise it names a KV namespace binding → the
+ * KV store on it (the Workers counterpart of Architect's session table).
+ *
+ * @module
+ */
+import type { SessionMiddlewareOptions } from '../src/hono.js'
+import type { SessionStore } from '../src/stores/store.js'
+import { type KVNamespaceLike, kvStore } from './kv.js'
+
+/** The bindings sesh reads: `ARC_*` strings and, by name, a KV namespace. */
+export type WorkerEnv = Readonly<Record<string, unknown>>
+
+function isKvNamespace(value: unknown): value is KVNamespaceLike {
+  if (typeof value !== 'object' || value === null) return false
+  const kv = value as Record<string, unknown>
+  return typeof kv.get === 'function' && typeof kv.put === 'function' && typeof kv.delete === 'function'
+}
+
+/**
+ * The store `env` asks for: `undefined` (the cookie store) when
+ * `ARC_SESSION_TABLE_NAME` is unset or `jwe`, else {@link kvStore} on the KV
+ * namespace binding it names. A name with no such binding is a `TypeError`
+ * (a configuration mistake, better loud than a silent switch to cookies).
+ *
+ * @example
+ * ```ts
+ * // wrangler.toml: [[kv_namespaces]] binding = "SESSIONS"; [vars] ARC_SESSION_TABLE_NAME = "SESSIONS"
+ * app.use(sessions((env) => ({ env, store: storeFromEnv(env) })))
+ * ```
+ * @param env the Worker's `env`
+ */
+export function storeFromEnv(env: WorkerEnv): SessionStore | undefined {
+  const name = env.ARC_SESSION_TABLE_NAME
+  if (name === undefined || name === '' || name === 'jwe') return undefined
+  if (typeof name !== 'string') throw new TypeError('ARC_SESSION_TABLE_NAME must be a string')
+  const binding = env[name]
+  if (!isKvNamespace(binding)) {
+    throw new TypeError(
+      `ARC_SESSION_TABLE_NAME is "${name}", but the Worker has no KV namespace binding of that name: ` +
+        `add [[kv_namespaces]] binding = "${name}" to wrangler.toml, or set ARC_SESSION_TABLE_NAME to "jwe" for the cookie store.`,
+    )
+  }
+  return kvStore(binding)
+}
+
+/**
+ * Session options from a Worker's `env`: its `ARC_*` variables and secrets,
+ * and the store {@link storeFromEnv} picks. Explicit `options` win. Pass it to
+ * `sessions()` as a function, so it runs with each request's `env`.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono'
+ * import { sessions, type SessionEnv } from 'sesh'
+ * import { workerOptions } from 'sesh/workers'
+ *
+ * const app = new Hono<SessionEnv<{ count: number }>>()
+ * app.use(sessions((env) => workerOptions(env)))
+ * export default app
+ * ```
+ * @param env the Worker's `env`
+ * @param options options that override what `env` says
+ */
+export function workerOptions(env: WorkerEnv, options: SessionMiddlewareOptions = {}): SessionMiddlewareOptions {
+  if (env === null || typeof env !== 'object') throw new TypeError("workerOptions() takes the Worker's env object")
+  const store = options.store ?? storeFromEnv(env)
+  return { ...options, env: options.env ?? env, ...(store ? { store } : {}) }
+}

@@ -1,0 +1,39 @@
+/**
+ * `npm run start:worker`: the counter's Worker entry in local workerd through
+ * `wrangler dev`, at http://localhost:$PORT (default 8787).
+ *
+ * Every `ARC_*` variable of the shell becomes a binding (`--var NAME:value`),
+ * overriding wrangler.toml's `[vars]`; `ARC_ENV` defaults to `testing` here
+ * (wrangler.toml says `production`, for deploys), as Architect's sandbox does.
+ */
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const port = process.env.PORT ?? '8787'
+
+const vars: Record<string, string> = { ARC_ENV: 'testing' }
+for (const [name, value] of Object.entries(process.env)) {
+  if (name.startsWith('ARC_') && value !== undefined) vars[name] = value
+}
+const args = ['dev', '--config', 'wrangler.toml', '--port', port, '--ip', process.env.HOST ?? 'localhost', '--show-interactive-dev-session=false']
+for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`)
+
+const wrangler = spawn(`${root}node_modules/.bin/wrangler`, args, {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  // a local run sends no usage metrics and fetches no `Request.cf` data from Cloudflare
+  env: { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...process.env },
+})
+let announced = false
+wrangler.stdout.on('data', (chunk: Buffer) => {
+  const text = chunk.toString()
+  // wrangler echoes the bindings it got, values included: keep the secret out of the log
+  process.stdout.write(process.env.ARC_APP_SECRET ? text.replaceAll(process.env.ARC_APP_SECRET, '(hidden)') : text)
+  if (!announced && /Ready on/i.test(text)) {
+    announced = true
+    console.log(`sesh counter (Worker in local workerd) listening on http://localhost:${port}`)
+  }
+})
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => wrangler.kill(signal))
+wrangler.on('exit', (code) => process.exit(code ?? 0))
