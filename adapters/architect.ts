@@ -1,0 +1,125 @@
+/**
+ * `sesh/architect`: Architect's `arc.http` — handlers that return
+ * `{ session, location }`, `{ html }`, `{ json }` — over sesh's session engine,
+ * wire-compatible with `@architect/functions` 8 cookies and DynamoDB items.
+ *
+ * Swap `require('@architect/functions').http` for `require('sesh/architect').http`.
+ *
+ * @module
+ */
+import { type ArcHandler } from './architect/chain.js'
+import { createCsrf, type Csrf } from './architect/csrf.js'
+import { type LambdaHandler, makeHandler } from './architect/http.js'
+import { type ArchitectOptions, lazyRuntime } from './architect/runtime.js'
+import { readSession, writeSession } from './architect/session-helpers.js'
+import type { ArcEvent, ArcRequest, PlainSession } from './architect/types.js'
+
+export type { ArcHandler } from './architect/chain.js'
+export type { Csrf } from './architect/csrf.js'
+export type { LambdaHandler } from './architect/http.js'
+export type { ArchitectOptions, Env } from './architect/runtime.js'
+export type { ArcEvent, ArcRequest, ArcResponse, ArcResult, PlainSession } from './architect/types.js'
+
+/** `http(...fns)`, with `http.async(...fns)` as an alias. */
+export interface Http {
+  /**
+   * A Lambda handler chaining `fns`. Each gets the request (`req.session` is a
+   * plain object) and returns nothing (next function), a request (next
+   * function, with it) or a response (stop).
+   */
+  <Req extends ArcRequest = ArcRequest>(...fns: ArcHandler<Req>[]): LambdaHandler
+  /** The same handler; every function is called as `fn(req, context)`. */
+  async<Req extends ArcRequest = ArcRequest>(...fns: ArcHandler<Req>[]): LambdaHandler
+}
+
+/** `session.read` / `session.write`, like `arc.http.session`. */
+export interface SessionHelpers {
+  /**
+   * The session of a request (an API Gateway event) as a plain object.
+   *
+   * @param request the event
+   */
+  read(request: Pick<ArcEvent, 'headers' | 'cookies'>): Promise<PlainSession>
+  /**
+   * Writes `data` as the whole session and returns the `Set-Cookie` value.
+   *
+   * @param data the session (for DynamoDB, with the `_idx` that `read` gave)
+   */
+  write(data: PlainSession): Promise<string>
+}
+
+/** What {@link createArchitect} returns. */
+export interface Architect {
+  http: Http
+  session: SessionHelpers
+  csrf: Csrf
+}
+
+/**
+ * An Architect-style toolkit bound to `options`. The engine is built once, on
+ * first use, from the options and the `ARC_*` environment (`process.env` by
+ * default). The module's own `http`, `session` and `csrf` come from
+ * `createArchitect()`.
+ *
+ * @example
+ * ```ts
+ * const { http } = createArchitect({ env: { ...process.env, ARC_SESSION_TTL: '3600' } })
+ * export const handler = http(async (req) => ({ json: { user: req.session.user ?? null } }))
+ * ```
+ * @param options session options (or a function returning them, called on first use)
+ */
+export function createArchitect(options: ArchitectOptions | (() => ArchitectOptions) = {}): Architect {
+  const runtime = lazyRuntime(options)
+  const envOf = () => (typeof options === 'function' ? options() : options).env ?? process.env
+  const nowOf = () => ((typeof options === 'function' ? undefined : options.now) ?? Date.now)()
+  const http = ((...fns: ArcHandler[]) => makeHandler(runtime, fns, false)) as Http
+  http.async = ((...fns: ArcHandler[]) => makeHandler(runtime, fns, true)) as Http['async']
+  return {
+    http,
+    session: {
+      read: async (request) => readSession(await runtime(), request),
+      write: async (data) => writeSession(await runtime(), data),
+    },
+    csrf: createCsrf(envOf, nowOf),
+  }
+}
+
+const architect = createArchitect()
+
+/**
+ * A Lambda handler for API Gateway (REST and HTTP API, payload 1.0 and 2.0),
+ * like `arc.http`: the session is read before the first function and written
+ * when a response carries `session`.
+ *
+ * @example
+ * ```ts
+ * import { http } from 'sesh/architect'
+ * export const handler = http(async (req) => {
+ *   const count = (req.session.count ?? 0) + 1
+ *   return { session: { ...req.session, count }, location: '/' }
+ * })
+ * ```
+ */
+export const http: Http = architect.http
+
+/**
+ * Read and write sessions outside `http()`, like `arc.http.session`.
+ *
+ * @example
+ * ```ts
+ * const data = await session.read(event)
+ * const setCookie = await session.write({ ...data, seen: true })
+ * ```
+ */
+export const session: SessionHelpers = architect.session
+
+/**
+ * CSRF tokens in Architect's format (`arc.http.csrf`), compared in constant time.
+ *
+ * @example
+ * ```ts
+ * const token = csrf.create()        // put it in the form
+ * if (!csrf.verify(req.body.csrf)) return { status: 403, text: 'Forbidden' }
+ * ```
+ */
+export const csrf: Csrf = architect.csrf

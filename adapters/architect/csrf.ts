@@ -1,0 +1,64 @@
+/**
+ * CSRF tokens in Architect's format, `<data>.<expiry ms>.<hex HMAC-SHA256(secret, data)>`,
+ * so tokens made by either library verify in the other, but checked in
+ * constant time.
+ *
+ * @module
+ */
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
+import type { Env } from './runtime.js'
+
+/** How long a token lives by default: five minutes, in milliseconds. */
+export const CSRF_LIFETIME = 5 * 60 * 1000
+
+/** Architect's CSRF secret: `ARC_APP_SECRET`, else `ARC_APP_NAME`, else `'fallback'`. */
+export function csrfSecret(env: Env): string {
+  return env.ARC_APP_SECRET || env.ARC_APP_NAME || 'fallback'
+}
+
+const sign = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest('hex')
+
+/** CSRF helpers bound to an environment and a clock. */
+export interface Csrf {
+  /**
+   * A token: `data` (default: a random 32-hex-digit value) valid until `expires`
+   * (default: five minutes from now, in epoch milliseconds).
+   */
+  create(data?: string, expires?: number): string
+  /** Whether `token` is one of ours and has not expired. */
+  verify(token: unknown): boolean
+}
+
+/**
+ * CSRF helpers. As in Architect, the signature covers `data` only, so the
+ * expiry is advisory: pair tokens with the session (store `data` in it) when
+ * that matters.
+ *
+ * @example
+ * ```ts
+ * const csrf = createCsrf(() => process.env)
+ * const token = csrf.create()
+ * csrf.verify(token) // true, for five minutes
+ * ```
+ * @param env the environment, read at each call (as Architect does)
+ * @param now the clock, in milliseconds
+ */
+export function createCsrf(env: () => Env, now: () => number = Date.now): Csrf {
+  return {
+    create(data, expires) {
+      const value = data || randomUUID().replace(/-/g, '')
+      const ts = expires || now() + CSRF_LIFETIME
+      return `${value}.${ts}.${sign(csrfSecret(env()), value)}`
+    },
+    verify(token) {
+      if (typeof token !== 'string') return false
+      const [data, ts, signature, ...rest] = token.split('.')
+      if (!data || !ts || !signature || rest.length > 0) return false
+      const expires = Number(ts)
+      if (!Number.isFinite(expires) || now() > expires) return false
+      const expected = Buffer.from(sign(csrfSecret(env()), data))
+      const given = Buffer.from(signature)
+      return expected.length === given.length && timingSafeEqual(expected, given)
+    },
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * One session engine per process (per `createArchitect()` instance), built on
+ * first use from the options and the `ARC_*` environment, so variables set
+ * before the first request count. Picks the store as Architect does:
+ * `ARC_SESSION_TABLE_NAME=jwe` (or unset) → cookie (JWE); a table name → DynamoDB.
+ *
+ * @module
+ */
+import { createSessions, type Sessions } from '../../src/sessions.js'
+import type { SessionOptions } from '../../src/options.js'
+import type { SessionStore } from '../../src/stores/store.js'
+import type { Keyring } from '../../src/crypto.js'
+import { fallbackSigning, signingKeyring } from './fallback-secret.js'
+
+/** The environment: `process.env` or a plain object of strings. */
+export type Env = Readonly<Record<string, string | undefined>>
+
+/** Options of `createArchitect()`: the core's session options, read over the `ARC_*` environment. */
+export interface ArchitectOptions extends Omit<SessionOptions, 'env'> {
+  /**
+   * Where `ARC_*` variables are read from. Explicit options win over it.
+   * @default process.env
+   */
+  env?: Env
+  /**
+   * Makes the DynamoDB store when `ARC_SESSION_TABLE_NAME` names a table.
+   * @default `dynamoStore({ table })` from `sesh/dynamodb`
+   */
+  dynamoStore?: (table: string, env: Env) => SessionStore | Promise<SessionStore>
+}
+
+/** The engine with what the adapter needs to know about it. */
+export interface Runtime {
+  sessions: Sessions
+  /** `cookie` for JWE sessions, `server` for stores that keep records by id. */
+  kind: 'cookie' | 'server'
+  production: boolean
+  ttl: number
+  env: Env
+  /** The keys that sign session ids (Architect's fallback secret when `ARC_APP_SECRET` is unset). */
+  signing: Keyring
+}
+
+/** The session table an environment names, or `undefined` for cookie (JWE) sessions. */
+export function tableOf(env: Env): string | undefined {
+  const table = env.ARC_SESSION_TABLE_NAME || env.SESSION_TABLE_NAME
+  return table && table !== 'jwe' ? table : undefined
+}
+
+async function defaultDynamoStore(table: string): Promise<SessionStore> {
+  const specifier = '../dynamodb.js' // loaded only for DynamoDB sessions, so JWE apps never load the AWS SDK
+  const module = (await import(/* @vite-ignore */ specifier)) as { dynamoStore(options: { table: string }): SessionStore }
+  return module.dynamoStore({ table })
+}
+
+async function build(options: ArchitectOptions): Promise<Runtime> {
+  const { dynamoStore = defaultDynamoStore, env = process.env, ...rest } = options
+  const table = tableOf(env)
+  let store = rest.store
+  let fallback: string | undefined
+  if (!store && table) {
+    store = await dynamoStore(table, env)
+    // Architect signs ids with ARC_APP_NAME (or 'fallback') when ARC_APP_SECRET is unset.
+    if (rest.secret === undefined && rest.secrets === undefined && !env.ARC_APP_SECRET) {
+      fallback = env.ARC_APP_NAME || 'fallback'
+      store = fallbackSigning(store, fallback)
+    }
+  }
+  const sessions = createSessions({ ...rest, env, ...(store ? { store } : {}) })
+  const { options: resolved } = sessions
+  return {
+    signing: fallback === undefined ? resolved.keyring : signingKeyring(fallback, resolved.keyring),
+    sessions,
+    kind: resolved.store.stateless ? 'cookie' : 'server',
+    production: resolved.production,
+    ttl: resolved.ttl,
+    env,
+  }
+}
+
+/**
+ * A lazily built runtime: the first call builds it, later calls reuse it. A
+ * failed build (a bad secret) is not cached, so every request reports it.
+ *
+ * @param options the options, or a function returning them (called on first use)
+ */
+export function lazyRuntime(options: ArchitectOptions | (() => ArchitectOptions) = {}): () => Promise<Runtime> {
+  let pending: Promise<Runtime> | undefined
+  return () => {
+    pending ??= build(typeof options === 'function' ? options() : options).catch((error: unknown) => {
+      pending = undefined
+      throw error
+    })
+    return pending
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Differential tests: the same handlers, run through the real `arc.http`
+ * (@architect/functions 8) and sesh's `http`, with the same v1 and v2 events,
+ * must give the same status, headers and body, and session cookies with the
+ * same decrypted content.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createArchitect, type ArcEvent, type ArcRequest, type ArcResult } from 'sesh/architect'
+import { SECRET } from '../helpers.js'
+import { loadArc, setEnv, type RealArc } from './arc.js'
+import { b64, v1, v2, type EventInit } from './events.js'
+import { arcKey, normalise } from './normalise.js'
+
+const ENV = { ARC_SESSION_TABLE_NAME: 'jwe', ARC_APP_SECRET: SECRET, ARC_ENV: 'testing' }
+const key = arcKey(SECRET)
+let arc: RealArc
+const sesh = createArchitect({ env: ENV })
+
+beforeAll(() => {
+  setEnv(ENV)
+  arc = loadArc()
+})
+
+type Handler = (req: ArcRequest) => Promise<unknown>
+
+async function both(fns: Handler[], event: ArcEvent): Promise<[ArcResult, ArcResult]> {
+  const arcResult = await arc.http.async(...fns)(structuredClone(event), {})
+  const seshResult = await sesh.http(...fns)(structuredClone(event), {})
+  return [arcResult, seshResult]
+}
+
+async function expectSame(fns: Handler[], event: ArcEvent) {
+  const [a, s] = await both(fns, event)
+  expect(await normalise(s, key)).toEqual(await normalise(a, key))
+  return [a, s] as const
+}
+
+const versions = [
+  ['v1', v1],
+  ['v2', v2],
+] as const
+
+const echo: Handler = async (req) => ({
+  json: {
+    method: req.method,
+    httpMethod: req.httpMethod,
+    path: req.path,
+    resource: req.resource ?? null,
+    query: req.query,
+    params: req.params,
+    body: req.body,
+    rawBody: req.rawBody ?? null,
+    session: req.session,
+  },
+})
+
+const bodies: [string, EventInit][] = [
+  ['no body', { method: 'GET', path: '/things/1', route: '/things/{id}', params: { id: '1' }, query: { q: 'x' } }],
+  ['JSON', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1,"b":[true,null]}' }],
+  ['JSON, base64', { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: b64('{"a":"é"}'), isBase64Encoded: true }],
+  ['vnd.api+json', { method: 'POST', headers: { 'content-type': 'application/vnd.api+json' }, body: '{"data":{}}' }],
+  ['form, base64', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: b64('a=1&b=two&b=three&c=%C3%A9+x'), isBase64Encoded: true }],
+  ['form, plain', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=2' }],
+  ['text, base64', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: b64('hello\nworld'), isBase64Encoded: true }],
+  ['xml, base64', { method: 'PUT', headers: { 'content-type': 'application/xml' }, body: b64('<a>1</a>'), isBase64Encoded: true }],
+  ['multipart, base64', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: b64('--x--'), isBase64Encoded: true }],
+  ['octet-stream, base64', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: b64('\u0000\u0001'), isBase64Encoded: true }],
+  ['unknown type', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' }],
+  ['no content type', { method: 'POST', body: 'raw' }],
+]
+
+describe.each(versions)('request shaping and body parsing (%s)', (_, make) => {
+  it.each(bodies)('%s', async (_name, init) => {
+    await expectSame([echo], make(init))
+  })
+
+  it('path placeholders are filled from params', async () => {
+    const init = { path: '/things/{id}', route: '/things/{id}', params: { id: '42' } }
+    await expectSame([echo], make(init))
+  })
+
+  it('an incoming Architect session is read alike (with iat)', async () => {
+    const cookie = (await arc.http.session.write({ user: 'ada', n: 1 })).split(';')[0]!
+    const [, s] = await expectSame([echo], make({ cookie: `other=1; ${cookie}` }))
+    expect(JSON.parse(s.body).session).toMatchObject({ user: 'ada', n: 1, iat: expect.any(Number) })
+  })
+})
+
+const shapes: [string, unknown][] = [
+  ['html', { html: '<p>hi</p>' }],
+  ['css', { css: 'p{}' }],
+  ['js', { js: 'alert(1)' }],
+  ['text', { text: 'plain' }],
+  ['json', { json: { a: [1, 2] } }],
+  ['xml', { xml: '<a/>' }],
+  ['html wins over json', { json: { a: 1 }, html: '<p/>' }],
+  ['body + type', { body: 'a,b', type: 'text/csv' }],
+  ['statusCode', { statusCode: 201, body: '{}' }],
+  ['status', { status: 404, html: 'not found' }],
+  ['code', { code: 418, text: 'teapot' }],
+  ['location', { location: '/next' }],
+  ['location + status', { location: '/next', status: 303 }],
+  ['cacheControl', { cacheControl: 'max-age=60', text: 'x' }],
+  ['default cache for other types', { body: 'x', type: 'text/csv' }],
+  ['cors', { cors: true, json: [] }],
+  ['cased headers', { headers: { 'Cache-Control': 'private', 'Content-Type': 'text/csv', 'X-Thing': '1' }, body: 'a' }],
+  ['lower-case content-type beats html', { headers: { 'content-type': 'text/x-custom' }, html: '<p/>' }],
+  ['binary type', { type: 'image/png', body: b64('png-bytes') }],
+  ['isBase64Encoded', { body: b64('bytes'), isBase64Encoded: true, type: 'text/plain' }],
+  ['multiValueHeaders', { multiValueHeaders: { 'x-a': ['1', '2'] }, body: '' }],
+  ['legacy cookie', { cookie: 'a=1; Path=/', html: 'x' }],
+  ['a string', 'hello'],
+  ['an object', { hello: 'world' }],
+  ['an array', [1, 2]],
+  ['a number', 42],
+  ['session write', { session: { user: 'ada', n: 1 }, location: '/' }],
+  ['session write with json', { session: { list: [1, { a: null }] }, json: { ok: true } }],
+]
+
+describe.each(versions)('response shapes (%s)', (_, make) => {
+  it.each(shapes)('%s', async (_name, shape) => {
+    await expectSame([async () => structuredClone(shape)], make())
+  })
+
+  it('session carried forward through req.session', async () => {
+    const cookie = (await arc.http.session.write({ n: 1 })).split(';')[0]!
+    const handler: Handler = async (req) => ({ session: { ...req.session, n: (req.session.n as number) + 1 }, location: '/' })
+    const [, s] = await expectSame([handler], make({ cookie }))
+    expect((await normalise(s, key)).sessions[0]!.data).toEqual({ n: 2 })
+  })
+
+  it('middleware: pass, replace the request, stop early', async () => {
+    const pass: Handler = async () => undefined
+    const replace: Handler = async (req) => ({ ...req, user: 'grace' })
+    const use: Handler = async (req) => ({ json: { user: (req as ArcRequest & { user: string }).user } })
+    await expectSame([pass, replace, use], make())
+    const stop: Handler = async () => ({ location: '/login' })
+    await expectSame([stop, use], make())
+  })
+
+  it('a returned Error gives the same status and headers (the page differs, see intended differences)', async () => {
+    const error = Object.assign(new Error('nope'), { status: 403 })
+    const [a, s] = await both([async () => error], make())
+    expect(s.statusCode).toBe(a.statusCode)
+    expect(s.headers).toEqual(a.headers)
+    expect(s.body).toContain('403 error')
+    expect(a.body).toContain('403 error')
+  })
+})
+
+describe('compression (v2)', () => {
+  const big = { html: '<p>' + 'compress me '.repeat(50) + '</p>' }
+  it.each([
+    ['br preferred', 'gzip, deflate, br', big],
+    ['gzip', 'gzip, deflate', big],
+    ['compression: gzip chosen', 'br, gzip', { ...big, compression: 'gzip' }],
+    ['compression: false', 'br', { ...big, compression: false }],
+    ['given content-encoding', 'br', { body: 'x', headers: { 'content-encoding': 'identity' } }],
+  ])('%s', async (_name, accept, shape) => {
+    const [, s] = await expectSame([async () => structuredClone(shape)], v2({ headers: { 'accept-encoding': accept } }))
+    expect(s.statusCode).toBe(200)
+  })
+
+  it('REST (v1) events are never compressed', async () => {
+    await expectSame([async () => big], v1({ headers: { 'accept-encoding': 'br' } }))
+  })
+})
+
+describe('no response', () => {
+  it('v2: both answer an empty 200', async () => {
+    await expectSame([async () => undefined], v2())
+  })
+  it('v1: both throw', async () => {
+    const fn = async () => undefined
+    await expect(arc.http.async(fn)(v1())).rejects.toThrow('Finished all functions without returning a response.')
+    await expect(sesh.http(fn)(v1())).rejects.toThrow('Finished all functions without returning a response.')
+  })
+})
+
+describe('callback style (arc.http without async)', () => {
+  it.each(versions)('res() and next() (%s)', async (_, make) => {
+    function auth(_req: unknown, _res: unknown, next: () => void) {
+      next()
+    }
+    function handler(req: ArcRequest, res: (r: unknown) => void) {
+      setTimeout(() => res({ session: { via: 'callback' }, json: { path: req.path } }), 1)
+    }
+    const a = await new Promise<ArcResult>((resolve, reject) => {
+      const lambda = arc.http(auth, handler) as unknown as (e: ArcEvent, c: unknown, cb: (err: unknown, r: ArcResult) => void) => void
+      lambda(make(), {}, (err, r) => (err ? reject(err) : resolve(r)))
+    })
+    const s = await sesh.http(auth, handler as never)(make())
+    expect(await normalise(s, key)).toEqual(await normalise(a, key))
+  })
+})
