@@ -122,7 +122,7 @@ export async function optimisticSet(
   now: number,
   options: ResolvedConcurrency,
 ): Promise<StoredRecord> {
-  const baseJson = typeof record.extra?.[BASE] === 'string' ? (record.extra[BASE] as string) : undefined
+  let baseJson = typeof record.extra?.[BASE] === 'string' ? (record.extra[BASE] as string) : undefined
   let expected = expectedVersion(record.extra)
   let data = record.data
   for (let attempt = 0; ; attempt++) {
@@ -132,7 +132,7 @@ export async function optimisticSet(
     if (await keeper.put(id, next, expected)) return next
 
     const current = expected === undefined ? undefined : await keeper.get(id, now)
-    if (current && baseJson !== undefined && json === baseJson) return current // a renewal lost to a real write: fine
+    if (current && baseJson !== undefined && json === baseJson) return current // nothing of ours to add: fine
     if (!current || !options.merge || attempt >= options.mergeAttempts) {
       throw new SessionConflictError(
         current
@@ -141,14 +141,14 @@ export async function optimisticSet(
       )
     }
     const base = withoutFlash(baseJson === undefined ? {} : (parseJsonObject(baseJson) ?? {}))
-    const mine = withoutFlash(data)
-    const merged = options.merge(base, mine, withoutFlash(current.data))
+    const merged = options.merge(base, withoutFlash(data), withoutFlash(current.data))
     if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) {
       throw new TypeError('merge() must return a plain object')
     }
     data = toDataObject(merged)
     for (const key of Object.keys(data)) assertJsonValue(key, data[key])
     if (record.data[FLASH_KEY] !== undefined) data[FLASH_KEY] = record.data[FLASH_KEY]
+    baseJson = JSON.stringify(current.data) // the merge now builds on what is stored
     expected = expectedVersion(current.extra) ?? 0
   }
 }

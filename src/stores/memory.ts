@@ -4,11 +4,12 @@
  * @module
  */
 import { parseJsonObject } from '../json.js'
+import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from './concurrency.js'
 import { serverStore } from './server.js'
 import type { SessionStore, StoredRecord } from './store.js'
 
 /** Options of {@link memoryStore}. */
-export interface MemoryStoreOptions {
+export interface MemoryStoreOptions extends ConcurrencyOptions {
   /**
    * The most sessions kept at once; when full, expired sessions are dropped
    * first, then the least recently written.
@@ -22,6 +23,7 @@ interface Entry {
   expiresAt: number
   createdAt?: number
   extra?: Record<string, unknown>
+  version: number
 }
 
 /**
@@ -32,13 +34,14 @@ interface Entry {
  * ```ts
  * app.use(sessions({ store: memoryStore({ maxEntries: 1000 }) }))
  * ```
- * @param options the size cap
+ * @param options the size cap and the concurrency mode
  */
 export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { readonly size: number } {
   const maxEntries = options.maxEntries ?? 10_000
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new TypeError('memoryStore: maxEntries must be a positive integer')
   }
+  const concurrency = resolveConcurrency(options, 'memoryStore')
   const entries = new Map<string, Entry>()
 
   function makeRoom(now: number): void {
@@ -47,26 +50,46 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     while (entries.size >= maxEntries) entries.delete(entries.keys().next().value!)
   }
 
+  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
+    const entry = entries.get(id)
+    if (!entry) return undefined
+    if (entry.expiresAt <= now) {
+      entries.delete(id)
+      return undefined
+    }
+    const data = parseJsonObject(entry.json)!
+    const extra = concurrency.optimistic ? { ...entry.extra, [VERSION]: entry.version, [BASE]: entry.json } : entry.extra
+    return { data, expiresAt: entry.expiresAt, createdAt: entry.createdAt, extra }
+  }
+
+  function put(id: string, record: StoredRecord, now: number): void {
+    const { [VERSION]: version, [BASE]: _base, ...extra } = record.extra ?? {}
+    entries.delete(id) // re-insert at the end: the map's order is the eviction order
+    makeRoom(now)
+    entries.set(id, {
+      json: JSON.stringify(record.data),
+      expiresAt: record.expiresAt,
+      createdAt: record.createdAt,
+      extra,
+      version: typeof version === 'number' ? version : 0,
+    })
+  }
+
   const store = serverStore({
-    async get(id, now) {
-      const entry = entries.get(id)
-      if (!entry) return undefined
-      if (entry.expiresAt <= now) {
-        entries.delete(id)
-        return undefined
-      }
-      const data = parseJsonObject(entry.json)!
-      return { data, expiresAt: entry.expiresAt, createdAt: entry.createdAt, extra: entry.extra }
-    },
+    get,
     async set(id, record: StoredRecord, now) {
-      entries.delete(id) // re-insert at the end: the map's order is the eviction order
-      makeRoom(now)
-      entries.set(id, {
-        json: JSON.stringify(record.data),
-        expiresAt: record.expiresAt,
-        createdAt: record.createdAt,
-        extra: record.extra,
-      })
+      if (!concurrency.optimistic) return put(id, record, now)
+      const conditional = {
+        get,
+        async put(key: string, next: StoredRecord, expected: number | undefined) {
+          const entry = entries.get(key)
+          const live = entry !== undefined && entry.expiresAt > now
+          if (expected === undefined ? live : !live || entry.version !== expected) return false
+          put(key, next, now)
+          return true
+        },
+      }
+      return optimisticSet(conditional, id, record, now, concurrency)
     },
     async delete(id) {
       entries.delete(id)

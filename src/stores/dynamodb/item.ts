@@ -5,7 +5,6 @@
  * @module
  */
 import { SessionNotSerializableError } from '../../errors.js'
-import { toDataObject } from '../../json.js'
 
 /** A DynamoDB attribute value, in the service's JSON shape (`{ S: 'x' }`, `{ N: '1' }`, ...). */
 export type AttributeValue =
@@ -40,6 +39,14 @@ function checkNumber(key: string, value: number): void {
   }
 }
 
+/** The AWS SDK drops `__proto__` attribute names on the way: refuse them rather than lose data. */
+export function protoKey(key: string): SessionNotSerializableError {
+  return new SessionNotSerializableError(
+    `Session value for key "${key}" cannot be stored in DynamoDB: "__proto__" is not kept as an attribute name.`,
+    key,
+  )
+}
+
 /**
  * Marshals one JSON value the way Architect's client does (strings → S, numbers
  * → N, booleans → BOOL, null → NULL, arrays → L, objects → M).
@@ -62,6 +69,7 @@ export function marshal(value: unknown, key: string): AttributeValue {
   if (typeof value === 'object') {
     const map: Record<string, AttributeValue> = Object.create(null)
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (k === '__proto__') throw protoKey(key)
       Object.defineProperty(map, k, { value: marshal(v, key), enumerable: true, writable: true, configurable: true })
     }
     return { M: map }
@@ -102,9 +110,11 @@ export function unmarshal(attribute: AttributeValue): unknown {
  * @param item the attributes
  */
 export function unmarshalItem(item: Item): Record<string, unknown> {
-  const data: Record<string, unknown> = {}
-  for (const key of Object.keys(item)) data[key] = unmarshal(item[key]!)
-  return toDataObject(data)
+  const data: Record<string, unknown> = Object.create(null)
+  for (const key of Object.keys(item)) {
+    Object.defineProperty(data, key, { value: unmarshal(item[key]!), enumerable: true, writable: true, configurable: true })
+  }
+  return data
 }
 
 /** The size DynamoDB charges for a number: about one byte per two significant digits, plus one. */

@@ -12,7 +12,7 @@ import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSI
 import { serverStore } from '../server.js'
 import type { RecordKeeper, SessionStore, StoredRecord } from '../store.js'
 import { type DynamoCall, errorName, send } from './call.js'
-import { type AttributeValue, type Item, ITEM_LIMIT, itemSize, marshal, unmarshalItem } from './item.js'
+import { type AttributeValue, type Item, ITEM_LIMIT, itemSize, marshal, protoKey, unmarshalItem } from './item.js'
 
 /** Options of {@link dynamoSessionStore}. */
 export interface DynamoSessionStoreOptions extends ConcurrencyOptions {
@@ -56,6 +56,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
     const item: Item = Object.create(null)
     for (const key of Object.keys(record.data)) {
       if (META.has(key)) continue
+      if (key === '__proto__') throw protoKey(key)
       Object.defineProperty(item, key, { value: marshal(record.data[key], key), enumerable: true, writable: true, configurable: true })
     }
     item[ID] = { S: id }
