@@ -4,6 +4,7 @@
  * one ESM file with sesh, Hono and jose inside, so the function needs no
  * node_modules. Run: `npm run build:lambda`.
  */
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
@@ -14,9 +15,10 @@ export const lambdaBuildDir = `${root}examples/counter/build/counter`
 
 /** Bundles the Lambda entry; resolves `sesh` and `sesh/*` through tsconfig.json's `paths`. */
 export async function buildLambda(): Promise<string> {
-  await build({
+  const result = await build({
     entryPoints: [`${root}examples/counter/lambda.ts`],
     outfile: `${lambdaBuildDir}/index.mjs`,
+    write: false,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -24,6 +26,11 @@ export async function buildLambda(): Promise<string> {
     tsconfig: `${root}tsconfig.json`,
     logLevel: 'warning',
   })
+  // Written to a temporary name and renamed, so a sandbox already running never loads half a file.
+  await mkdir(lambdaBuildDir, { recursive: true })
+  const temporary = `${lambdaBuildDir}/.index.${process.pid}.mjs`
+  await writeFile(temporary, result.outputFiles[0]!.contents)
+  await rename(temporary, `${lambdaBuildDir}/index.mjs`)
   return lambdaBuildDir
 }
 
