@@ -20,7 +20,7 @@ export class MemoryStorage extends Storage {
   has(key: string) {
     return this.#live(key) !== undefined
   }
-  head(key: string) {
+  head(key: string): any {
     const entry = this.#live(key)
     return entry && { expiration: entry.expiration, metadata: entry.metadata }
   }

@@ -52,7 +52,10 @@ describe('kvStore inside workerd', () => {
 
     expect((await page()).count).toBe(0)
     expect(cookie).toBe('') // no cookie and no KV write for an empty session
-    const kv = await mf.getKVNamespace('SESSIONS')
+    const kv = (await mf.getKVNamespace('SESSIONS')) as unknown as {
+      list(): Promise<{ keys: unknown[] }>
+      get(key: string): Promise<string | null>
+    }
     expect((await kv.list()).keys).toHaveLength(0)
 
     expect((await send('/count', 'POST')).status).toBe(302)
