@@ -158,3 +158,11 @@ export async function startWorker(bindings: Record<string, string>): Promise<Run
     },
   }
 }
+
+/**
+ * The counter's Worker entry through `npm run start:worker`'s script
+ * (`wrangler dev` on local workerd, the `ARC_*` variables passed as `--var`).
+ */
+export async function startWranglerDev(env: Record<string, string>): Promise<Runtime> {
+  return startScript('wrangler dev', 'scripts/start-worker.ts', { PORT: String(await freePort()), HOST: '127.0.0.1', ...env })
+}
