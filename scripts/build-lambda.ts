@@ -2,7 +2,7 @@
  * Bundles the counter's Lambda entry (examples/counter/lambda.ts) into
  * examples/counter/build/counter/index.mjs, the folder app.arc points at:
  * one ESM file with sesh, Hono and jose inside, so the function needs no
- * node_modules. Run: `npm run build:lambda`.
+ * node_modules (the AWS SDK, for a DynamoDB session table, comes with the runtime). Run: `npm run build:lambda`.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -24,6 +24,8 @@ export async function buildLambda(): Promise<string> {
     target: 'node20',
     format: 'esm',
     tsconfig: `${root}tsconfig.json`,
+    // The Lambda Node.js runtime ships the AWS SDK v3 (used only with a DynamoDB session table).
+    external: ['@aws-sdk/*'],
     logLevel: 'warning',
   })
   // Written to a temporary name and renamed, so a sandbox already running never loads half a file.
