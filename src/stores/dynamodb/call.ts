@@ -59,6 +59,6 @@ export async function send(
   } catch (error) {
     const name = errorName(error)
     if (name !== undefined && expected.includes(name)) throw error
-    throw new SessionStoreUnavailableError(`DynamoDB ${operation} failed${name ? ` (${name})` : ''}.`, { cause: error })
+    throw new SessionStoreUnavailableError(`DynamoDB ${operation} failed${name && name !== 'Error' ? ` (${name})` : ''}.`, { cause: error })
   }
 }
