@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jweKeyBytes } from '../../src/crypto.js'
 import { CookieJar, SECRET } from '../helpers.js'
 import { count, counterSuite, show } from './counter-suite.js'
-import { type Runtime, startWorker } from './runtimes.js'
+import { startWorker } from './runtimes.js'
 
 counterSuite('Workers (workerd), cookie store', () => startWorker({ ARC_APP_SECRET: SECRET }))
 counterSuite('Workers (workerd), KV store', () => startWorker({ ARC_APP_SECRET: SECRET, ARC_SESSION_TABLE_NAME: 'SESSIONS' }))
@@ -35,7 +35,11 @@ describe('the Worker reads its configuration from bindings', () => {
     await count(jar, kv.url)
     const value = decodeURIComponent(jar.cookies.get('_idx')!)
     expect(value).toMatch(/^[^.]+\.[^.]+$/) // a signed id, not a JWE
-    const namespace = await kv.mf.getKVNamespace('SESSIONS')
+    // typed loosely: @cloudflare/workers-types is not installed
+    const namespace = (await kv.mf.getKVNamespace('SESSIONS')) as unknown as {
+      list(): Promise<{ keys: { name: string }[] }>
+      get(key: string): Promise<string | null>
+    }
     const { keys } = await namespace.list()
     const mine = keys.find((k) => k.name.endsWith(value.split('.')[0]!))
     expect(mine).toBeDefined()
@@ -43,5 +47,3 @@ describe('the Worker reads its configuration from bindings', () => {
     expect(await show(jar, kv.url)).toBe(2)
   })
 })
-
-export type { Runtime }
