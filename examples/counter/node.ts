@@ -1,10 +1,21 @@
 /**
  * The counter on Node: `npm start`. Configured from the ARC_* environment;
- * PORT picks the port (default 3333).
+ * PORT picks the port (default 3333). `ARC_SESSION_TABLE_NAME=<table>` keeps
+ * sessions in that DynamoDB table (the AWS SDK's own variables — AWS_REGION,
+ * AWS_ENDPOINT_URL_DYNAMODB, credentials — pick the endpoint); `jwe` or unset
+ * keeps them in the cookie, as in Architect.
  */
+import type { SessionStore } from 'sesh'
 import { serve } from 'sesh/node'
 import { createCounterApp } from './app.js'
 
-const app = createCounterApp({ env: process.env })
+const table = process.env.ARC_SESSION_TABLE_NAME || process.env.SESSION_TABLE_NAME
+let store: SessionStore | undefined
+if (table && table !== 'jwe') {
+  const { dynamoStore } = await import('sesh/dynamodb') // the AWS SDK loads only for a table
+  store = dynamoStore({ table })
+}
+
+const app = createCounterApp({ env: process.env, ...(store ? { store } : {}) })
 const { url } = await serve(app.fetch, { port: Number(process.env.PORT ?? 3333) })
-console.log(`sesh counter listening on ${url}`)
+console.log(`sesh counter listening on ${url}${store ? ` (sessions in DynamoDB table "${table}")` : ''}`)

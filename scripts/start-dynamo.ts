@@ -1,0 +1,40 @@
+/**
+ * `npm run start:dynamo`: a one-command, database-backed demo. Starts dynalite
+ * (the DynamoDB emulator Architect's sandbox uses) on 127.0.0.1, creates the
+ * sessions table, and runs the counter against it.
+ *
+ * DYNAMO_PORT picks dynalite's port (default: a free one); PORT the counter's
+ * (default 3333); ARC_SESSION_TABLE_NAME the table (default `sessions`).
+ * DYNAMO_PATH keeps the data on disk in that folder (default: in memory).
+ */
+import { createRequire } from 'node:module'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+const require = createRequire(import.meta.url)
+const dynalite = require('dynalite') as (options: { createTableMs?: number; path?: string }) => Server
+
+const table = process.env.ARC_SESSION_TABLE_NAME && process.env.ARC_SESSION_TABLE_NAME !== 'jwe' ? process.env.ARC_SESSION_TABLE_NAME : 'sessions'
+const server = dynalite({ createTableMs: 0, ...(process.env.DYNAMO_PATH ? { path: process.env.DYNAMO_PATH } : {}) })
+await new Promise<void>((resolve, reject) => {
+  server.once('error', reject)
+  server.listen(Number(process.env.DYNAMO_PORT ?? 0), '127.0.0.1', resolve)
+})
+const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+// What a user would export by hand: the SDK's own configuration, pointed at the emulator.
+process.env.ARC_SESSION_TABLE_NAME = table
+process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint
+
+const { createSessionTable } = await import('sesh/dynamodb')
+await createSessionTable({ table })
+console.log(`dynalite (DynamoDB emulator) at ${endpoint}: table "${table}" ready`)
+
+const stop = () => {
+  server.close()
+  process.exit(0)
+}
+process.once('SIGINT', stop)
+process.once('SIGTERM', stop)
+
+await import('../examples/counter/node.js')
