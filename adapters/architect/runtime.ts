@@ -53,6 +53,16 @@ async function defaultDynamoStore(table: string): Promise<SessionStore> {
   return module.dynamoStore({ table })
 }
 
+let fallbackWarned = false
+function warnFallback(): void {
+  if (fallbackWarned) return
+  fallbackWarned = true
+  console.warn(
+    'sesh/architect: no ARC_APP_SECRET is set, so DynamoDB session ids are signed with ARC_APP_NAME, as Architect does. ' +
+      'Set ARC_APP_SECRET (e.g. `openssl rand -base64 32`) before deploying.',
+  )
+}
+
 async function build(options: ArchitectOptions): Promise<Runtime> {
   const { dynamoStore = defaultDynamoStore, env = process.env, ...rest } = options
   const table = tableOf(env)
@@ -66,6 +76,7 @@ async function build(options: ArchitectOptions): Promise<Runtime> {
       store = fallbackSigning(store, fallback)
     }
   }
+  if (fallback !== undefined && rest.onWarning === undefined) rest.onWarning = warnFallback
   const sessions = createSessions({ ...rest, env, ...(store ? { store } : {}) })
   const { options: resolved } = sessions
   return {
