@@ -12,8 +12,8 @@ import type { ArcRequest } from './types.js'
 /** A middleware or handler function. */
 export type ArcHandler<Req extends ArcRequest = ArcRequest> = (
   req: Req,
-  contextOrRes?: any, // eslint-disable-line @typescript-eslint/no-explicit-any -- Lambda context, or `res` in callback style
-  next?: () => void,
+  contextOrRes: any, // eslint-disable-line @typescript-eslint/no-explicit-any -- Lambda context, or `res` in callback style
+  next: () => void,
 ) => unknown
 
 /** The outcome of a chain. */
@@ -78,7 +78,7 @@ function runCallbackStyle(fn: ArcHandler, req: ArcRequest): Promise<Step> {
 export async function runChain(fns: readonly ArcHandler[], req: ArcRequest, context: unknown, asyncMode: boolean): Promise<ChainResult> {
   let current = req
   for (const fn of fns) {
-    const step = isCallbackStyle(fn, asyncMode) ? await runCallbackStyle(fn, current) : stepOf(await fn(current, context))
+    const step = isCallbackStyle(fn, asyncMode) ? await runCallbackStyle(fn, current) : stepOf(await (fn as (r: ArcRequest, c: unknown) => unknown)(current, context))
     if ('response' in step) return { req: current, response: step.response }
     if (step.next) current = step.next
   }

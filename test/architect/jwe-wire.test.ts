@@ -74,13 +74,13 @@ describe.each(modes)('$name', ({ env, enc, key }) => {
 })
 
 describe('cookie attributes from the environment', () => {
-  it.each([
+  it.each<Record<string, string>>([
     { ARC_SESSION_SAME_SITE: 'strict', ARC_SESSION_DOMAIN: 'example.com' },
     { ARC_SESSION_SAME_SITE: 'none' },
     { ARC_ENV: 'production', ARC_APP_SECRET: SECRET },
     { ARC_ENV: 'staging', ARC_APP_SECRET: SECRET, ARC_SESSION_TTL: '3600' },
   ])('%o', async (extra) => {
-    const env = { ARC_SESSION_TABLE_NAME: 'jwe', ARC_ENV: 'testing', ...extra }
+    const env: Record<string, string> = { ARC_SESSION_TABLE_NAME: 'jwe', ARC_ENV: 'testing', ...extra }
     const sesh = createArchitect({ env, onWarning: () => {} })
     const seshCookie = await sesh.session.write({ a: 1 })
     setEnv(env)
