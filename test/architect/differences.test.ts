@@ -1,0 +1,171 @@
+/**
+ * The intended differences from @architect/functions 8, each asserted against
+ * the real package: Architect's known defects, fixed.
+ */
+import { gunzipSync } from 'node:zlib'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createArchitect, type ArcRequest } from 'sesh/architect'
+import { SECRET } from '../helpers.js'
+import { loadArc, setEnv, type RealArc } from './arc.js'
+import { v1, v2 } from './events.js'
+import { allCookies, arcKey, decryptCookie } from './normalise.js'
+
+const ENV = { ARC_SESSION_TABLE_NAME: 'jwe', ARC_APP_SECRET: SECRET, ARC_ENV: 'testing' }
+const key = arcKey(SECRET)
+let arc: RealArc
+const sesh = createArchitect({ env: ENV })
+
+beforeAll(() => {
+  setEnv(ENV)
+  arc = loadArc()
+})
+
+const pair = (setCookie: string) => setCookie.split(';')[0]!
+
+describe('every Set-Cookie is sent (Architect lets the session cookie replace the others)', () => {
+  const respond = async () => ({ cookie: 'legacy=1; Path=/', headers: { 'set-cookie': 'header=1' }, cookies: ['array=1'], session: { a: 1 }, text: 'x' })
+  it('v2: all in cookies[]', async () => {
+    const a = await arc.http.async(respond)(v2())
+    expect(allCookies(a).map((c) => c.split('=')[0])).toEqual(['_idx', 'array']) // legacy= and header= are lost
+    const s = await sesh.http(respond)(v2())
+    expect(s.headers['set-cookie']).toBeUndefined()
+    expect(s.cookies!.map((c) => c.split('=')[0])).toEqual(['header', 'array', 'legacy', '_idx'])
+    expect(await decryptCookie(s.cookies![3]!, key)).toMatchObject({ a: 1 })
+  })
+  it('v1: all in multiValueHeaders', async () => {
+    const s = await sesh.http(respond)(v1())
+    expect(s.multiValueHeaders!['set-cookie']!.map((c) => c.split('=')[0])).toEqual(['header', 'array', 'legacy', '_idx'])
+    expect(s.headers['set-cookie']).toBeUndefined()
+  })
+})
+
+describe('sync, async and callback functions mix (architect/functions#552)', () => {
+  const syncAuth = (req: ArcRequest) => (req.session.user ? undefined : { location: '/login' })
+  const asyncHandler = async (req: ArcRequest) => ({ json: { user: req.session.user } })
+  it('Architect refuses a sync function after an async one', async () => {
+    await expect(arc.http.async(async () => undefined, syncAuth as never)(v2())).rejects.toThrow('must be async')
+  })
+  it('sesh runs them in any order', async () => {
+    expect((await sesh.http(syncAuth, asyncHandler)(v2())).headers.location).toBe('/login')
+    expect((await sesh.http.async(async () => undefined, syncAuth)(v2())).statusCode).toBe(302)
+    const cookie = pair(await sesh.session.write({ user: 'ada' }))
+    expect(JSON.parse((await sesh.http(syncAuth, asyncHandler)(v1({ cookie }))).body)).toEqual({ user: 'ada' })
+    // a Promise-returning plain function (transpiled async) counts too
+    const transpiled = (req: ArcRequest) => Promise.resolve(req.session.user ? undefined : { status: 401 })
+    expect((await sesh.http(transpiled, asyncHandler)(v2())).statusCode).toBe(401)
+  })
+})
+
+it('a byte body with Accept-Encoding on v2 is compressed (Architect throws)', async () => {
+  const respond = async () => ({ body: Buffer.from('bytes '.repeat(20)), type: 'text/plain' })
+  const event = v2({ headers: { 'accept-encoding': 'gzip' } })
+  await expect(arc.http.async(respond)(structuredClone(event))).rejects.toThrow(TypeError)
+  const s = await sesh.http(respond)(event)
+  expect(s).toMatchObject({ statusCode: 200, isBase64Encoded: true, headers: { 'content-encoding': 'gzip' } })
+  expect(gunzipSync(Buffer.from(s.body, 'base64')).toString()).toBe('bytes '.repeat(20))
+})
+
+describe('error pages', () => {
+  const fail = async () => new Error('<script>alert(1)</script>')
+  it('production hides the stack (Architect prints it)', async () => {
+    setEnv({ ...ENV, ARC_ENV: 'production' })
+    const a = await arc.http.async(fail)(v2())
+    expect(a.body).toContain('differences.test.ts') // the stack
+    setEnv(ENV)
+    const production = createArchitect({ env: { ...ENV, ARC_ENV: 'production' } })
+    const s = await production.http(fail)(v2())
+    expect(s.statusCode).toBe(500)
+    expect(s.body).toContain('500 error')
+    expect(s.body).not.toContain('differences.test.ts')
+    expect(s.body).not.toContain('<script>')
+  })
+  it('testing shows the stack, escaped', async () => {
+    const s = await sesh.http(fail)(v2())
+    expect(s.body).toContain('differences.test.ts')
+    expect(s.body).toContain('&lt;script&gt;')
+  })
+  it('a string code is not a status', async () => {
+    const s = await sesh.http(async () => Object.assign(new Error('x'), { code: 'ENOENT' }))(v1())
+    expect(s.statusCode).toBe(500)
+  })
+})
+
+it('no table name means cookie sessions (Architect silently turns sessions off)', async () => {
+  const echo = async (req: ArcRequest) => ({ json: { session: req.session ?? 'none' } })
+  setEnv({ ARC_APP_SECRET: SECRET })
+  expect(JSON.parse((await arc.http.async(echo)(v2())).body)).toEqual({ session: 'none' })
+  setEnv(ENV)
+  const tableless = createArchitect({ env: { ARC_APP_SECRET: SECRET } })
+  expect(JSON.parse((await tableless.http(echo)(v2())).body)).toEqual({ session: {} })
+  const written = await tableless.http(async () => ({ session: { a: 1 }, text: 'ok' }))(v2())
+  expect(await decryptCookie(written.cookies![0]!, key)).toMatchObject({ a: 1 })
+})
+
+describe('session: {} ends the session', () => {
+  it('sesh expires the cookie (Architect writes an empty session)', async () => {
+    const cookie = pair(await arc.http.session.write({ user: 'ada' }))
+    const logout = async () => ({ session: {}, location: '/' })
+    const a = await arc.http.async(logout)(v1({ cookie }))
+    expect(await decryptCookie(a.headers['set-cookie']!, key)).toEqual({ iat: expect.any(Number) })
+    const s = await sesh.http(logout)(v1({ cookie }))
+    expect(s.headers['set-cookie']).toMatch(/^_idx=; Max-Age=0; Path=\/; HttpOnly; SameSite=Lax$/)
+  })
+  it('and sends nothing when there was no session', async () => {
+    const s = await sesh.http(async () => ({ session: {}, location: '/' }))(v1())
+    expect(allCookies(s)).toEqual([])
+  })
+})
+
+it('invalid JSON is a 400 (Architect throws: a 500)', async () => {
+  const event = v2({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' })
+  const handler = async () => ({ text: 'never' })
+  await expect(arc.http.async(handler)(structuredClone(event))).rejects.toThrow('Invalid request body')
+  const s = await sesh.http(handler)(event)
+  expect(s).toMatchObject({ statusCode: 400, body: 'Invalid request body encoding or invalid JSON' })
+})
+
+it('an unchanged session is not rewritten (renewed at most hourly)', async () => {
+  const cookie = pair(await sesh.session.write({ n: 1 }))
+  const same = async (req: ArcRequest) => ({ session: req.session, text: 'same' })
+  const a = await arc.http.async(same)(v1({ cookie }))
+  expect(a.headers['set-cookie']).toMatch(/^_idx=/)
+  const s = await sesh.http(same)(v1({ cookie }))
+  expect(allCookies(s)).toEqual([])
+})
+
+it('keys kept by the libraries (iat, _idx, _secret, _ttl, …) cannot be written by a handler', async () => {
+  const s = await sesh.http(async () => ({ session: { iat: 1, _idx: 'x', _ttl: 2, __flash: {}, user: 'ada' }, text: 'ok' }))(v1())
+  const { iat, ...data } = await decryptCookie(s.headers['set-cookie']!, key)
+  expect(data).toEqual({ user: 'ada' })
+  expect(iat).toBeGreaterThan(1_700_000_000)
+})
+
+it('the cookie lasts the session lifetime (7 days), not 25 years', async () => {
+  const s = await sesh.session.write({ a: 1 })
+  expect(s).toContain('Max-Age=604800')
+  expect(await arc.http.session.write({ a: 1 })).toContain('Max-Age=788400000')
+})
+
+describe('csrf', () => {
+  it('tokens verify across both libraries', () => {
+    const ours = sesh.csrf.create()
+    expect(arc.http.csrf.verify(ours)).toBe(true)
+    expect(sesh.csrf.verify(arc.http.csrf.create())).toBe(true)
+    expect(sesh.csrf.create('abc', 4_102_444_800_000)).toBe(arc.http.csrf.create('abc', 4_102_444_800_000))
+  })
+  it('refuses tampered, expired and malformed tokens (without throwing)', () => {
+    const [data, ts, sig] = sesh.csrf.create().split('.')
+    expect(sesh.csrf.verify(`${data}.${ts}.${sig!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}`)).toBe(false)
+    expect(sesh.csrf.verify(`${data}x.${ts}.${sig}`)).toBe(false)
+    expect(sesh.csrf.verify(sesh.csrf.create('abc', Date.now() - 1))).toBe(false)
+    for (const bad of [undefined, 42, '', 'a.b', 'a.notanumber.c', `${data}.${ts}.${sig}.extra`]) expect(sesh.csrf.verify(bad)).toBe(false)
+  })
+  it('follows an injected clock', () => {
+    let now = 1_000_000
+    const clocked = createArchitect({ env: ENV, now: () => now })
+    const token = clocked.csrf.create()
+    expect(token.split('.')[1]).toBe(String(1_000_000 + 300_000))
+    now += 300_001
+    expect(clocked.csrf.verify(token)).toBe(false)
+  })
+})
