@@ -48,9 +48,9 @@ export function tableOf(env: Env): string | undefined {
 }
 
 async function defaultDynamoStore(table: string): Promise<SessionStore> {
-  const specifier = '../dynamodb.js' // loaded only for DynamoDB sessions, so JWE apps never load the AWS SDK
-  const module = (await import(/* @vite-ignore */ specifier)) as { dynamoStore(options: { table: string }): SessionStore }
-  return module.dynamoStore({ table })
+  // loaded only for DynamoDB sessions, so JWE apps never load the AWS SDK
+  const { dynamoStore } = await import('../dynamodb.js')
+  return dynamoStore({ table })
 }
 
 let fallbackWarned = false

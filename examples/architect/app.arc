@@ -1,0 +1,28 @@
+# The seeds' apps, written with sesh/architect: the counter, the login flow
+# and a flash message. `npm run start:architect` builds src/ into build/ and
+# serves it under Architect's sandbox.
+@app
+sesh-architect
+
+@http
+/
+  method get
+  src build/get-index
+/count
+  method post
+  src build/post-count
+/reset
+  method post
+  src build/post-reset
+/login
+  method get
+  src build/get-login
+/login
+  method post
+  src build/post-login
+/account
+  method get
+  src build/get-account
+/logout
+  method post
+  src build/post-logout
