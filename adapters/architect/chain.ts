@@ -29,6 +29,12 @@ type Step = { response: unknown } | { next: ArcRequest | undefined }
 const isRequest = (value: unknown): value is ArcRequest =>
   value !== null && typeof value === 'object' && Boolean((value as { httpMethod?: unknown }).httpMethod)
 
+const isPlainObject = (value: unknown): value is object => {
+  if (value === null || typeof value !== 'object') return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
 const stepOf = (value: unknown): Step => (isRequest(value) ? { next: value } : value ? { response: value } : { next: undefined })
 
 /**
@@ -54,7 +60,8 @@ function runCallbackStyle(fn: ArcHandler, req: ArcRequest): Promise<Step> {
       const out = fn.call({}, req, res, next)
       if (out && typeof (out as Promise<unknown>).then === 'function') {
         ;(out as Promise<unknown>).then((value) => settle(stepOf(value)), reject)
-      } else if (out !== undefined) {
+      } else if (isPlainObject(out) || out instanceof Error) {
+        // a response (or request) returned directly; other values (a timer, a stream...) are not answers
         settle(stepOf(out))
       }
     } catch (error) {
