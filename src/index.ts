@@ -20,6 +20,7 @@ export {
 } from './errors.js'
 export { cookieStore } from './stores/cookie.js'
 export { memoryStore, type MemoryStoreOptions } from './stores/memory.js'
+export type { ConcurrencyOptions, MergeFunction } from './stores/concurrency.js'
 export { serverStore } from './stores/server.js'
 export type {
   SessionStore,
