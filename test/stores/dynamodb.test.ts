@@ -4,10 +4,11 @@
  * boundary, the optimistic version attribute, and table set-up.
  */
 import { DeleteItemCommand, DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSessions, SessionNotSerializableError, SessionTooLargeError } from 'sesh'
 import { createSessionTable, type DynamoClient, dynamoStore } from 'sesh/dynamodb'
-import { ITEM_LIMIT, itemSize, marshal } from '../../src/stores/dynamodb/item.js'
+import { ITEM_LIMIT, itemSize, marshal, unmarshalItem } from '../../src/stores/dynamodb/item.js'
 import { manualClock, SECRET } from '../helpers.js'
 import { type Dynalite, startDynalite } from './dynalite.js'
 
@@ -181,5 +182,39 @@ describe('createSessionTable', () => {
       'UpdateTimeToLiveCommand',
     ])
     expect(calls[3]!.input).toEqual({ TableName: 't1', TimeToLiveSpecification: { AttributeName: '_ttl', Enabled: true } })
+  })
+})
+
+describe('hostile cookies (property-based)', () => {
+  it('never throw, give an empty session, and never reach DynamoDB', async () => {
+    const engine = createSessions({ secret: SECRET, store: dynamoStore({ table: TABLE, client }) })
+    const value = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }).map(encodeURIComponent),
+      fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{16,40}$/), fc.base64String()).map(([id, sig]) => `${id}.${sig}`),
+      fc.constant(`${ARC_ID}.${'A'.repeat(43)}`),
+    )
+    await fc.assert(
+      fc.asyncProperty(value, async (cookie) => {
+        sent = []
+        const session = await engine.load(request(`_idx=${cookie}`))
+        expect(await session.all()).toEqual({})
+        expect(sent).toEqual([])
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
+
+describe('attributes written out of band', () => {
+  it('reads sets as arrays and binary as base64, and the data object has no prototype', () => {
+    const data = unmarshalItem({
+      tags: { SS: ['a', 'b'] },
+      scores: { NS: ['1', '2.5'] },
+      raw: { B: new Uint8Array([104, 105]) },
+      nested: { M: { list: { L: [{ NULL: true }, { BOOL: false }] } } },
+    })
+    expect(data).toEqual({ tags: ['a', 'b'], scores: [1, 2.5], raw: 'aGk=', nested: { list: [null, false] } })
+    expect(Object.getPrototypeOf(data)).toBeNull()
   })
 })

@@ -51,7 +51,8 @@ describe('Workers KV specifics', () => {
     expect(puts[0]!.options).toEqual({ expirationTtl: 60 }) // KV's minimum, though the session's ttl is 30 s
   })
 
-  it('refuses something that is not a namespace', () => {
+  it('takes a real KVNamespace as it is, and refuses something that is not a namespace', () => {
+    expect(kvStore(namespace).read).toBeTypeOf('function') // the binding's own type fits KVNamespaceLike
     expect(() => kvStore({} as KVNamespaceLike)).toThrow(TypeError)
   })
 })
