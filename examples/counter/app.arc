@@ -18,3 +18,6 @@ sesh-counter
 @aws
 runtime nodejs20.x
 architecture arm64
+# Architect's default is 5 s. The sandbox starts a fresh Node process for each
+# request, and on a busy machine a burst of cold starts can take longer.
+timeout 15
