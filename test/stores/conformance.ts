@@ -316,6 +316,18 @@ export function describeStore(name: string, harness: StoreHarness): void {
         await step(engine, jar, async (s) => expect(await s.get('n')).toBe(3))
       })
 
+      it("optimistic: a write to a session destroyed meanwhile is a conflict, so a logout is never undone", async () => {
+        const { engine, jar } = make({ concurrency: 'optimistic' })
+        await step(engine, jar, (s) => s.set('user', 'ada'))
+        const cookie = jar.header()
+        const stale = await engine.load(request(cookie))
+        await stale.get('user')
+        await step(engine, jar, (s) => s.destroy())
+        stale.set('cart', ['book'])
+        await expect(engine.commit(stale, new Response())).rejects.toBeInstanceOf(SessionConflictError)
+        expect(await (await engine.load(request(cookie))).get('user')).toBeUndefined()
+      })
+
       it('concurrent writers with merge: every one of many parallel increments counts', async () => {
         const merge = (base: SessionData, mine: SessionData, current: SessionData) => ({
           ...current,
