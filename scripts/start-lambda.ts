@@ -5,8 +5,9 @@
  * The sandbox hands its functions the variables of `.env` / `prefs.arc`, not
  * its own process environment, so a plain `ARC_APP_SECRET=... sandbox` would
  * run the function with the public development key. This script forwards
- * every `ARC_*` variable of the shell to the function through the sandbox's
- * `env` option (which then stands in for `.env` / `prefs.arc`).
+ * every `ARC_*` variable of the shell (and `AWS_ENDPOINT_URL_DYNAMODB`, for a
+ * local DynamoDB) to the function through the sandbox's `env` option (which
+ * then stands in for `.env` / `prefs.arc`).
  */
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -15,10 +16,15 @@ import { buildLambda } from './build-lambda.js'
 
 const cwd = fileURLToPath(new URL('../examples/counter', import.meta.url))
 
-/** The shell's `ARC_*` variables, or undefined when there are none (then `.env` / `prefs.arc` apply). */
+/** Forwarded besides `ARC_*`: where the AWS SDK finds DynamoDB (a local emulator, for a session table). */
+const AWS_ENDPOINTS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB']
+
+/** The shell's `ARC_*` variables (and AWS endpoints), or undefined when there are none (then `.env` / `prefs.arc` apply). */
 function forwardedEnv(env: NodeJS.ProcessEnv): Record<string, string> | undefined {
   const forwarded = Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('ARC_') && entry[1] !== undefined),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => (entry[0].startsWith('ARC_') || AWS_ENDPOINTS.includes(entry[0])) && entry[1] !== undefined,
+    ),
   )
   return Object.keys(forwarded).length > 0 ? forwarded : undefined
 }
