@@ -12,6 +12,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
+import { vi } from 'vitest'
+
+// Every e2e file imports this module. Starting processes and the sandbox's per-request cold starts
+// need room on a busy 2-core machine; these are limits, not expectations.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 })
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
 
