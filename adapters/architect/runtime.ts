@@ -11,6 +11,7 @@ import type { SessionOptions } from '../../src/options.js'
 import type { SessionStore } from '../../src/stores/store.js'
 import type { Keyring } from '../../src/crypto.js'
 import { fallbackSigning, signingKeyring } from './fallback-secret.js'
+import { sandboxTable } from './sandbox-discovery.js'
 
 /** The environment: `process.env` or a plain object of strings. */
 export type Env = Readonly<Record<string, string | undefined>>
@@ -24,7 +25,8 @@ export interface ArchitectOptions extends Omit<SessionOptions, 'env'> {
   env?: Env
   /**
    * Makes the DynamoDB store when `ARC_SESSION_TABLE_NAME` names a table.
-   * @default `dynamoStore({ table })` from `sesh/dynamodb`
+   * @default `dynamoStore({ table })` from `sesh/dynamodb`; under Architect's sandbox, its local
+   * table and endpoint
    */
   dynamoStore?: (table: string, env: Env) => SessionStore | Promise<SessionStore>
 }
@@ -47,10 +49,16 @@ export function tableOf(env: Env): string | undefined {
   return table && table !== 'jwe' ? table : undefined
 }
 
-async function defaultDynamoStore(table: string): Promise<SessionStore> {
+async function defaultDynamoStore(table: string, env: Env): Promise<SessionStore> {
   // loaded only for DynamoDB sessions, so JWE apps never load the AWS SDK
   const { dynamoStore } = await import('../dynamodb.js')
-  return dynamoStore({ table })
+  const local = await sandboxTable(table, env)
+  if (!local) return dynamoStore({ table })
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb')
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? undefined : { accessKeyId: 'arcDummyAccessKey', secretAccessKey: 'arcDummySecretKey' }
+  const client = new DynamoDBClient({ endpoint: local.endpoint, region: env.AWS_REGION || 'us-west-2', ...(credentials ? { credentials } : {}) })
+  return dynamoStore({ table: local.table, client })
 }
 
 let fallbackWarned = false

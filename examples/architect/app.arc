@@ -26,3 +26,9 @@ sesh-architect
 /logout
   method post
   src build/post-logout
+
+# Used when ARC_SESSION_TABLE_NAME=sessions (DynamoDB sessions); the default is jwe (cookies).
+@tables
+sessions
+  _idx *String
+  _ttl TTL

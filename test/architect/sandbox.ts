@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
@@ -28,7 +28,7 @@ export interface RunningExample {
  * this process's environment (no ARC_* of its own), and waits until it listens.
  */
 export async function startExample(env: Record<string, string>): Promise<RunningExample> {
-  const port = await freePort()
+  const port = Number(env.PORT ?? (await freePort()))
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARC_') && k !== 'PORT'))
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-architect.ts'], {
     cwd: root,
