@@ -190,6 +190,16 @@ describe('toLambda: responses', () => {
     expect(result.multiValueHeaders?.location).toEqual(['https://example.com/'])
   })
 
+  it('hands the event and context to the handler (c.env in a Hono app)', async () => {
+    let seen: unknown
+    const event = restEvent()
+    await toLambda((_request, env) => {
+      seen = env
+      return new Response('ok')
+    })(event, { functionName: 'counter' })
+    expect(seen).toMatchObject({ event, requestContext: event.requestContext, lambdaContext: { functionName: 'counter' } })
+  })
+
   it('turns a thrown error into a bare 500', async () => {
     for (const event of [restEvent(), httpEvent(), albEvent()] as LambdaHttpEvent[]) {
       const result = await toLambda(() => {

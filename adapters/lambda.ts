@@ -12,8 +12,18 @@
  */
 import { handle } from 'hono/aws-lambda'
 
-/** A fetch handler: `Request` in, `Response` out. */
-export type FetchHandler = (request: Request) => Response | Promise<Response>
+/** What {@link toLambda} hands a fetch handler besides the request (a Hono app sees it as `c.env`). */
+export interface LambdaBindings {
+  /** The Lambda event, as it arrived. */
+  event: LambdaHttpEvent
+  /** The event's `requestContext`. */
+  requestContext: unknown
+  /** The Lambda context object. */
+  lambdaContext: unknown
+}
+
+/** A fetch handler: `Request` in, `Response` out; the Lambda event rides along for those who want it. */
+export type FetchHandler = (request: Request, env: LambdaBindings) => Response | Promise<Response>
 
 type Headers1 = Record<string, string | undefined> | null
 type MultiHeaders = Record<string, string[] | undefined> | null
@@ -154,16 +164,16 @@ function internalError(): Response {
  */
 export function toLambda(fetch: FetchHandler, options: ToLambdaOptions = {}): LambdaHttpHandler {
   return async function lambdaHandler(event, context) {
-    // Hono's handle() needs only `fetch`; it passes (request, { event, ... }) and we hand on the request alone.
+    // Hono's handle() needs only an object with `fetch`; it calls it with (request, { event, requestContext, lambdaContext }).
     const app = {
-      async fetch(request: Request): Promise<Response> {
+      async fetch(request: Request, env: LambdaBindings): Promise<Response> {
         if (!isV2(event)) {
           const headers = multiValueHeaders(event as APIGatewayProxyEvent | ALBEvent, request)
           if (headers) request = new Request(request, { headers })
         }
         let response: Response
         try {
-          response = await fetch(request)
+          response = await fetch(request, { ...env, event })
         } catch {
           response = internalError()
         }
