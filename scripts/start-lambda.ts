@@ -19,11 +19,26 @@ const cwd = fileURLToPath(new URL('../examples/counter', import.meta.url))
 /** Forwarded besides `ARC_*`: where the AWS SDK finds DynamoDB (a local emulator, for a session table). */
 const AWS_ENDPOINTS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB']
 
+/** The sandbox's own settings (ports, host, logging): read by the sandbox itself, not meant for the function. */
+const SANDBOX_SETTINGS = new Set([
+  'ARC_API_TYPE',
+  'ARC_DB_EXTERNAL',
+  'ARC_EVENTS_PORT',
+  'ARC_HOST',
+  'ARC_HTTP_PORT',
+  'ARC_INTERNAL_PORT',
+  'ARC_PORT',
+  'ARC_QUIET',
+  'ARC_TABLES_PORT',
+])
+
 /** The shell's `ARC_*` variables (and AWS endpoints), or undefined when there are none (then `.env` / `prefs.arc` apply). */
 function forwardedEnv(env: NodeJS.ProcessEnv): Record<string, string> | undefined {
   const forwarded = Object.fromEntries(
     Object.entries(env).filter(
-      (entry): entry is [string, string] => (entry[0].startsWith('ARC_') || AWS_ENDPOINTS.includes(entry[0])) && entry[1] !== undefined,
+      (entry): entry is [string, string] =>
+        ((entry[0].startsWith('ARC_') && !SANDBOX_SETTINGS.has(entry[0])) || AWS_ENDPOINTS.includes(entry[0])) &&
+        entry[1] !== undefined,
     ),
   )
   return Object.keys(forwarded).length > 0 ? forwarded : undefined
