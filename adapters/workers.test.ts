@@ -36,6 +36,10 @@ describe('storeFromEnv', () => {
     expect(store!.stateless).not.toBe(true)
   })
 
+  it('reads the older SESSION_TABLE_NAME too', () => {
+    expect(storeFromEnv({ SESSION_TABLE_NAME: 'SESSIONS', SESSIONS: memoryKv() })).toBeDefined()
+  })
+
   it('refuses a name with no KV binding behind it, naming the fix', () => {
     expect(() => storeFromEnv({ ARC_SESSION_TABLE_NAME: 'SESSIONS' })).toThrow(TypeError)
     expect(() => storeFromEnv({ ARC_SESSION_TABLE_NAME: 'SESSIONS', SESSIONS: 'not a namespace' })).toThrow(/kv_namespaces/)

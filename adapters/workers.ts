@@ -27,7 +27,7 @@ function isKvNamespace(value: unknown): value is KVNamespaceLike {
 
 /**
  * The store `env` asks for: `undefined` (the cookie store) when
- * `ARC_SESSION_TABLE_NAME` is unset or `jwe`, else {@link kvStore} on the KV
+ * `ARC_SESSION_TABLE_NAME` (or the older `SESSION_TABLE_NAME`) is unset or `jwe`, else {@link kvStore} on the KV
  * namespace binding it names. A name with no such binding is a `TypeError`
  * (a configuration mistake, better loud than a silent switch to cookies).
  *
@@ -39,7 +39,7 @@ function isKvNamespace(value: unknown): value is KVNamespaceLike {
  * @param env the Worker's `env`
  */
 export function storeFromEnv(env: WorkerEnv): SessionStore | undefined {
-  const name = env.ARC_SESSION_TABLE_NAME
+  const name = env.ARC_SESSION_TABLE_NAME ?? env.SESSION_TABLE_NAME // the older name, as the core reads it
   if (name === undefined || name === '' || name === 'jwe') return undefined
   if (typeof name !== 'string') throw new TypeError('ARC_SESSION_TABLE_NAME must be a string')
   const binding = env[name]

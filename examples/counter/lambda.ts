@@ -11,7 +11,7 @@ import { dynamoStore } from 'sesh/dynamodb'
 import { toLambda } from 'sesh/lambda'
 import { createCounterApp } from './app.js'
 
-const table = process.env.ARC_SESSION_TABLE_NAME
+const table = process.env.ARC_SESSION_TABLE_NAME || process.env.SESSION_TABLE_NAME
 const store = table && table !== 'jwe' ? dynamoStore({ table }) : undefined
 
 export const handler = toLambda(createCounterApp({ env: process.env, ...(store ? { store } : {}) }).fetch)
