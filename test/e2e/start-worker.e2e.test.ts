@@ -4,7 +4,7 @@
  */
 import { compactDecrypt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jweKeyBytes } from '../../src/crypto.js'
+import { DEVELOPMENT_SECRETS, jweKeyBytes } from '../../src/crypto.js'
 import { CookieJar } from '../helpers.js'
 import { count, show } from './counter-suite.js'
 import { type Runtime, startWranglerDev } from './runtimes.js'
@@ -24,7 +24,9 @@ describe('start:worker (wrangler dev)', () => {
     expect(await show(jar, worker.url)).toBe(0)
     expect(await count(jar, worker.url)).toBe(1)
     expect(await count(jar, worker.url)).toBe(2)
-    const { plaintext } = await compactDecrypt(jar.cookies.get('_idx')!, jweKeyBytes(CUSTOM, 'A256GCM'))
+    const token = jar.cookies.get('_idx')!
+    const { plaintext } = await compactDecrypt(token, jweKeyBytes(CUSTOM, 'A256GCM'))
     expect(JSON.parse(new TextDecoder().decode(plaintext))).toMatchObject({ count: 2 })
+    await expect(compactDecrypt(token, jweKeyBytes(DEVELOPMENT_SECRETS.A256GCM, 'A256GCM'))).rejects.toThrow()
   })
 })
