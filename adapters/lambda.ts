@@ -7,6 +7,10 @@
  * `cookies[]` and v1/ALB `multiValueHeaders['set-cookie']` (one entry each, never
  * merged), decodes and encodes base64 bodies and keeps repeated query keys.
  * This module adds only what that mapping lacks; each addition says why.
+ * (Hono marks `hono/aws-lambda` deprecated in favour of the `@hono/aws-lambda`
+ * package, to be removed in Hono 5; the switch is one import line.) Note that
+ * Hono logs with `console.error` when an event cannot become a `Request`
+ * (it then answers 400).
  *
  * @module
  */
