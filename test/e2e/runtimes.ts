@@ -6,13 +6,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { vi } from 'vitest'
+import { freePort } from '../../scripts/free-port.js'
+
+export { freePort }
 
 // Every e2e file imports this module. Starting processes and the sandbox's per-request cold starts
 // need room on a busy 2-core machine; these are limits, not expectations.
@@ -28,18 +30,6 @@ export interface Runtime {
   url: string
   /** Stops it. */
   stop(): Promise<void>
-}
-
-/** A free loopback TCP port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Environment for child processes: no inherited `ARC_*`, no network probes, plus `env`. */
