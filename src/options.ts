@@ -249,7 +249,8 @@ export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
   if (options.store === undefined && table !== undefined && table !== 'jwe') {
     throw new TypeError(
       `ARC_SESSION_TABLE_NAME names a table ("${table}") but no store was given: pass ` +
-        "store: dynamoStore({ table }) from 'sesh/dynamodb', or use storeFromEnv() from a runtime adapter.",
+        "store: dynamoStore({ table }) from 'sesh/dynamodb' (on Workers, workerOptions(env) from 'sesh/workers' " +
+        'picks the KV binding of that name).',
     )
   }
   const keyring = new Keyring(secrets, algorithm, legacyKeys ? 'legacy' : 'architect')
