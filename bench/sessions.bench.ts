@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the per-request cost of sessions, by path.
- * Targets (2-core CI-class machine): untouched request ≪ 10 µs; cookie-store
- * read ≈ one AES-GCM decrypt (< 100 µs); read + write < 200 µs.
+ * Targets on a 2-core machine: an untouched request stays under 50 µs (no
+ * decrypt, no store read); a cookie-store read, about one WebCrypto AES-GCM
+ * decrypt through jose, stays under 0.5 ms mean; read + write under 1 ms.
  */
 import { bench, describe } from 'vitest'
 import { createSessions, memoryStore } from '../src/index.js'
