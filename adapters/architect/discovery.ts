@@ -1,13 +1,25 @@
 /**
- * Under Architect's sandbox, `ARC_SESSION_TABLE_NAME` is a logical table name
- * (`sessions`) and the tables live in the sandbox's local DynamoDB. This finds
- * the physical name through the sandbox's internal SSM service and the local
- * endpoint, as `@architect/functions` does. Deployed apps name the physical
- * table (or pass `dynamoStore`).
+ * Architect names tables by their logical name (`sessions`); the physical name
+ * (`MyAppProduction-SessionsTable-1AB2C3`) is an SSM parameter
+ * `/<stack>/tables/<logical>`. This finds it as `@architect/functions` does:
+ * `GetParametersByPath({ Path: '/<stack>', Recursive: true })`, every page,
+ * the `tables` entries, then the logical name or, failing that, a matching
+ * physical one. Under the sandbox it asks the sandbox's internal SSM service
+ * (and the table lives in its local DynamoDB); deployed, it asks AWS SSM.
  *
  * @module
  */
+import { SessionStoreUnavailableError } from '../../src/errors.js'
 import type { Env } from './runtime.js'
+
+/** One page of an SSM `GetParametersByPath` answer (the fields used here). */
+export interface ParameterPage {
+  Parameters?: { Name?: string; Value?: string }[]
+  NextToken?: string
+}
+
+/** An SSM `GetParametersByPath` call: AWS's, or the sandbox's. */
+export type GetParametersByPath = (input: { Path: string; Recursive: true; NextToken?: string }) => Promise<ParameterPage>
 
 /** Where a session table is, locally. */
 export interface LocalTable {
@@ -17,17 +29,99 @@ export interface LocalTable {
   endpoint: string
 }
 
-/** Architect's logical ids: `sesh-architect-testing` → `SeshArchitectTesting`. */
-function toLogicalId(text: string): string {
-  const words = text.replace(/([A-Z])/g, ' $1').replace(/^[\W_]+|[\W_]+$/g, '').toLowerCase()
-  return (words.charAt(0).toUpperCase() + words.slice(1)).replace(/[\W_]+(\w|$)/g, (_, ch: string) => ch.toUpperCase())
+/** Architect's logical ids (`toLogicalID`): `sesh-architect-testing` → `SeshArchitectTesting`. */
+export function toLogicalId(text: string): string {
+  const spaced = text.replace(/([A-Z])/g, ' $1')
+  if (spaced.length === 1) return spaced.toUpperCase()
+  const words = spaced.replace(/^[\W_]+|[\W_]+$/g, '').toLowerCase()
+  const id = (words.charAt(0).toUpperCase() + words.slice(1)).replace(/[\W_]+(\w|$)/g, (_, ch: string) => ch.toUpperCase())
+  return id === 'Get' ? 'GetIndex' : id
 }
 
-/** Whether Architect would use the sandbox's local services (its `useAWS()` negated). */
-function isLocal(env: Env): boolean {
-  if (!env.ARC_SANDBOX) return false
-  if (env.ARC_ENV === 'testing') return true
-  return (env.ARC_ENV === 'staging' || env.ARC_ENV === 'production') && !env.ARC_LOCAL
+/**
+ * Where Architect would find tables: `aws` when its `useAWS()` is true for a
+ * deployed environment (`staging`/`production`, without the sandbox or with
+ * `ARC_LOCAL`), `sandbox` under the sandbox, otherwise `undefined` (the name
+ * is used as given).
+ *
+ * @param env the environment
+ */
+export function tableSource(env: Env): 'aws' | 'sandbox' | undefined {
+  const deployed = env.ARC_ENV === 'staging' || env.ARC_ENV === 'production'
+  if (deployed && (!env.ARC_SANDBOX || env.ARC_LOCAL)) return 'aws'
+  if (env.ARC_SANDBOX && (deployed || env.ARC_ENV === 'testing')) return 'sandbox'
+  return undefined
+}
+
+/**
+ * The SSM path of the app's stack: `/${ARC_STACK_NAME || toLogicalID(`${app}-${env}`)}`.
+ * Deployed, Architect requires `ARC_APP_NAME` or `ARC_STACK_NAME`; locally the app defaults to `arc-app`.
+ *
+ * @param env the environment
+ * @param local whether the lookup goes to the sandbox
+ */
+export function stackPath(env: Env, local: boolean): string {
+  if (!local && !env.ARC_APP_NAME && !env.ARC_STACK_NAME) {
+    throw new ReferenceError('ARC_APP_NAME and ARC_STACK_NAME env vars not found: sesh/architect cannot find the session table in SSM')
+  }
+  return `/${env.ARC_STACK_NAME || toLogicalId(`${env.ARC_APP_NAME || 'arc-app'}-${env.ARC_ENV}`)}`
+}
+
+/** Every `tables` entry under `path`, logical → physical, following `NextToken`. */
+async function readTables(path: string, get: GetParametersByPath): Promise<Map<string, string>> {
+  const tables = new Map<string, string>()
+  let NextToken: string | undefined
+  do {
+    let page: ParameterPage
+    try {
+      page = await get({ Path: path, Recursive: true, ...(NextToken ? { NextToken } : {}) })
+    } catch (cause) {
+      throw new SessionStoreUnavailableError(`Could not read the session table's name from SSM (${path})`, { cause })
+    }
+    for (const { Name = '', Value } of page.Parameters ?? []) {
+      const [, , type, logical, ...deeper] = Name.split('/')
+      if (type === 'tables' && logical && !deeper.length && Value !== undefined) tables.set(logical, Value)
+    }
+    NextToken = page.NextToken
+  } while (NextToken)
+  return tables
+}
+
+/**
+ * The physical name of the table `name` names, looked up under the stack's SSM
+ * path: a logical name maps to its physical one, a physical name is accepted as is.
+ * An SSM failure is a `SessionStoreUnavailableError`; an unknown name a `ReferenceError`.
+ *
+ * @example
+ * ```ts
+ * const table = await findTable('sessions', '/MyAppProduction', ssmGetParametersByPath)
+ * ```
+ * @param name the logical (or physical) table name from `ARC_SESSION_TABLE_NAME`
+ * @param path the stack's SSM path (see {@link stackPath})
+ * @param get the SSM call
+ */
+export async function findTable(name: string, path: string, get: GetParametersByPath): Promise<string> {
+  const tables = await readTables(path, get)
+  const table = tables.get(name) ?? [...tables.values()].find((physical) => physical === name)
+  if (!table) {
+    throw new ReferenceError(
+      `Session table '${name}' (ARC_SESSION_TABLE_NAME) could not be found: it is neither a logical nor a physical table name under the SSM path ${path}/tables`,
+    )
+  }
+  return table
+}
+
+/** The sandbox's internal SSM service, as a {@link GetParametersByPath}. */
+function sandboxSsm(port: number): GetParametersByPath {
+  return async (input) => {
+    const response = await fetch(`http://localhost:${port}/_arc/ssm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParametersByPath' },
+      body: JSON.stringify(input),
+    })
+    if (!response.ok) throw new Error(`The sandbox's SSM service answered ${response.status}`)
+    return (await response.json()) as ParameterPage
+  }
 }
 
 /**
@@ -41,19 +135,28 @@ function isLocal(env: Env): boolean {
  * @param env the environment the sandbox gave the function
  */
 export async function sandboxTable(name: string, env: Env): Promise<LocalTable | undefined> {
-  if (!isLocal(env)) return undefined
+  if (tableSource(env) !== 'sandbox') return undefined
   const { ports } = JSON.parse(env.ARC_SANDBOX!) as { ports?: { _arc?: number; tables?: number } }
   if (!ports?._arc || !ports.tables) return undefined
-  const stack = env.ARC_STACK_NAME || toLogicalId(`${env.ARC_APP_NAME || 'arc-app'}-${env.ARC_ENV}`)
-  const response = await fetch(`http://localhost:${ports._arc}/_arc/ssm`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParametersByPath' },
-    body: JSON.stringify({ Path: `/${stack}/tables`, Recursive: true }),
-  })
-  if (!response.ok) throw new Error(`The sandbox's SSM service answered ${response.status}`)
-  const { Parameters = [] } = (await response.json()) as { Parameters?: { Name: string; Value: string }[] }
-  const tables = new Map(Parameters.map((p) => [p.Name.split('/').pop()!, p.Value]))
-  const table = tables.get(name) ?? [...tables.values()].find((physical) => physical === name)
-  if (!table) throw new ReferenceError(`Session table '${name}' could not be found in the sandbox`)
+  const table = await findTable(name, stackPath(env, true), sandboxSsm(ports._arc))
   return { table, endpoint: `http://localhost:${ports.tables}` }
+}
+
+/**
+ * The deployed app's physical table for `name`, from AWS SSM through
+ * `@aws-sdk/client-ssm` (an optional peer dependency, loaded only here). The
+ * SDK configures itself (`AWS_REGION`, `AWS_ENDPOINT_URL_SSM`, the credential
+ * chain); with no region anywhere, `us-west-2`, as Architect.
+ *
+ * @example
+ * ```ts
+ * const table = await awsTable('sessions', process.env) // 'MyAppProduction-SessionsTable-1AB2C3'
+ * ```
+ * @param name the logical (or physical) table name
+ * @param env the environment of the deployed function
+ */
+export async function awsTable(name: string, env: Env): Promise<string> {
+  const path = stackPath(env, false)
+  const { withAwsSsm } = await import('./aws-ssm.js')
+  return withAwsSsm(env, (get) => findTable(name, path, get))
 }

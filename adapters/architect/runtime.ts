@@ -11,7 +11,7 @@ import type { SessionOptions } from '../../src/options.js'
 import type { SessionStore } from '../../src/stores/store.js'
 import type { Keyring } from '../../src/crypto.js'
 import { fallbackSigning, signingKeyring } from './fallback-secret.js'
-import { sandboxTable } from './sandbox-discovery.js'
+import { awsTable, sandboxTable, stackPath, tableSource } from './discovery.js'
 
 /** The environment: `process.env` or a plain object of strings. */
 export type Env = Readonly<Record<string, string | undefined>>
@@ -25,8 +25,9 @@ export interface ArchitectOptions extends Omit<SessionOptions, 'env'> {
   env?: Env
   /**
    * Makes the DynamoDB store when `ARC_SESSION_TABLE_NAME` names a table.
-   * @default `dynamoStore({ table })` from `sesh/dynamodb`; under Architect's sandbox, its local
-   * table and endpoint
+   * @default `dynamoStore` from `sesh/dynamodb` on the table Architect would use: deployed
+   * (`ARC_ENV` `staging`/`production`), a logical or physical name looked up in AWS SSM under
+   * `/<stack>/tables`; under Architect's sandbox, its local table and endpoint; otherwise the name as given
    */
   dynamoStore?: (table: string, env: Env) => SessionStore | Promise<SessionStore>
 }
@@ -49,8 +50,26 @@ export function tableOf(env: Env): string | undefined {
   return table && table !== 'jwe' ? table : undefined
 }
 
-async function defaultDynamoStore(table: string, env: Env): Promise<SessionStore> {
-  // loaded only for DynamoDB sessions, so JWE apps never load the AWS SDK
+/**
+ * A store made on first use, so a table lookup happens on the first request
+ * that needs the store and its failure (`SessionStoreUnavailableError`) reaches
+ * the handler like any store fault. A failure is not kept: the next call retries.
+ */
+function deferredStore(make: () => Promise<SessionStore>): SessionStore {
+  let pending: Promise<SessionStore> | undefined
+  const store = () =>
+    (pending ??= make().catch((error: unknown) => {
+      pending = undefined
+      throw error
+    }))
+  return {
+    read: async (cookieValue, context) => (await store()).read(cookieValue, context),
+    write: async (record, context) => (await store()).write(record, context),
+    delete: async (record, context) => (await store()).delete(record, context),
+  }
+}
+
+async function sandboxStore(table: string, env: Env): Promise<SessionStore> {
   const { dynamoStore } = await import('../dynamodb.js')
   const local = await sandboxTable(table, env)
   if (!local) return dynamoStore({ table })
@@ -59,6 +78,20 @@ async function defaultDynamoStore(table: string, env: Env): Promise<SessionStore
     env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? undefined : { accessKeyId: 'arcDummyAccessKey', secretAccessKey: 'arcDummySecretKey' }
   const client = new DynamoDBClient({ endpoint: local.endpoint, region: env.AWS_REGION || 'us-west-2', ...(credentials ? { credentials } : {}) })
   return dynamoStore({ table: local.table, client })
+}
+
+async function defaultDynamoStore(table: string, env: Env): Promise<SessionStore> {
+  // loaded only for DynamoDB sessions, so JWE apps never load the AWS SDK
+  const { dynamoStore } = await import('../dynamodb.js')
+  switch (tableSource(env)) {
+    case 'aws':
+      stackPath(env, false) // fail fast without ARC_APP_NAME / ARC_STACK_NAME
+      return deferredStore(async () => dynamoStore({ table: await awsTable(table, env) }))
+    case 'sandbox':
+      return deferredStore(() => sandboxStore(table, env))
+    default:
+      return dynamoStore({ table })
+  }
 }
 
 let fallbackWarned = false
