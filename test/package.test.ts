@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { publint } from 'publint'
 import { describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -40,5 +41,10 @@ describe('the package', () => {
     const inputs = Object.keys(result.metafile.inputs)
     expect(inputs.some((path) => path.includes('node_modules/jose/'))).toBe(true)
     expect(inputs.filter((path) => path.startsWith('node:') || path.includes('@aws-sdk'))).toEqual([])
+  })
+
+  it('passes publint (exports, types, files)', async () => {
+    const { messages } = await publint({ pkgDir: root, strict: true, pack: false }) // no `npm pack`: it would rebuild dist/ under other tests
+    expect(messages.map((m) => `${m.type}: ${m.code} ${JSON.stringify(m.args)}`)).toEqual([])
   })
 })
