@@ -14,6 +14,7 @@ import {
   type DynamoDBClientConfig,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
 import type { SessionStore } from '../src/stores/store.js'
@@ -47,6 +48,7 @@ export interface DynamoStoreOptions extends ConcurrencyOptions {
 const COMMANDS: Record<DynamoOperation, new (input: any) => unknown> = {
   GetItem: GetItemCommand,
   PutItem: PutItemCommand,
+  UpdateItem: UpdateItemCommand,
   DeleteItem: DeleteItemCommand,
   CreateTable: CreateTableCommand,
   DescribeTable: DescribeTableCommand,

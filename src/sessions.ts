@@ -88,6 +88,12 @@ export function createSessions<Data extends SessionData = SessionData>(options: 
     const renewalDue = old !== undefined && (ctx.now - old.issuedAt >= touchAfter || state.keyIndex > 0)
     if (!changed && !renewalDue && !moved && !state.regenerated) return undefined
 
+    if (!changed && !moved && !state.regenerated && store.touch) {
+      // A renewal only: move the expiry, never write this request's (possibly stale) copy of the data.
+      const value = await store.touch({ ...old!, issuedAt: ctx.now }, ctx)
+      return value === undefined ? undefined : sessionCookie(cookieName, value, cookieAttributes)
+    }
+
     const continued = old !== undefined && !state.destroyed
     const record: SessionRecord = {
       id: state.currentId,

@@ -46,5 +46,6 @@ export function fallbackSigning(store: SessionStore, secret: string): SessionSto
     read: (cookieValue, context) => store.read(cookieValue, withKeys(context)),
     write: (record, context) => store.write(record, withKeys(context)),
     delete: (record, context) => store.delete(record, withKeys(context)),
+    ...(store.touch ? { touch: (record, context) => store.touch!(record, withKeys(context)) } : {}),
   }
 }

@@ -66,6 +66,10 @@ function deferredStore(make: () => Promise<SessionStore>): SessionStore {
     read: async (cookieValue, context) => (await store()).read(cookieValue, context),
     write: async (record, context) => (await store()).write(record, context),
     delete: async (record, context) => (await store()).delete(record, context),
+    touch: async (record, context) => {
+      const resolved = await store()
+      return resolved.touch ? resolved.touch(record, context) : resolved.write(record, context)
+    },
   }
 }
 

@@ -94,6 +94,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     async delete(id) {
       entries.delete(id)
     },
+    async touch(id, expiresAt, now) {
+      const entry = entries.get(id)
+      if (!entry || entry.expiresAt <= now) return false
+      entry.expiresAt = expiresAt
+      entries.delete(id) // re-insert at the end: recently used sessions are evicted last
+      entries.set(id, entry)
+      return true
+    },
   })
   Object.defineProperty(store, 'size', { get: () => entries.size, enumerable: true })
   return store as SessionStore & { readonly size: number }

@@ -23,7 +23,7 @@ const ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/
  * @param keeper keeps records by id
  */
 export function serverStore(keeper: RecordKeeper): SessionStore {
-  return {
+  const store: SessionStore = {
     async read(cookieValue, { keyring, now, ttl }) {
       const verified = await unsignId(cookieValue, keyring)
       if (!verified || !ID_SHAPE.test(verified.id)) return undefined
@@ -54,4 +54,12 @@ export function serverStore(keeper: RecordKeeper): SessionStore {
       if (record.id) await keeper.delete(record.id)
     },
   }
+  const touchRecord = keeper.touch?.bind(keeper)
+  if (touchRecord) {
+    store.touch = async (record, { keyring, now, ttl }) => {
+      const id = record.id!
+      return (await touchRecord(id, record.issuedAt + ttl, now)) ? signId(id, keyring) : undefined
+    }
+  }
+  return store
 }

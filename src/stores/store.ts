@@ -64,6 +64,14 @@ export interface SessionStore {
   write(record: SessionRecord, context: StoreContext): Promise<string>
   /** Forgets `record` (its id). A stateless store has nothing to forget. */
   delete(record: SessionRecord, context: StoreContext): Promise<void>
+  /**
+   * Optional: renews an unchanged session (its `issuedAt` is now) without
+   * rewriting its data, so a read-only request can never write stale data over
+   * a concurrent request's write. Returns the cookie value, or `undefined` when
+   * the session is gone meanwhile (it is not brought back). Without it, the
+   * engine renews with `write`.
+   */
+  touch?(record: SessionRecord, context: StoreContext): Promise<string | undefined>
 }
 
 /** A record as a {@link RecordKeeper} keeps it. */
@@ -90,4 +98,10 @@ export interface RecordKeeper {
   set(id: string, record: StoredRecord, now: number): Promise<StoredRecord | void>
   /** Removes the record for `id` (no error when it does not exist). */
   delete(id: string): Promise<void>
+  /**
+   * Optional: moves the expiry of an existing, live record to `expiresAt`
+   * without touching its data. Returns `false` (and creates nothing) when
+   * there is no such record. Without it, renewals rewrite the whole record.
+   */
+  touch?(id: string, expiresAt: number, now: number): Promise<boolean>
 }

@@ -25,6 +25,8 @@ export interface StoreHarness {
   keepsRecords: boolean
   /** Whether the store supports `concurrency: 'optimistic'` and `merge`. */
   optimistic: boolean
+  /** Whether renewals move only the expiry (the store's `touch`), never rewriting data. */
+  renewsInPlace?: boolean
   /** The raw stored record for an id, to check what is (not) written. */
   peek?(id: string): Promise<unknown>
   /** Data just under the store's limit, and data just over it (omit for stores without one). */
@@ -292,6 +294,40 @@ export function describeStore(name: string, harness: StoreHarness): void {
       }
       if (harness.keepsRecords) expect(results.size).toBe(1) // one record: the last write
     })
+
+    if (harness.renewsInPlace) {
+      it('a renewal on a read-only request never writes its stale copy over a concurrent write', async () => {
+        const { engine, jar, clock } = make()
+        await step(engine, jar, (s) => s.set('count', 1))
+        clock.advance(2 * 60 * 60) // renewal due
+        const cookie = jar.header()
+        const reader = await engine.load(request(cookie))
+        expect(await reader.get('count')).toBe(1)
+        const writer = await engine.load(request(cookie))
+        writer.set('count', ((await writer.get('count')) as number) + 1)
+        await engine.commit(writer, new Response())
+        const renewed = await engine.commit(reader, new Response()) // read only, renewal due
+        expect(renewed.headers.get('set-cookie')).toMatch(/^_idx=/)
+        expect(await (await engine.load(request(cookie))).get('count')).toBe(2)
+      })
+
+      it('a renewal never brings back a session destroyed meanwhile (a logout elsewhere)', async () => {
+        const { engine, jar, clock } = make()
+        await step(engine, jar, (s) => s.set('user', 'ada'))
+        const id = idIn(jar)
+        clock.advance(2 * 60 * 60)
+        const cookie = jar.header()
+        const reader = await engine.load(request(cookie))
+        expect(await reader.get('user')).toBe('ada')
+        const logout = await engine.load(request(cookie))
+        logout.destroy()
+        await engine.commit(logout, new Response())
+        const renewed = await engine.commit(reader, new Response())
+        expect(renewed.headers.get('set-cookie')).toBeNull()
+        expect(await (await engine.load(request(cookie))).get('user')).toBeUndefined()
+        if (harness.peek) expect(await harness.peek(id)).toBeUndefined()
+      })
+    }
 
     if (harness.optimistic) {
       it("concurrent writers, concurrency: 'optimistic': the loser gets ERR_SESSION_CONFLICT, the winner's data stays", async () => {

@@ -31,6 +31,7 @@ describeStore('DynamoDB (dynalite)', {
   make: (options) => dynamoStore({ table: TABLE, client: counted, ...options }),
   keepsRecords: true,
   optimistic: true,
+  renewsInPlace: true,
   refusesProtoKey: true,
   backendCalls: () => calls,
   async peek(id) {

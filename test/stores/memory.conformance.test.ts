@@ -7,6 +7,7 @@ describeStore('memory', {
   make: (options) => memoryStore(options),
   keepsRecords: true,
   optimistic: true,
+  renewsInPlace: true,
 })
 
 describe('memory store cap', () => {

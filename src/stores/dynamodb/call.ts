@@ -11,6 +11,7 @@ import { SessionStoreUnavailableError } from '../../errors.js'
 export type DynamoOperation =
   | 'GetItem'
   | 'PutItem'
+  | 'UpdateItem'
   | 'DeleteItem'
   | 'CreateTable'
   | 'DescribeTable'

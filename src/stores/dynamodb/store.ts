@@ -147,6 +147,29 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
     async delete(id) {
       await send(call, 'DeleteItem', { TableName: table, Key: { [ID]: { S: id } } })
     },
+    async touch(id, expiresAt, now) {
+      // Only _ttl changes: a renewal never writes data over a concurrent request's write, and the
+      // condition keeps it from recreating an item deleted (a logout) or expired meanwhile.
+      try {
+        await send(
+          call,
+          'UpdateItem',
+          {
+            TableName: table,
+            Key: { [ID]: { S: id } },
+            UpdateExpression: 'SET #ttl = :ttl',
+            ConditionExpression: 'attribute_exists(#secret) AND #ttl > :now',
+            ExpressionAttributeNames: { '#ttl': TTL, '#secret': SECRET },
+            ExpressionAttributeValues: { ':ttl': { N: String(Math.floor(expiresAt)) }, ':now': { N: String(now) } },
+          },
+          ['ConditionalCheckFailedException'],
+        )
+        return true
+      } catch (error) {
+        if (errorName(error) === 'ConditionalCheckFailedException') return false
+        throw error
+      }
+    },
   }
   return serverStore(keeper)
 }
