@@ -6,14 +6,14 @@
  */
 import { KVNamespace } from '@miniflare/kv'
 import { afterAll, bench, describe } from 'vitest'
-import { createSessions, type SessionStore } from '../src/index.js'
+import type { SessionStore } from '../src/index.js'
 import { createSessionTable, dynamoStore } from '../adapters/dynamodb.js'
 import { kvStore } from '../adapters/kv.js'
 import { startDynalite } from '../test/stores/dynalite.js'
 import { MemoryStorage } from '../test/stores/kv-memory-storage.js'
 import { itemSize, marshal } from '../src/stores/dynamodb/item.js'
+import { benchRequests, engineWithSession } from './requests.js'
 
-const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const dynamo = await startDynalite()
 await createSessionTable({ table: 'sessions', client: dynamo.client })
 afterAll(() => dynamo.close())
@@ -24,28 +24,9 @@ const stores: [string, SessionStore][] = [
   ['Workers KV (@miniflare/kv)', kvStore(new KVNamespace(new MemoryStorage(Date.now)))],
 ]
 
-const request = (cookie: string) => new Request('http://localhost/', { headers: { cookie } })
-
 for (const [name, store] of stores) {
-  const engine = createSessions({ secret: SECRET, store })
-  const first = await engine.load(new Request('http://localhost/'))
-  first.set('user', { id: 42, name: 'Ada Lovelace', roles: ['admin', 'editor'] })
-  first.set('count', 1)
-  let cookie = (await engine.commit(first, new Response())).headers.get('set-cookie')!.split(';')[0]!
-
-  describe(name, () => {
-    bench('read only', async () => {
-      const session = await engine.load(request(cookie))
-      await session.get('count')
-      await engine.commit(session, new Response())
-    })
-    bench('read + write', async () => {
-      const session = await engine.load(request(cookie))
-      session.set('count', ((await session.get('count')) as number) + 1)
-      const response = await engine.commit(session, new Response())
-      cookie = response.headers.get('set-cookie')?.split(';')[0] ?? cookie
-    })
-  })
+  const prepared = await engineWithSession(store)
+  describe(name, () => benchRequests(prepared))
 }
 
 describe('DynamoDB item size check', () => {
