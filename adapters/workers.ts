@@ -13,6 +13,7 @@
  * @module
  */
 import type { SessionMiddlewareOptions } from '../src/hono.js'
+import { sessionTableName } from '../src/options.js'
 import type { SessionStore } from '../src/stores/store.js'
 import { type KVNamespaceLike, kvStore } from './kv.js'
 
@@ -39,9 +40,8 @@ function isKvNamespace(value: unknown): value is KVNamespaceLike {
  * @param env the Worker's `env`
  */
 export function storeFromEnv(env: WorkerEnv): SessionStore | undefined {
-  const name = env.ARC_SESSION_TABLE_NAME ?? env.SESSION_TABLE_NAME // the older name, as the core reads it
-  if (name === undefined || name === '' || name === 'jwe') return undefined
-  if (typeof name !== 'string') throw new TypeError('ARC_SESSION_TABLE_NAME must be a string')
+  const name = sessionTableName(env)
+  if (name === undefined) return undefined
   const binding = env[name]
   if (!isKvNamespace(binding)) {
     throw new TypeError(

@@ -10,11 +10,12 @@
 import { createRequire } from 'node:module'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { sessionTableName } from '../src/options.js'
 
 const require = createRequire(import.meta.url)
 const dynalite = require('dynalite') as (options: { createTableMs?: number; path?: string }) => Server
 
-const table = process.env.ARC_SESSION_TABLE_NAME && process.env.ARC_SESSION_TABLE_NAME !== 'jwe' ? process.env.ARC_SESSION_TABLE_NAME : 'sessions'
+const table = sessionTableName(process.env) ?? 'sessions'
 const server = dynalite({ createTableMs: 0, ...(process.env.DYNAMO_PATH ? { path: process.env.DYNAMO_PATH } : {}) })
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject)

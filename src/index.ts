@@ -7,7 +7,7 @@ export { sessions, type SessionEnv, type SessionMiddlewareOptions } from './hono
 export { createSessions, type Sessions } from './sessions.js'
 export { withSession, type WithSessionOptions } from './with-session.js'
 export { Session } from './session.js'
-export type { SessionOptions, SessionCookieOptions, SameSite } from './options.js'
+export { sessionTableName, type SessionOptions, type SessionCookieOptions, type SameSite } from './options.js'
 export type { ContentEncryption } from './crypto.js'
 export {
   SessionError,

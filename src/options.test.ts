@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { SessionSecretError } from './errors.js'
-import { isProduction, resolveOptions } from './options.js'
+import { isProduction, resolveOptions, sessionTableName } from './options.js'
 
 const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const quiet = { onWarning: () => {} }
@@ -62,6 +62,15 @@ describe('the ARC_* environment', () => {
   it('refuses a table name without a store, rather than silently using cookies', () => {
     expect(() => resolveOptions({ secret: SECRET, env: { ARC_SESSION_TABLE_NAME: 'sessions' } })).toThrow(/dynamoStore/)
     expect(resolveOptions({ secret: SECRET, env: { ARC_SESSION_TABLE_NAME: 'jwe' } }).store.stateless).toBe(true)
+  })
+
+  it('names the session table as Architect does: jwe or unset is the cookie store', () => {
+    expect(sessionTableName({})).toBeUndefined()
+    expect(sessionTableName({ ARC_SESSION_TABLE_NAME: 'jwe' })).toBeUndefined()
+    expect(sessionTableName({ ARC_SESSION_TABLE_NAME: '' })).toBeUndefined()
+    expect(sessionTableName({ ARC_SESSION_TABLE_NAME: 'sessions' })).toBe('sessions')
+    expect(sessionTableName({ SESSION_TABLE_NAME: 'legacy' })).toBe('legacy')
+    expect(sessionTableName({ ARC_SESSION_TABLE_NAME: 'jwe', SESSION_TABLE_NAME: 'legacy' })).toBeUndefined()
   })
 
   it('caps Max-Age at 400 days, as browsers do', () => {

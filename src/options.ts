@@ -179,6 +179,24 @@ function algorithmOf(value: string): ContentEncryption {
 }
 
 /**
+ * The session table the environment names: `ARC_SESSION_TABLE_NAME` (or the
+ * older `SESSION_TABLE_NAME`), or `undefined` when it is unset or `jwe` — the
+ * cookie store, as in Architect. What the name means is the runtime's: a
+ * DynamoDB table on AWS, a KV binding on Workers.
+ *
+ * @example
+ * ```ts
+ * const table = sessionTableName(process.env)
+ * const store = table ? dynamoStore({ table }) : undefined
+ * ```
+ * @param env the environment (`process.env`, a Worker's `env`)
+ */
+export function sessionTableName(env: SessionOptions['env']): string | undefined {
+  const table = envString(env, 'ARC_SESSION_TABLE_NAME') ?? envString(env, 'SESSION_TABLE_NAME')
+  return table === 'jwe' ? undefined : table
+}
+
+/**
  * Whether the options describe production: `production`, else `ARC_ENV` of
  * `staging`/`production` or `NODE_ENV=production` in `env`.
  *
@@ -245,8 +263,8 @@ export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
         'Set ARC_APP_SECRET to the output of `openssl rand -base64 32`.',
     )
   }
-  const table = envString(env, 'ARC_SESSION_TABLE_NAME') ?? envString(env, 'SESSION_TABLE_NAME')
-  if (options.store === undefined && table !== undefined && table !== 'jwe') {
+  const table = sessionTableName(env)
+  if (options.store === undefined && table !== undefined) {
     throw new TypeError(
       `ARC_SESSION_TABLE_NAME names a table ("${table}") but no store was given: pass ` +
         "store: dynamoStore({ table }) from 'sesh/dynamodb' (on Workers, workerOptions(env) from 'sesh/workers' " +

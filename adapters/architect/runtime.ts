@@ -7,7 +7,7 @@
  * @module
  */
 import { createSessions, type Sessions } from '../../src/sessions.js'
-import type { SessionOptions } from '../../src/options.js'
+import { sessionTableName, type SessionOptions } from '../../src/options.js'
 import type { SessionStore } from '../../src/stores/store.js'
 import type { Keyring } from '../../src/crypto.js'
 import { fallbackSigning, signingKeyring } from './fallback-secret.js'
@@ -42,12 +42,6 @@ export interface Runtime {
   env: Env
   /** The keys that sign session ids (Architect's fallback secret when `ARC_APP_SECRET` is unset). */
   signing: Keyring
-}
-
-/** The session table an environment names, or `undefined` for cookie (JWE) sessions. */
-export function tableOf(env: Env): string | undefined {
-  const table = env.ARC_SESSION_TABLE_NAME || env.SESSION_TABLE_NAME
-  return table && table !== 'jwe' ? table : undefined
 }
 
 /**
@@ -110,7 +104,7 @@ function warnFallback(): void {
 
 async function build(options: ArchitectOptions): Promise<Runtime> {
   const { dynamoStore = defaultDynamoStore, env = process.env, ...rest } = options
-  const table = tableOf(env)
+  const table = sessionTableName(env)
   let store = rest.store
   let fallback: string | undefined
   if (!store && table) {

@@ -7,11 +7,12 @@
  * `npm run build:lambda` bundles this file into `examples/counter/build/counter/index.mjs`,
  * the folder `app.arc` points at; `npm run start:lambda` serves it with Architect's sandbox.
  */
+import { sessionTableName } from 'sesh'
 import { dynamoStore } from 'sesh/dynamodb'
 import { toLambda } from 'sesh/lambda'
 import { createCounterApp } from './app.js'
 
-const table = process.env.ARC_SESSION_TABLE_NAME || process.env.SESSION_TABLE_NAME
-const store = table && table !== 'jwe' ? dynamoStore({ table }) : undefined
+const table = sessionTableName(process.env)
+const store = table ? dynamoStore({ table }) : undefined
 
 export const handler = toLambda(createCounterApp({ env: process.env, ...(store ? { store } : {}) }).fetch)

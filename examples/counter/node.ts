@@ -5,13 +5,13 @@
  * AWS_ENDPOINT_URL_DYNAMODB, credentials — pick the endpoint); `jwe` or unset
  * keeps them in the cookie, as in Architect.
  */
-import type { SessionStore } from 'sesh'
+import { sessionTableName, type SessionStore } from 'sesh'
 import { serve } from 'sesh/node'
 import { createCounterApp } from './app.js'
 
-const table = process.env.ARC_SESSION_TABLE_NAME || process.env.SESSION_TABLE_NAME
+const table = sessionTableName(process.env)
 let store: SessionStore | undefined
-if (table && table !== 'jwe') {
+if (table) {
   const { dynamoStore } = await import('sesh/dynamodb') // the AWS SDK loads only for a table
   store = dynamoStore({ table })
 }
