@@ -1,10 +1,8 @@
 import { Hono } from 'hono'
 import { describe, expect, it, vi } from 'vitest'
-import { CookieJar, SECRET } from '../test/helpers.js'
-import { SessionStoreUnavailableError } from './errors.js'
+import { CookieJar, SECRET, unavailableStore } from '../test/helpers.js'
 import { type SessionEnv, sessions } from './hono.js'
 import { memoryStore } from './stores/memory.js'
-import type { SessionStore } from './stores/store.js'
 
 type Data = { count: number }
 
@@ -58,13 +56,7 @@ describe('sessions() middleware', () => {
   })
 
   it('answers 503 in plain text, with no internals, when the store fails', async () => {
-    const down: SessionStore = {
-      read: async () => {
-        throw new SessionStoreUnavailableError('DynamoDB is unreachable', { cause: new Error('connect ECONNREFUSED 127.0.0.1:4567') })
-      },
-      write: vi.fn(async () => 'never'),
-      delete: vi.fn(async () => {}),
-    }
+    const down = unavailableStore('DynamoDB is unreachable')
     const app = counterApp({ secret: SECRET, store: down })
     const response = await app.request('/count', { method: 'POST', headers: { cookie: '_idx=abc.def' } })
     expect(response.status).toBe(503)
@@ -87,13 +79,7 @@ describe('sessions() middleware', () => {
   })
 
   it('lets the app choose the store-failure response', async () => {
-    const down: SessionStore = {
-      read: async () => {
-        throw new SessionStoreUnavailableError('down')
-      },
-      write: async () => 'x',
-      delete: async () => {},
-    }
+    const down = unavailableStore('down')
     const app = counterApp({ secret: SECRET, store: down, onStoreError: () => new Response('later', { status: 599 }) })
     const response = await app.request('/', { headers: { cookie: '_idx=abc.def' } })
     expect(response.status).toBe(599)

@@ -1,10 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
-import { CookieJar, cookiePair, manualClock, SECRET } from '../test/helpers.js'
+import { CookieJar, cookiePair, manualClock, SECRET, unavailableStore } from '../test/helpers.js'
 import { SessionNotSerializableError, SessionStoreUnavailableError, SessionTooLargeError } from './errors.js'
 import { createSessions } from './sessions.js'
 import { cookieStore } from './stores/cookie.js'
 import { memoryStore } from './stores/memory.js'
-import type { SessionStore } from './stores/store.js'
 
 const DAY = 24 * 60 * 60
 
@@ -264,13 +263,7 @@ describe('engine limits and faults', () => {
   })
 
   it('never takes a store failure for "no session", and does not write', async () => {
-    const failing: SessionStore = {
-      read: async () => {
-        throw new SessionStoreUnavailableError('store down', { cause: new Error('ECONNREFUSED') })
-      },
-      write: vi.fn(async () => 'x'),
-      delete: vi.fn(async () => {}),
-    }
+    const failing = unavailableStore('store down')
     const engine = createSessions({ secret: SECRET, store: failing })
     const session = await engine.load(requestWith('_idx=abc.def'))
     await expect(session.get('n')).rejects.toThrow(SessionStoreUnavailableError)

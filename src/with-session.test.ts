@@ -1,8 +1,6 @@
-import { describe, expect, it, vi } from 'vitest'
-import { CookieJar, SECRET } from '../test/helpers.js'
-import { SessionStoreUnavailableError } from './errors.js'
+import { describe, expect, it } from 'vitest'
+import { CookieJar, SECRET, unavailableStore } from '../test/helpers.js'
 import { memoryStore } from './stores/memory.js'
-import type { SessionStore } from './stores/store.js'
 import { withSession } from './with-session.js'
 
 type Data = { count: number }
@@ -35,13 +33,7 @@ describe('withSession()', () => {
   })
 
   it('answers a store outage with a 503 (or the app\'s response), writing nothing', async () => {
-    const down: SessionStore = {
-      read: async () => {
-        throw new SessionStoreUnavailableError('down', { cause: new Error('ECONNREFUSED') })
-      },
-      write: vi.fn(async () => 'x'),
-      delete: vi.fn(async () => {}),
-    }
+    const down = unavailableStore('down')
     const handler = async (_: Request, session: { get(k: string): Promise<unknown> }) => new Response(String(await session.get('n')))
     const request = () => new Request('http://localhost/', { headers: { cookie: '_idx=abc.def' } })
     const plain = await withSession(handler, { secret: SECRET, store: down })(request())

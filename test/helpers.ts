@@ -1,4 +1,7 @@
 /** Shared test helpers. */
+import { vi } from 'vitest'
+import { SessionStoreUnavailableError } from '../src/errors.js'
+import type { SessionStore } from '../src/stores/store.js'
 
 /** A strong test secret (36 characters, like the reference's sandbox run). */
 export const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
@@ -52,4 +55,20 @@ export class CookieJar {
     this.take(response)
     return response
   }
+}
+
+/**
+ * A store whose backend is down: every read throws a
+ * `SessionStoreUnavailableError`; `write` and `delete` are spies that must stay uncalled.
+ *
+ * @param message the error's message
+ */
+export function unavailableStore(message = 'store down') {
+  return {
+    read: async () => {
+      throw new SessionStoreUnavailableError(message, { cause: new Error('connect ECONNREFUSED 127.0.0.1:4567') })
+    },
+    write: vi.fn(async () => 'never'),
+    delete: vi.fn(async () => {}),
+  } satisfies SessionStore
 }
