@@ -12,7 +12,7 @@ import type { SessionStore, StoredRecord } from './store.js'
 export interface MemoryStoreOptions extends ConcurrencyOptions {
   /**
    * The most sessions kept at once; when full, expired sessions are dropped
-   * first, then the least recently written.
+   * first, then the least recently written or renewed.
    * @default 10000
    */
   maxEntries?: number
