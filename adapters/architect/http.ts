@@ -71,8 +71,10 @@ export function makeHandler(runtime: () => Promise<Runtime>, fns: readonly ArcHa
     const params = isPlainObject(response) ? response : {}
 
     let sessionCookie: string | undefined
-    if (isPlainObject(params.session)) {
-      applyPlain(session, params.session)
+    if (isPlainObject(params.session)) applyPlain(session, params.session)
+    // Saved on every answered request, not only when it returns `session`: the engine writes
+    // nothing for an unchanged session except the throttled renewal, so sessions in use live on.
+    if (!(response instanceof Error)) {
       try {
         sessionCookie = await rt.sessions.save(session)
       } catch (error) {

@@ -133,6 +133,22 @@ it('an unchanged session is not rewritten (renewed at most hourly)', async () =>
   expect(allCookies(s)).toEqual([])
 })
 
+it('a session in use renews itself on read-only requests, at most hourly (Architect: 7 days after the last write)', async () => {
+  const start = Date.now()
+  let now = start
+  const clocked = createArchitect({ env: ENV, now: () => now })
+  const cookie = pair(await clocked.session.write({ n: 1 }))
+  const read = async (req: ArcRequest) => ({ json: { n: req.session.n } })
+  expect(allCookies(await clocked.http(read)(v2({ cookie })))).toEqual([]) // fresh: nothing to renew
+  now = start + 2 * 60 * 60 * 1000
+  const a = await arc.http.async(read)(v2({ cookie }))
+  expect(allCookies(a)).toEqual([])
+  const renewed = allCookies(await clocked.http(read)(v2({ cookie })))
+  expect(renewed).toHaveLength(1)
+  const payload = await decryptCookie(renewed[0]!, key)
+  expect(payload).toMatchObject({ n: 1, iat: Math.floor(now / 1000) })
+})
+
 it('keys kept by the libraries (iat, _idx, _secret, _ttl, …) cannot be written by a handler', async () => {
   const s = await sesh.http(async () => ({ session: { iat: 1, _idx: 'x', _ttl: 2, __flash: {}, user: 'ada' }, text: 'ok' }))(v1())
   const { iat, ...data } = await decryptCookie(s.headers['set-cookie']!, key)
