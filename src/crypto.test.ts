@@ -109,6 +109,20 @@ describe('signed ids', () => {
   })
 })
 
+describe('withSigningSecrets', () => {
+  it('signs ids with other secrets and still seals with the same keys', async () => {
+    const keyring = new Keyring([SECRET], 'A256GCM')
+    const derived = keyring.withSigningSecrets(['my-app'])
+    expect(derived.enc).toBe('A256GCM')
+    const signed = await signId('VDplXe5Jmc-mMyOIn3DQae6v', derived)
+    expect(await unsignId(signed, derived)).toEqual({ id: 'VDplXe5Jmc-mMyOIn3DQae6v', keyIndex: 0 })
+    expect(await unsignId(signed, keyring)).toBeUndefined()
+    expect(await open(await seal('{"iat":1}', derived), keyring)).toEqual({ payload: '{"iat":1}', keyIndex: 0 })
+    const legacy = new Keyring(['c2VjcmV0LWtleS0xMjM0NTY3ODkw'], 'A256GCM', 'legacy').withSigningSecrets(['x'])
+    expect(legacy.enc).toBe('A128GCM')
+  })
+})
+
 describe('helpers', () => {
   it('compares strings', () => {
     expect(timingSafeEqual('abc', 'abc')).toBe(true)

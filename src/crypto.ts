@@ -91,6 +91,7 @@ export class Keyring {
   readonly enc: ContentEncryption
   readonly #jweBytes: Uint8Array<ArrayBuffer>[]
   readonly #secrets: readonly string[]
+  readonly #rebuild: (signingSecrets: readonly string[]) => Keyring
   #jweKeys?: Promise<CryptoKey[]>
   #hmacKeys?: Promise<CryptoKey[]>
 
@@ -98,11 +99,23 @@ export class Keyring {
    * @param secrets newest first; validated here, so a bad secret fails at start-up
    * @param enc the content encryption
    * @param scheme `legacy` for Architect's pre-v7 key derivation (forces A128GCM)
+   * @param signingSecrets the secrets that sign ids, when not `secrets` themselves
    */
-  constructor(secrets: readonly string[], enc: ContentEncryption, scheme: KeyScheme = 'architect') {
+  constructor(secrets: readonly string[], enc: ContentEncryption, scheme: KeyScheme = 'architect', signingSecrets = secrets) {
     this.enc = scheme === 'legacy' ? 'A128GCM' : enc
-    this.#secrets = secrets
+    this.#secrets = signingSecrets
+    this.#rebuild = (other) => new Keyring(secrets, enc, scheme, other)
     this.#jweBytes = secrets.map((secret) => (scheme === 'legacy' ? legacyJweKeyBytes(secret) : jweKeyBytes(secret, enc)))
+  }
+
+  /**
+   * The same sealing keys, with ids signed and verified by `secrets` instead
+   * (Architect signs DynamoDB ids with `ARC_APP_NAME` when `ARC_APP_SECRET` is unset).
+   *
+   * @param secrets the id-signing secrets, newest first
+   */
+  withSigningSecrets(secrets: readonly string[]): Keyring {
+    return this.#rebuild(secrets)
   }
 
   /** The JWE keys (AES-GCM), newest first. */

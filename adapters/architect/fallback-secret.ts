@@ -10,21 +10,6 @@ import type { Keyring } from '../../src/crypto.js'
 import type { SessionStore, StoreContext } from '../../src/stores/store.js'
 
 /**
- * A keyring that signs ids with HMAC-SHA256 over `secret` and seals with `base`.
- *
- * @param secret the signing secret
- * @param base the engine's keyring (for everything but id signatures)
- */
-export function signingKeyring(secret: string, base?: Keyring): Keyring {
-  let hmacKeys: Promise<CryptoKey[]> | undefined
-  const keys = () =>
-    (hmacKeys ??= crypto.subtle
-      .importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-      .then((key) => [key]))
-  return { enc: base?.enc ?? 'A256GCM', jweKeys: () => base!.jweKeys(), hmacKeys: keys } as unknown as Keyring
-}
-
-/**
  * `store` with its ids signed and verified by HMAC-SHA256 over `secret`.
  *
  * @example
@@ -38,7 +23,7 @@ export function fallbackSigning(store: SessionStore, secret: string): SessionSto
   const keyrings = new WeakMap<Keyring, Keyring>()
   const withKeys = (context: StoreContext): StoreContext => {
     let keyring = keyrings.get(context.keyring)
-    if (!keyring) keyrings.set(context.keyring, (keyring = signingKeyring(secret, context.keyring)))
+    if (!keyring) keyrings.set(context.keyring, (keyring = context.keyring.withSigningSecrets([secret])))
     return { ...context, keyring }
   }
   return {

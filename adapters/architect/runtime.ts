@@ -10,7 +10,7 @@ import { createSessions, type Sessions } from '../../src/sessions.js'
 import { sessionTableName, type SessionOptions } from '../../src/options.js'
 import type { SessionStore } from '../../src/stores/store.js'
 import type { Keyring } from '../../src/crypto.js'
-import { fallbackSigning, signingKeyring } from './fallback-secret.js'
+import { fallbackSigning } from './fallback-secret.js'
 import { awsTable, sandboxTable, stackPath, tableSource } from './discovery.js'
 
 /** The environment: `process.env` or a plain object of strings. */
@@ -119,7 +119,7 @@ async function build(options: ArchitectOptions): Promise<Runtime> {
   const sessions = createSessions({ ...rest, env, ...(store ? { store } : {}) })
   const { options: resolved } = sessions
   return {
-    signing: fallback === undefined ? resolved.keyring : signingKeyring(fallback, resolved.keyring),
+    signing: fallback === undefined ? resolved.keyring : resolved.keyring.withSigningSecrets([fallback]),
     sessions,
     kind: resolved.store.stateless ? 'cookie' : 'server',
     production: resolved.production,
