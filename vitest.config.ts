@@ -6,8 +6,8 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^sesh$/, replacement: here('./src/index.ts') },
-      { find: /^sesh\/(.*)$/, replacement: here('./adapters/$1.ts') },
+      { find: /^seshjs$/, replacement: here('./src/index.ts') },
+      { find: /^seshjs\/(.*)$/, replacement: here('./adapters/$1.ts') },
     ],
   },
   test: {

@@ -1,9 +1,9 @@
 /**
- * `sesh/architect`: Architect's `arc.http` — handlers that return
+ * `seshjs/architect`: Architect's `arc.http` — handlers that return
  * `{ session, location }`, `{ html }`, `{ json }` — over sesh's session engine,
  * wire-compatible with `@architect/functions` 8 cookies and DynamoDB items.
  *
- * Swap `require('@architect/functions').http` for `require('sesh/architect').http`.
+ * Swap `require('@architect/functions').http` for `require('seshjs/architect').http`.
  *
  * @module
  */
@@ -93,7 +93,7 @@ const architect = createArchitect()
  *
  * @example
  * ```ts
- * import { http } from 'sesh/architect'
+ * import { http } from 'seshjs/architect'
  * export const handler = http(async (req) => {
  *   const count = (req.session.count ?? 0) + 1
  *   return { session: { ...req.session, count }, location: '/' }

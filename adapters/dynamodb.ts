@@ -1,5 +1,5 @@
 /**
- * `sesh/dynamodb`: sessions in a DynamoDB table, wire-compatible with
+ * `seshjs/dynamodb`: sessions in a DynamoDB table, wire-compatible with
  * `@architect/functions` (`{ _idx, _secret, _ttl, ...data }`), on
  * `@aws-sdk/client-dynamodb` (an optional peer dependency, loaded only here).
  *
@@ -115,8 +115,8 @@ function lazyCall(client: DynamoClient | undefined): DynamoCall {
  *
  * @example
  * ```ts
- * import { sessions } from 'sesh'
- * import { dynamoStore } from 'sesh/dynamodb'
+ * import { sessions } from 'seshjs'
+ * import { dynamoStore } from 'seshjs/dynamodb'
  *
  * app.use(sessions({ store: dynamoStore({ table: 'sessions' }) }))
  * ```

@@ -159,7 +159,7 @@ function internalError(): Response {
  *
  * @example
  * ```ts
- * import { toLambda } from 'sesh/lambda'
+ * import { toLambda } from 'seshjs/lambda'
  * const app = createCounterApp({ env: process.env })
  * export const handler = toLambda(app.fetch)
  * ```

@@ -60,8 +60,8 @@ export function storeFromEnv(env: WorkerEnv): SessionStore | undefined {
  * @example
  * ```ts
  * import { Hono } from 'hono'
- * import { sessions, type SessionEnv } from 'sesh'
- * import { workerOptions } from 'sesh/workers'
+ * import { sessions, type SessionEnv } from 'seshjs'
+ * import { workerOptions } from 'seshjs/workers'
  *
  * const app = new Hono<SessionEnv<{ count: number }>>()
  * app.use(sessions((env) => workerOptions(env)))

@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 /** The folder app.arc's routes point at. */
 export const lambdaBuildDir = `${root}examples/counter/build/counter`
 
-/** Bundles the Lambda entry; resolves `sesh` and `sesh/*` through tsconfig.json's `paths`. */
+/** Bundles the Lambda entry; resolves `seshjs` and `seshjs/*` through tsconfig.json's `paths`. */
 export async function buildLambda(): Promise<string> {
   const result = await build({
     entryPoints: [`${root}examples/counter/lambda.ts`],

@@ -27,7 +27,7 @@ const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 process.env.ARC_SESSION_TABLE_NAME = table
 process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint
 
-const { createSessionTable } = await import('sesh/dynamodb')
+const { createSessionTable } = await import('seshjs/dynamodb')
 await createSessionTable({ table })
 console.log(`dynalite (DynamoDB emulator) at ${endpoint}: table "${table}" ready`)
 

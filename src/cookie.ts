@@ -48,7 +48,7 @@ export function sessionCookie(name: string, value: string, attributes: CookieAtt
     throw new SessionTooLargeError(
       `The session cookie would be ${size} bytes, over the browsers' limit of ${COOKIE_LIMIT} bytes, ` +
         'so browsers would drop it. Keep less in the session, or use a server-side store ' +
-        "(dynamoStore from 'sesh/dynamodb', kvStore from 'sesh/kv').",
+        "(dynamoStore from 'seshjs/dynamodb', kvStore from 'seshjs/kv').",
       COOKIE_LIMIT,
       size,
     )

@@ -267,7 +267,7 @@ export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
   if (options.store === undefined && table !== undefined) {
     throw new TypeError(
       `ARC_SESSION_TABLE_NAME names a table ("${table}") but no store was given: pass ` +
-        "store: dynamoStore({ table }) from 'sesh/dynamodb' (on Workers, workerOptions(env) from 'sesh/workers' " +
+        "store: dynamoStore({ table }) from 'seshjs/dynamodb' (on Workers, workerOptions(env) from 'seshjs/workers' " +
         'picks the KV binding of that name).',
     )
   }

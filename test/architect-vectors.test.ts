@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module'
 import { compactDecrypt, EncryptJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createSessions } from 'sesh'
+import { createSessions } from 'seshjs'
 import { SECRET } from './helpers.js'
 
 const require = createRequire(import.meta.url)

@@ -23,7 +23,7 @@ describe('the package', () => {
 
   it('imports every entry point with plain Node', () => {
     const subpaths = Object.keys(pkg.exports).filter((s) => s !== './package.json')
-    const script = subpaths.map((s) => `await import(${JSON.stringify(s === '.' ? 'sesh' : `sesh/${s.slice(2)}`)})`).join(';')
+    const script = subpaths.map((s) => `await import(${JSON.stringify(s === '.' ? 'seshjs' : `seshjs/${s.slice(2)}`)})`).join(';')
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', `${script}; console.log('ok')`], { cwd: root, encoding: 'utf8' })
     expect(output.trim()).toBe('ok')
   })

@@ -1,7 +1,7 @@
 /** Property: no cookie header, however hostile, makes load() or a read throw. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createSessions, memoryStore } from 'sesh'
+import { createSessions, memoryStore } from 'seshjs'
 import { SECRET } from './helpers.js'
 
 const engines = {

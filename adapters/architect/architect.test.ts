@@ -1,7 +1,7 @@
-/** Unit tests of sesh/architect's parts (the differential and wire tests live in test/architect/). */
+/** Unit tests of seshjs/architect's parts (the differential and wire tests live in test/architect/). */
 import { describe, expect, it } from 'vitest'
-import { createArchitect, type ArcEvent, type ArcRequest } from 'sesh/architect'
-import { memoryStore, SessionSecretError, SessionStoreUnavailableError, type SessionStore } from 'sesh'
+import { createArchitect, type ArcEvent, type ArcRequest } from 'seshjs/architect'
+import { memoryStore, SessionSecretError, SessionStoreUnavailableError, type SessionStore } from 'seshjs'
 import { InvalidBodyError, parseBody } from './body.js'
 import { runChain } from './chain.js'
 import { negotiate } from './compress.js'

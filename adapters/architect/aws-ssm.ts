@@ -14,7 +14,7 @@ async function loadSdk(): Promise<Ssm> {
     return await import('@aws-sdk/client-ssm')
   } catch (cause) {
     throw new Error(
-      'sesh/architect needs @aws-sdk/client-ssm to find the session table ARC_SESSION_TABLE_NAME names in SSM: ' +
+      'seshjs/architect needs @aws-sdk/client-ssm to find the session table ARC_SESSION_TABLE_NAME names in SSM: ' +
         'install it, or pass the `dynamoStore` option',
       { cause },
     )

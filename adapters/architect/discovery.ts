@@ -62,7 +62,7 @@ export function tableSource(env: Env): 'aws' | 'sandbox' | undefined {
  */
 export function stackPath(env: Env, local: boolean): string {
   if (!local && !env.ARC_APP_NAME && !env.ARC_STACK_NAME) {
-    throw new ReferenceError('ARC_APP_NAME and ARC_STACK_NAME env vars not found: sesh/architect cannot find the session table in SSM')
+    throw new ReferenceError('ARC_APP_NAME and ARC_STACK_NAME env vars not found: seshjs/architect cannot find the session table in SSM')
   }
   return `/${env.ARC_STACK_NAME || toLogicalId(`${env.ARC_APP_NAME || 'arc-app'}-${env.ARC_ENV}`)}`
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createSessions, memoryStore } from 'sesh'
+import { createSessions, memoryStore } from 'seshjs'
 import { CookieJar, manualClock, SECRET } from '../../test/helpers.js'
 import { fallbackSigning } from './fallback-secret.js'
 

@@ -25,7 +25,7 @@ export interface ArchitectOptions extends Omit<SessionOptions, 'env'> {
   env?: Env
   /**
    * Makes the DynamoDB store when `ARC_SESSION_TABLE_NAME` names a table.
-   * @default `dynamoStore` from `sesh/dynamodb` on the table Architect would use: deployed
+   * @default `dynamoStore` from `seshjs/dynamodb` on the table Architect would use: deployed
    * (`ARC_ENV` `staging`/`production`), a logical or physical name looked up in AWS SSM under
    * `/<stack>/tables`; under Architect's sandbox, its local table and endpoint; otherwise the name as given
    */
@@ -97,7 +97,7 @@ function warnFallback(): void {
   if (fallbackWarned) return
   fallbackWarned = true
   console.warn(
-    'sesh/architect: no ARC_APP_SECRET is set, so DynamoDB session ids are signed with ARC_APP_NAME, as Architect does. ' +
+    'seshjs/architect: no ARC_APP_SECRET is set, so DynamoDB session ids are signed with ARC_APP_NAME, as Architect does. ' +
       'Set ARC_APP_SECRET (e.g. `openssl rand -base64 32`) before deploying.',
   )
 }

@@ -1,5 +1,5 @@
 /**
- * The shapes `sesh/architect` works with: API Gateway events in, the request
+ * The shapes `seshjs/architect` works with: API Gateway events in, the request
  * handed to handlers, the response keys handlers return, and the Lambda result.
  *
  * @module

@@ -1,4 +1,4 @@
-# The seeds' apps, written with sesh/architect: the counter, the login flow
+# The seeds' apps, written with seshjs/architect: the counter, the login flow
 # and a flash message. `npm run start:architect` builds src/ into build/ and
 # serves it under Architect's sandbox.
 @app

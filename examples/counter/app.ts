@@ -3,7 +3,7 @@
  * GET / shows the count; POST /count adds one; POST /reset ends the session.
  */
 import { Hono } from 'hono'
-import { sessions, type SessionEnv, type SessionMiddlewareOptions } from 'sesh'
+import { sessions, type SessionEnv, type SessionMiddlewareOptions } from 'seshjs'
 
 /** The counter's session data. */
 export type CounterData = { count: number }

@@ -7,9 +7,9 @@
  * `npm run build:lambda` bundles this file into `examples/counter/build/counter/index.mjs`,
  * the folder `app.arc` points at; `npm run start:lambda` serves it with Architect's sandbox.
  */
-import { sessionTableName } from 'sesh'
-import { dynamoStore } from 'sesh/dynamodb'
-import { toLambda } from 'sesh/lambda'
+import { sessionTableName } from 'seshjs'
+import { dynamoStore } from 'seshjs/dynamodb'
+import { toLambda } from 'seshjs/lambda'
 import { createCounterApp } from './app.js'
 
 const table = sessionTableName(process.env)

@@ -5,14 +5,14 @@
  * AWS_ENDPOINT_URL_DYNAMODB, credentials — pick the endpoint); `jwe` or unset
  * keeps them in the cookie, as in Architect.
  */
-import { sessionTableName, type SessionStore } from 'sesh'
-import { serve } from 'sesh/node'
+import { sessionTableName, type SessionStore } from 'seshjs'
+import { serve } from 'seshjs/node'
 import { createCounterApp } from './app.js'
 
 const table = sessionTableName(process.env)
 let store: SessionStore | undefined
 if (table) {
-  const { dynamoStore } = await import('sesh/dynamodb') // the AWS SDK loads only for a table
+  const { dynamoStore } = await import('seshjs/dynamodb') // the AWS SDK loads only for a table
   store = dynamoStore({ table })
 }
 

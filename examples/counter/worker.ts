@@ -4,7 +4,7 @@
  * names), never at module scope. `npm run start:worker` runs it in local
  * workerd; `npx wrangler deploy` deploys it (see wrangler.toml).
  */
-import { type WorkerEnv, workerOptions } from 'sesh/workers'
+import { type WorkerEnv, workerOptions } from 'seshjs/workers'
 import { createCounterApp } from './app.js'
 
 export default createCounterApp<WorkerEnv>((env) => workerOptions(env))

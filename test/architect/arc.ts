@@ -1,6 +1,6 @@
 /** The real @architect/functions 8, for differential and wire tests. */
 import { createRequire } from 'node:module'
-import type { ArcEvent, ArcResult, PlainSession } from 'sesh/architect'
+import type { ArcEvent, ArcResult, PlainSession } from 'seshjs/architect'
 
 const require = createRequire(import.meta.url)
 

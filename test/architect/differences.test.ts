@@ -4,7 +4,7 @@
  */
 import { gunzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createArchitect, type ArcRequest } from 'sesh/architect'
+import { createArchitect, type ArcRequest } from 'seshjs/architect'
 import { SECRET } from '../helpers.js'
 import { loadArc, setEnv, type RealArc } from './arc.js'
 import { v1, v2 } from './events.js'

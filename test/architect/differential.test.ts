@@ -5,7 +5,7 @@
  * same decrypted content.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createArchitect, type ArcEvent, type ArcRequest, type ArcResult } from 'sesh/architect'
+import { createArchitect, type ArcEvent, type ArcRequest, type ArcResult } from 'seshjs/architect'
 import { SECRET } from '../helpers.js'
 import { loadArc, setEnv, type RealArc } from './arc.js'
 import { b64, v1, v2, type EventInit } from './events.js'

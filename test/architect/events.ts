@@ -1,5 +1,5 @@
 /** API Gateway events for tests, shaped like Architect's sandbox makes them. */
-import type { ArcEvent } from 'sesh/architect'
+import type { ArcEvent } from 'seshjs/architect'
 
 export interface EventInit {
   method?: string

@@ -6,7 +6,7 @@
  */
 import { compactDecrypt } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createArchitect, type ArcRequest } from 'sesh/architect'
+import { createArchitect, type ArcRequest } from 'seshjs/architect'
 import { SECRET } from '../helpers.js'
 import { loadArc, setEnv, type RealArc } from './arc.js'
 import { v1, v2 } from './events.js'

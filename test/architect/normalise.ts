@@ -1,6 +1,6 @@
 /** Compare Lambda results from Architect and sesh: cookies by decrypted content, wherever they were put. */
 import { compactDecrypt } from 'jose'
-import type { ArcResult } from 'sesh/architect'
+import type { ArcResult } from 'seshjs/architect'
 
 const SIZES = { A256GCM: 32, A192GCM: 24, A128GCM: 16 } as const
 export type Enc = keyof typeof SIZES

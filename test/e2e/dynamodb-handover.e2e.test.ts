@@ -5,7 +5,7 @@
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSessionTable } from 'sesh/dynamodb'
+import { createSessionTable } from 'seshjs/dynamodb'
 import { CookieJar, SECRET } from '../helpers.js'
 import { type Dynalite, startDynalite } from '../stores/dynalite.js'
 import { count, show } from './counter-suite.js'

@@ -4,8 +4,8 @@
  */
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type SessionEnv, sessions } from 'sesh'
-import { type RunningServer, serve } from 'sesh/node'
+import { type SessionEnv, sessions } from 'seshjs'
+import { type RunningServer, serve } from 'seshjs/node'
 import { createCounterApp } from '../../examples/counter/app.js'
 import { CookieJar, SECRET } from '../helpers.js'
 import { hostileCookies, tokenIssuedAt } from './hostile-cookies.js'

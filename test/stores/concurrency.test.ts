@@ -1,7 +1,7 @@
 /** Optimistic concurrency as an app sees it through the Hono middleware. */
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { memoryStore, SessionConflictError, sessions, type SessionEnv } from 'sesh'
+import { memoryStore, SessionConflictError, sessions, type SessionEnv } from 'seshjs'
 import { SECRET } from '../helpers.js'
 
 type Data = { items: string[] }

@@ -12,7 +12,7 @@ import {
   SessionTooLargeError,
   type SessionData,
   type SessionStore,
-} from 'sesh'
+} from 'seshjs'
 import type { ConcurrencyOptions } from '../../src/stores/concurrency.js'
 import { signId, Keyring } from '../../src/crypto.js'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'

@@ -1,4 +1,4 @@
-import { cookieStore } from 'sesh'
+import { cookieStore } from 'seshjs'
 import { describeStore } from './conformance.js'
 
 describeStore('cookie', {

@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll } from 'vitest'
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
-import { createSessionTable, dynamoStore, type DynamoClient } from 'sesh/dynamodb'
+import { createSessionTable, dynamoStore, type DynamoClient } from 'seshjs/dynamodb'
 import { describeStore } from './conformance.js'
 import { type Dynalite, startDynalite } from './dynalite.js'
 

@@ -18,7 +18,7 @@ beforeAll(async () => {
     target: 'es2022',
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
-    alias: { sesh: here('../../src/index.ts'), 'sesh/kv': here('../../adapters/kv.ts') },
+    alias: { seshjs: here('../../src/index.ts'), 'seshjs/kv': here('../../adapters/kv.ts') },
     logLevel: 'silent',
   })
   mf = new Miniflare({

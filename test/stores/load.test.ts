@@ -5,9 +5,9 @@
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { memoryStore, type SessionStore } from 'sesh'
-import { createSessionTable, dynamoStore } from 'sesh/dynamodb'
-import { type RunningServer, serve } from 'sesh/node'
+import { memoryStore, type SessionStore } from 'seshjs'
+import { createSessionTable, dynamoStore } from 'seshjs/dynamodb'
+import { type RunningServer, serve } from 'seshjs/node'
 import { createCounterApp } from '../../examples/counter/app.js'
 import { CookieJar, SECRET } from '../helpers.js'
 import { type Dynalite, startDynalite } from './dynalite.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createSessions, memoryStore } from 'sesh'
+import { createSessions, memoryStore } from 'seshjs'
 import { CookieJar, SECRET } from '../helpers.js'
 import { describeStore } from './conformance.js'
 

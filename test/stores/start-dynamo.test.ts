@@ -6,7 +6,7 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createSessionTable } from 'sesh/dynamodb'
+import { createSessionTable } from 'seshjs/dynamodb'
 import { freePort, type Runtime, startNode, startScript } from '../e2e/runtimes.js'
 import { CookieJar } from '../helpers.js'
 import { type Dynalite, startDynalite } from './dynalite.js'

@@ -1,10 +1,10 @@
 /**
- * The seeds' apps as Architect handlers, written with `sesh/architect`: swap
+ * The seeds' apps as Architect handlers, written with `seshjs/architect`: swap
  * the import for `@architect/functions` and they run unchanged (minus the
  * sync middleware, which Architect refuses to mix with async handlers).
  * Each export is one route's Lambda handler (see app.arc).
  */
-import { csrf, http, type ArcRequest } from 'sesh/architect'
+import { csrf, http, type ArcRequest } from 'seshjs/architect'
 import { accountPage, counterPage, loginPage } from './pages.js'
 
 /** The example's session. */

@@ -1,5 +1,5 @@
 /**
- * The runtime-neutral half of `sesh/dynamodb`: the store and the table set-up
+ * The runtime-neutral half of `seshjs/dynamodb`: the store and the table set-up
  * over a structural {@link DynamoCall}. Never imports the AWS SDK.
  *
  * @module

@@ -38,7 +38,7 @@ function numberOf(attribute: AttributeValue | undefined): number | undefined {
 
 /**
  * A session store on a DynamoDB table, over a structural client. Most apps
- * want `dynamoStore()` from `sesh/dynamodb`, which brings the AWS SDK client.
+ * want `dynamoStore()` from `seshjs/dynamodb`, which brings the AWS SDK client.
  *
  * @example
  * ```ts
