@@ -10,13 +10,13 @@
 import { type ArcHandler } from './architect/chain.js'
 import { createCsrf, type Csrf } from './architect/csrf.js'
 import { type LambdaHandler, makeHandler } from './architect/http.js'
-import { type ArchitectOptions, lazyRuntime } from './architect/runtime.js'
+import { type ArchitectOptions, runtimes } from './architect/runtime.js'
 import { readSession, writeSession } from './architect/session-helpers.js'
 import type { ArcEvent, ArcRequest, PlainSession } from './architect/types.js'
 
 export type { ArcHandler } from './architect/chain.js'
 export type { Csrf } from './architect/csrf.js'
-export type { LambdaHandler } from './architect/http.js'
+export type { LambdaCallback, LambdaHandler } from './architect/http.js'
 export type { ArchitectOptions, Env } from './architect/runtime.js'
 export type { ArcEvent, ArcRequest, ArcResponse, ArcResult, PlainSession } from './architect/types.js'
 
@@ -56,9 +56,10 @@ export interface Architect {
 }
 
 /**
- * An Architect-style toolkit bound to `options`. The engine is built once, on
- * first use, from the options and the `ARC_*` environment (`process.env` by
- * default). The module's own `http`, `session` and `csrf` come from
+ * An Architect-style toolkit bound to `options`. The engine is built on first
+ * use from the options and the `ARC_*` environment (`process.env` by default),
+ * and rebuilt when those variables change between calls, as Architect re-reads
+ * them on every call. The module's own `http`, `session` and `csrf` come from
  * `createArchitect()`.
  *
  * @example
@@ -66,10 +67,10 @@ export interface Architect {
  * const { http } = createArchitect({ env: { ...process.env, ARC_SESSION_TTL: '3600' } })
  * export const handler = http(async (req) => ({ json: { user: req.session.user ?? null } }))
  * ```
- * @param options session options (or a function returning them, called on first use)
+ * @param options session options (or a function returning them, called on each use)
  */
 export function createArchitect(options: ArchitectOptions | (() => ArchitectOptions) = {}): Architect {
-  const runtime = lazyRuntime(options)
+  const runtime = runtimes(options)
   const envOf = () => (typeof options === 'function' ? options() : options).env ?? process.env
   const nowOf = () => ((typeof options === 'function' ? undefined : options.now) ?? Date.now)()
   const http = ((...fns: ArcHandler[]) => makeHandler(runtime, fns, false)) as Http

@@ -41,8 +41,10 @@ it('errorStatus takes numeric 4xx/5xx only', () => {
 
 describe('placeCookies', () => {
   const result = () => ({ statusCode: 200, headers: { 'Set-Cookie': 'a=1' } as Record<string, string>, body: '' })
-  it('v2: cookies[]', () => {
-    expect(placeCookies(result(), '2.0', ['b=2', 'a=1'])).toEqual({ statusCode: 200, headers: {}, body: '', cookies: ['a=1', 'b=2'] })
+  it('v2: cookies[], duplicates kept, no multiValueHeaders left behind', () => {
+    expect(placeCookies(result(), '2.0', ['b=2', 'a=1'])).toEqual({ statusCode: 200, headers: {}, body: '', cookies: ['a=1', 'b=2', 'a=1'] })
+    const multi = { ...result(), multiValueHeaders: { 'set-cookie': ['c=3'] } }
+    expect(placeCookies(multi, '2.0', [])).toEqual({ statusCode: 200, headers: {}, body: '', cookies: ['a=1', 'c=3'] })
   })
   it('v1: one cookie stays a header, several go to multiValueHeaders', () => {
     expect(placeCookies(result(), undefined, []).headers).toEqual({ 'set-cookie': 'a=1' })

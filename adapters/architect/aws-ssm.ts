@@ -4,8 +4,16 @@
  *
  * @module
  */
-import type { GetParametersByPath } from './discovery.js'
-import type { Env } from './runtime.js'
+import type { Env } from './env.js'
+
+/** One page of an SSM `GetParametersByPath` answer (the fields used here). */
+export interface ParameterPage {
+  Parameters?: { Name?: string; Value?: string }[]
+  NextToken?: string
+}
+
+/** An SSM `GetParametersByPath` call: AWS's, or the sandbox's. */
+export type GetParametersByPath = (input: { Path: string; Recursive: true; NextToken?: string }) => Promise<ParameterPage>
 
 type Ssm = typeof import('@aws-sdk/client-ssm')
 

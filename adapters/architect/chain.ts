@@ -20,8 +20,10 @@ export type ArcHandler<Req extends ArcRequest = ArcRequest> = (
 export interface ChainResult {
   /** The last request (possibly replaced by a middleware). */
   req: ArcRequest
-  /** The response, or `undefined` when every function passed. */
+  /** The response (`undefined` for a bare `res()`). */
   response: unknown
+  /** Whether a function answered; `false` when every function passed. */
+  answered: boolean
 }
 
 type Step = { response: unknown } | { next: ArcRequest | undefined }
@@ -54,7 +56,8 @@ function runCallbackStyle(fn: ArcHandler, req: ArcRequest): Promise<Step> {
       settled = true
       resolve(step)
     }
-    const res = (response: unknown) => settle({ response: response ?? {} })
+    // `res()` with no argument answers with nothing, which Architect formats as an empty 200
+    const res = (response?: unknown) => settle({ response })
     const next = () => settle({ next: undefined })
     try {
       const out = fn.call({}, req, res, next)
@@ -86,8 +89,8 @@ export async function runChain(fns: readonly ArcHandler[], req: ArcRequest, cont
   let current = req
   for (const fn of fns) {
     const step = isCallbackStyle(fn, asyncMode) ? await runCallbackStyle(fn, current) : stepOf(await (fn as (r: ArcRequest, c: unknown) => unknown)(current, context))
-    if ('response' in step) return { req: current, response: step.response }
+    if ('response' in step) return { req: current, response: step.response, answered: true }
     if (step.next) current = step.next
   }
-  return { req: current, response: undefined }
+  return { req: current, response: undefined, answered: false }
 }

@@ -25,7 +25,9 @@ function take(record: Record<string, unknown> | undefined, into: string[]): bool
 /**
  * Moves every `Set-Cookie` of `res` (headers in any case, `multiValueHeaders`,
  * `cookies`) plus `extra` (the legacy `cookie` key, then the session cookie)
- * to where the payload version wants them. Exact duplicates are sent once.
+ * to where the payload version wants them. Every value is sent, duplicates
+ * included, as Architect sends them; on v2 no `multiValueHeaders` is left behind
+ * once its cookies have moved to `cookies[]`.
  *
  * @example
  * ```ts
@@ -42,11 +44,11 @@ export function placeCookies(res: ArcResult, version: string | undefined, extra:
   const inMulti = take(res.multiValueHeaders, all)
   if (Array.isArray(res.cookies)) all.push(...res.cookies.filter((c) => typeof c === 'string' && c))
   for (const cookie of extra) if (typeof cookie === 'string' && cookie) all.push(cookie)
-  const unique = [...new Set(all)]
-  if (unique.length === 0) return res
+  if (inMulti && Object.keys(res.multiValueHeaders!).length === 0) delete res.multiValueHeaders
+  if (all.length === 0) return res
   delete res.cookies
-  if (version === '2.0') res.cookies = unique
-  else if (unique.length === 1 && !inMulti) res.headers['set-cookie'] = unique[0]!
-  else res.multiValueHeaders = { ...res.multiValueHeaders, 'set-cookie': unique }
+  if (version === '2.0') res.cookies = all
+  else if (all.length === 1 && !inMulti) res.headers['set-cookie'] = all[0]!
+  else res.multiValueHeaders = { ...res.multiValueHeaders, 'set-cookie': all }
   return res
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
-import type { Env } from './runtime.js'
+import type { Env } from './env.js'
 
 /** How long a token lives by default: five minutes, in milliseconds. */
 export const CSRF_LIFETIME = 5 * 60 * 1000

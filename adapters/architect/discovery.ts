@@ -10,16 +10,13 @@
  * @module
  */
 import { SessionStoreUnavailableError } from '../../src/errors.js'
-import type { Env } from './runtime.js'
+import type { GetParametersByPath, ParameterPage } from './aws-ssm.js'
+import type { Env } from './env.js'
 
-/** One page of an SSM `GetParametersByPath` answer (the fields used here). */
-export interface ParameterPage {
-  Parameters?: { Name?: string; Value?: string }[]
-  NextToken?: string
-}
+export type { GetParametersByPath, ParameterPage } from './aws-ssm.js'
 
-/** An SSM `GetParametersByPath` call: AWS's, or the sandbox's. */
-export type GetParametersByPath = (input: { Path: string; Recursive: true; NextToken?: string }) => Promise<ParameterPage>
+/** The sandbox's internal port when nothing names it: Architect's fixed default. */
+const SANDBOX_INTERNAL_PORT = 2222
 
 /** Where a session table is, locally. */
 export interface LocalTable {
@@ -39,17 +36,17 @@ export function toLogicalId(text: string): string {
 }
 
 /**
- * Where Architect would find tables: `aws` when its `useAWS()` is true for a
- * deployed environment (`staging`/`production`, without the sandbox or with
- * `ARC_LOCAL`), `sandbox` under the sandbox, otherwise `undefined` (the name
- * is used as given).
+ * Where Architect would find tables (its `useAWS()`): `sandbox` for `ARC_ENV=testing`
+ * (or unset, which Architect turns into `testing`) and for `staging`/`production`
+ * under the sandbox without `ARC_LOCAL`; `aws` for other deployed runs; `undefined`
+ * for an `ARC_ENV` Architect refuses (the name is then used as given).
  *
  * @param env the environment
  */
 export function tableSource(env: Env): 'aws' | 'sandbox' | undefined {
   const deployed = env.ARC_ENV === 'staging' || env.ARC_ENV === 'production'
-  if (deployed && (!env.ARC_SANDBOX || env.ARC_LOCAL)) return 'aws'
-  if (env.ARC_SANDBOX && (deployed || env.ARC_ENV === 'testing')) return 'sandbox'
+  if (deployed) return env.ARC_SANDBOX && !env.ARC_LOCAL ? 'sandbox' : 'aws'
+  if (!env.ARC_ENV || env.ARC_ENV === 'testing') return 'sandbox'
   return undefined
 }
 
@@ -67,9 +64,12 @@ export function stackPath(env: Env, local: boolean): string {
   return `/${env.ARC_STACK_NAME || toLogicalId(`${env.ARC_APP_NAME || 'arc-app'}-${env.ARC_ENV}`)}`
 }
 
-/** Every `tables` entry under `path`, logical → physical, following `NextToken`. */
-async function readTables(path: string, get: GetParametersByPath): Promise<Map<string, string>> {
-  const tables = new Map<string, string>()
+/** The services under `path`: type → (name → value), e.g. `tables` → logical → physical. */
+type Services = Map<string, Map<string, string>>
+
+/** Every `/<stack>/<type>/<name>` parameter under `path`, following `NextToken`. */
+async function readServices(path: string, get: GetParametersByPath): Promise<Services> {
+  const services: Services = new Map()
   let NextToken: string | undefined
   do {
     let page: ParameterPage
@@ -79,12 +79,25 @@ async function readTables(path: string, get: GetParametersByPath): Promise<Map<s
       throw new SessionStoreUnavailableError(`Could not read the session table's name from SSM (${path})`, { cause })
     }
     for (const { Name = '', Value } of page.Parameters ?? []) {
-      const [, , type, logical, ...deeper] = Name.split('/')
-      if (type === 'tables' && logical && !deeper.length && Value !== undefined) tables.set(logical, Value)
+      const [, , type, name, ...deeper] = Name.split('/')
+      if (!type || !name || deeper.length || Value === undefined) continue
+      if (!services.has(type)) services.set(type, new Map())
+      services.get(type)!.set(name, Value)
     }
     NextToken = page.NextToken
   } while (NextToken)
-  return tables
+  return services
+}
+
+function pickTable(name: string, path: string, services: Services): string {
+  const tables = services.get('tables') ?? new Map<string, string>()
+  const table = tables.get(name) ?? [...tables.values()].find((physical) => physical === name)
+  if (!table) {
+    throw new ReferenceError(
+      `Session table '${name}' (ARC_SESSION_TABLE_NAME) could not be found: it is neither a logical nor a physical table name under the SSM path ${path}/tables`,
+    )
+  }
+  return table
 }
 
 /**
@@ -101,14 +114,7 @@ async function readTables(path: string, get: GetParametersByPath): Promise<Map<s
  * @param get the SSM call
  */
 export async function findTable(name: string, path: string, get: GetParametersByPath): Promise<string> {
-  const tables = await readTables(path, get)
-  const table = tables.get(name) ?? [...tables.values()].find((physical) => physical === name)
-  if (!table) {
-    throw new ReferenceError(
-      `Session table '${name}' (ARC_SESSION_TABLE_NAME) could not be found: it is neither a logical nor a physical table name under the SSM path ${path}/tables`,
-    )
-  }
-  return table
+  return pickTable(name, path, await readServices(path, get))
 }
 
 /** The sandbox's internal SSM service, as a {@link GetParametersByPath}. */
@@ -119,27 +125,46 @@ function sandboxSsm(port: number): GetParametersByPath {
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParametersByPath' },
       body: JSON.stringify(input),
     })
-    if (!response.ok) throw new Error(`The sandbox's SSM service answered ${response.status}`)
+    if (!response.ok) throw new Error(`The sandbox's SSM service (port ${port}) answered ${response.status}`)
     return (await response.json()) as ParameterPage
   }
 }
 
+type Ports = { _arc?: number; tables?: number }
+
+function portsOf(json: string | undefined): Ports | undefined {
+  try {
+    const ports = json ? (JSON.parse(json) as { ports?: unknown }).ports : undefined
+    return ports !== null && typeof ports === 'object' ? (ports as Ports) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
- * The sandbox's table for `name`, or `undefined` when not running under the sandbox.
+ * The sandbox's table for `name` and its DynamoDB endpoint, found as Architect
+ * finds them. In a function the sandbox runs, `ARC_SANDBOX` names its ports. In
+ * a process that runs the sandbox itself (tests), the internal port is
+ * `ARC_INTERNAL_PORT` (which the sandbox reads too), else 2222, and the DynamoDB
+ * port is the sandbox's `ARC_SANDBOX/ports` SSM parameter.
  *
  * @example
  * ```ts
  * const local = await sandboxTable('sessions', process.env) // { table: 'app-staging-sessions', endpoint: 'http://localhost:5555' }
  * ```
  * @param name the logical (or physical) table name
- * @param env the environment the sandbox gave the function
+ * @param env the environment
  */
-export async function sandboxTable(name: string, env: Env): Promise<LocalTable | undefined> {
-  if (tableSource(env) !== 'sandbox') return undefined
-  const { ports } = JSON.parse(env.ARC_SANDBOX!) as { ports?: { _arc?: number; tables?: number } }
-  if (!ports?._arc || !ports.tables) return undefined
-  const table = await findTable(name, stackPath(env, true), sandboxSsm(ports._arc))
-  return { table, endpoint: `http://localhost:${ports.tables}` }
+export async function sandboxTable(name: string, env: Env): Promise<LocalTable> {
+  const given = env.ARC_SANDBOX ? portsOf(env.ARC_SANDBOX) : undefined
+  const internal = env.ARC_SANDBOX ? given?._arc : Number(env.ARC_INTERNAL_PORT) || SANDBOX_INTERNAL_PORT
+  if (!internal) throw new ReferenceError('Sandbox internal port not found (ARC_SANDBOX names no ports._arc)')
+  const path = stackPath(env, true)
+  const services = await readServices(path, sandboxSsm(internal))
+  const table = pickTable(name, path, services)
+  const tables = given?.tables ?? portsOf(`{"ports":${services.get('ARC_SANDBOX')?.get('ports') ?? 'null'}}`)?.tables
+  if (!tables) throw new ReferenceError('Sandbox tables port not found: is the sandbox running with @tables?')
+  return { table, endpoint: `http://localhost:${tables}` }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The page sent when a handler returns an `Error`. Unlike Architect's, it
- * escapes what it prints and shows the stack only outside production.
+ * escapes what it prints, and in production shows neither the error's message
+ * nor its stack (they may carry internals): a generic sentence instead.
  *
  * @module
  */
@@ -26,21 +27,25 @@ export function errorStatus(error: Error): number {
   return 500
 }
 
+/** What a production error page says instead of the error's message. */
+export const GENERIC_MESSAGE = 'Sorry, something went wrong.'
+
 /**
  * An HTML error page: title `"<status> error"` (or `"<status> error: <name>"`),
- * the message, and the stack unless `production`.
+ * then the message and the stack, or in `production` a generic sentence.
  *
  * @example
  * ```ts
  * const { statusCode, headers, body } = errorPage(new Error('boom'), { production: true })
  * ```
  * @param error the error the handler returned
- * @param options `production` hides the stack
+ * @param options `production` hides the message and the stack
  */
 export function errorPage(error: Error, options: { production: boolean }) {
   const statusCode = errorStatus(error)
   const name = error.name || 'Error'
   const title = name === 'Error' ? `${statusCode} error` : `${statusCode} error: ${name}`
+  const message = options.production ? GENERIC_MESSAGE : error.message
   const stack = !options.production && error.stack ? `\n<pre>${escapeHtml(error.stack)}</pre>` : ''
   const body = `<!DOCTYPE html>
 <html lang="en">
@@ -51,7 +56,7 @@ export function errorPage(error: Error, options: { production: boolean }) {
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(error.message)}</p>${stack}
+<p>${escapeHtml(message)}</p>${stack}
 </body>
 </html>
 `

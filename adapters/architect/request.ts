@@ -1,7 +1,6 @@
 /**
  * Event → request: Architect's conveniences (`method`, `path`, `query`,
- * `params`, `rawBody`, v2 back-fills) on a copy of the event, and the web
- * `Request` the session engine reads the cookie from.
+ * `params`, `rawBody`, v2 back-fills) on a copy of the event.
  *
  * @module
  */
@@ -45,28 +44,4 @@ export function shapeRequest(event: ArcEvent): Omit<ArcRequest, 'session'> {
     req.path = req.path.replace(PLACEHOLDER, (_, name: string) => String(params[name]))
   }
   return req as Omit<ArcRequest, 'session'>
-}
-
-/**
- * The `Cookie` header of an event as Architect reads it: the `cookie` (or
- * `Cookie`) header, else v2's `cookies` array joined with `;`.
- *
- * @param event the API Gateway event (or any object with `headers` / `cookies`)
- */
-export function cookieHeaderOf(event: Pick<ArcEvent, 'headers' | 'cookies'>): string | undefined {
-  const header = event.headers?.cookie || event.headers?.Cookie
-  if (header) return header
-  if (Array.isArray(event.cookies) && event.cookies.length > 0) return event.cookies.join(';')
-  return undefined
-}
-
-/**
- * The web `Request` the engine loads the session from. Only the cookie
- * matters to the engine, so only it is carried.
- *
- * @param event the API Gateway event
- */
-export function toFetchRequest(event: Pick<ArcEvent, 'headers' | 'cookies'>): Request {
-  const cookie = cookieHeaderOf(event)
-  return new Request('http://localhost/', cookie ? { headers: { cookie } } : {})
 }

@@ -1,25 +1,29 @@
 /**
- * One session engine per process (per `createArchitect()` instance), built on
- * first use from the options and the `ARC_*` environment, so variables set
- * before the first request count. Picks the store as Architect does:
- * `ARC_SESSION_TABLE_NAME=jwe` (or unset) → cookie (JWE); a table name → DynamoDB.
+ * The runtime of `seshjs/architect`: the session engine configured from the
+ * options and the `ARC_*` environment, as Architect configures itself on every
+ * call. Each call compares the variables that matter (a string comparison) and
+ * reuses the engine built for those values, so tests that change `ARC_*`
+ * between calls see the change, and nothing is rebuilt otherwise. The store is
+ * Architect's: `ARC_SESSION_TABLE_NAME=jwe` (or unset) → cookie (JWE); a table
+ * name → DynamoDB.
+ *
+ * Used by `http()`, `session` and sibling modules (see `internal.ts`).
  *
  * @module
  */
-import { createSessions, type Sessions } from '../../src/sessions.js'
-import { sessionTableName, type SessionOptions } from '../../src/options.js'
-import type { SessionStore } from '../../src/stores/store.js'
+import { createSessions, sessionTableName, type Session, type Sessions, type SessionOptions, type SessionStore } from '../../src/index.js'
 import type { Keyring } from '../../src/crypto.js'
+import { type Env, envSignature } from './env.js'
 import { fallbackSigning } from './fallback-secret.js'
-import { awsTable, sandboxTable, stackPath, tableSource } from './discovery.js'
+import { withExpires } from './session-cookie.js'
+import { architectStore } from './store.js'
 
-/** The environment: `process.env` or a plain object of strings. */
-export type Env = Readonly<Record<string, string | undefined>>
+export type { Env } from './env.js'
 
 /** Options of `createArchitect()`: the core's session options, read over the `ARC_*` environment. */
 export interface ArchitectOptions extends Omit<SessionOptions, 'env'> {
   /**
-   * Where `ARC_*` variables are read from. Explicit options win over it.
+   * Where `ARC_*` variables are read from, on every call. Explicit options win over it.
    * @default process.env
    */
   env?: Env
@@ -27,69 +31,39 @@ export interface ArchitectOptions extends Omit<SessionOptions, 'env'> {
    * Makes the DynamoDB store when `ARC_SESSION_TABLE_NAME` names a table.
    * @default `dynamoStore` from `seshjs/dynamodb` on the table Architect would use: deployed
    * (`ARC_ENV` `staging`/`production`), a logical or physical name looked up in AWS SSM under
-   * `/<stack>/tables`; under Architect's sandbox, its local table and endpoint; otherwise the name as given
+   * `/<stack>/tables`; under Architect's sandbox (`testing`), its local table and endpoint
    */
   dynamoStore?: (table: string, env: Env) => SessionStore | Promise<SessionStore>
 }
 
-/** The engine with what the adapter needs to know about it. */
+/** The engine, with what Architect's helpers need to know about it. */
 export interface Runtime {
-  sessions: Sessions
+  readonly sessions: Sessions
   /** `cookie` for JWE sessions, `server` for stores that keep records by id. */
-  kind: 'cookie' | 'server'
-  production: boolean
-  ttl: number
-  env: Env
+  readonly kind: 'cookie' | 'server'
+  readonly production: boolean
+  /** The idle lifetime, in seconds (DynamoDB's `_ttl` is the last write plus this). */
+  readonly ttl: number
+  readonly env: Env
+  /** The session cookie's name (`_idx`). */
+  readonly cookieName: string
+  /** The clock, in epoch milliseconds. */
+  readonly now: () => number
   /** The keys that sign session ids (Architect's fallback secret when `ARC_APP_SECRET` is unset). */
-  signing: Keyring
-}
-
-/**
- * A store made on first use, so a table lookup happens on the first request
- * that needs the store and its failure (`SessionStoreUnavailableError`) reaches
- * the handler like any store fault. A failure is not kept: the next call retries.
- */
-function deferredStore(make: () => Promise<SessionStore>): SessionStore {
-  let pending: Promise<SessionStore> | undefined
-  const store = () =>
-    (pending ??= make().catch((error: unknown) => {
-      pending = undefined
-      throw error
-    }))
-  return {
-    read: async (cookieValue, context) => (await store()).read(cookieValue, context),
-    write: async (record, context) => (await store()).write(record, context),
-    delete: async (record, context) => (await store()).delete(record, context),
-    touch: async (record, context) => {
-      const resolved = await store()
-      return resolved.touch ? resolved.touch(record, context) : resolved.write(record, context)
-    },
-  }
-}
-
-async function sandboxStore(table: string, env: Env): Promise<SessionStore> {
-  const { dynamoStore } = await import('../dynamodb.js')
-  const local = await sandboxTable(table, env)
-  if (!local) return dynamoStore({ table })
-  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb')
-  const credentials =
-    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? undefined : { accessKeyId: 'arcDummyAccessKey', secretAccessKey: 'arcDummySecretKey' }
-  const client = new DynamoDBClient({ endpoint: local.endpoint, region: env.AWS_REGION || 'us-west-2', ...(credentials ? { credentials } : {}) })
-  return dynamoStore({ table: local.table, client })
-}
-
-async function defaultDynamoStore(table: string, env: Env): Promise<SessionStore> {
-  // loaded only for DynamoDB sessions, so JWE apps never load the AWS SDK
-  const { dynamoStore } = await import('../dynamodb.js')
-  switch (tableSource(env)) {
-    case 'aws':
-      stackPath(env, false) // fail fast without ARC_APP_NAME / ARC_STACK_NAME
-      return deferredStore(async () => dynamoStore({ table: await awsTable(table, env) }))
-    case 'sandbox':
-      return deferredStore(() => sandboxStore(table, env))
-    default:
-      return dynamoStore({ table })
-  }
+  readonly signing: Keyring
+  /**
+   * The session a cookie value names (`undefined`: none): lazy, nothing is read until first use.
+   *
+   * @param cookieValue the value of the `_idx` cookie
+   */
+  open(cookieValue: string | undefined): Promise<Session>
+  /**
+   * Writes the session if it changed (or is due for renewal) and returns the
+   * `Set-Cookie` value Architect would send (with `Expires`), or `undefined`.
+   *
+   * @param session a session from {@link Runtime.open}
+   */
+  saveCookie(session: Session): Promise<string | undefined>
 }
 
 let fallbackWarned = false
@@ -102,13 +76,20 @@ function warnFallback(): void {
   )
 }
 
-async function build(options: ArchitectOptions): Promise<Runtime> {
-  const { dynamoStore = defaultDynamoStore, env = process.env, ...rest } = options
+async function build(options: ArchitectOptions, env: Env, stores: Map<string, Promise<SessionStore>>): Promise<Runtime> {
+  const { dynamoStore = architectStore, env: _env, ...rest } = options
   const table = sessionTableName(env)
   let store = rest.store
   let fallback: string | undefined
   if (!store && table) {
-    store = await dynamoStore(table, env)
+    // one store per table and place: a change of, say, ARC_SESSION_SAME_SITE does not look the table up again
+    const key = `${table}\u0000${env.ARC_ENV}\u0000${env.ARC_SANDBOX}\u0000${env.ARC_LOCAL}\u0000${env.ARC_APP_NAME}\u0000${env.ARC_STACK_NAME}`
+    let pending = stores.get(key)
+    if (!pending) stores.set(key, (pending = Promise.resolve(dynamoStore(table, env))))
+    store = await pending.catch((error: unknown) => {
+      stores.delete(key)
+      throw error
+    })
     // Architect signs ids with ARC_APP_NAME (or 'fallback') when ARC_APP_SECRET is unset.
     if (rest.secret === undefined && rest.secrets === undefined && !env.ARC_APP_SECRET) {
       fallback = env.ARC_APP_NAME || 'fallback'
@@ -118,6 +99,7 @@ async function build(options: ArchitectOptions): Promise<Runtime> {
   if (fallback !== undefined && rest.onWarning === undefined) rest.onWarning = warnFallback
   const sessions = createSessions({ ...rest, env, ...(store ? { store } : {}) })
   const { options: resolved } = sessions
+  const { cookieName, now } = resolved
   return {
     signing: fallback === undefined ? resolved.keyring : resolved.keyring.withSigningSecrets([fallback]),
     sessions,
@@ -125,22 +107,50 @@ async function build(options: ArchitectOptions): Promise<Runtime> {
     production: resolved.production,
     ttl: resolved.ttl,
     env,
+    cookieName,
+    now,
+    open(cookieValue) {
+      const cookie = cookieValue === undefined ? undefined : `${cookieName}=${encodeURIComponent(cookieValue)}`
+      return sessions.load(new Request('http://localhost/', cookie ? { headers: { cookie } } : {}))
+    },
+    async saveCookie(session) {
+      const header = await sessions.save(session)
+      return header === undefined ? undefined : withExpires(header, now())
+    },
   }
 }
 
+/** How many configurations a process keeps ready (tests switch between a few). */
+const KEPT = 8
+
 /**
- * A lazily built runtime: the first call builds it, later calls reuse it. A
- * failed build (a bad secret) is not cached, so every request reports it.
+ * The runtime for each call: built on first use from the options and the
+ * environment, rebuilt when a variable that shapes it changes, and reused
+ * otherwise. A failed build (a bad secret) is not kept, so every call reports it.
  *
- * @param options the options, or a function returning them (called on first use)
+ * @example
+ * ```ts
+ * const runtime = runtimes({ env: process.env })
+ * const { sessions } = await runtime()
+ * ```
+ * @param options the options, or a function returning them (called on each call)
  */
-export function lazyRuntime(options: ArchitectOptions | (() => ArchitectOptions) = {}): () => Promise<Runtime> {
-  let pending: Promise<Runtime> | undefined
+export function runtimes(options: ArchitectOptions | (() => ArchitectOptions) = {}): () => Promise<Runtime> {
+  const built = new Map<string, Promise<Runtime>>()
+  const stores = new Map<string, Promise<SessionStore>>()
   return () => {
-    pending ??= build(typeof options === 'function' ? options() : options).catch((error: unknown) => {
-      pending = undefined
-      throw error
-    })
+    const resolved = typeof options === 'function' ? options() : options
+    const env = resolved.env ?? process.env
+    const key = envSignature(env)
+    let pending = built.get(key)
+    if (!pending) {
+      pending = build(resolved, env, stores).catch((error: unknown) => {
+        built.delete(key)
+        throw error
+      })
+      if (built.size >= KEPT) built.delete(built.keys().next().value!)
+      built.set(key, pending)
+    }
     return pending
   }
 }

@@ -8,7 +8,7 @@ import { expiredCookie, sessionCookie } from '../../src/cookie.js'
 import { signId } from '../../src/crypto.js'
 import { RESERVED_KEYS } from '../../src/session.js'
 import { applyPlain, toPlain } from './plain.js'
-import { toFetchRequest } from './request.js'
+import { sessionCookieValue, withExpires } from './session-cookie.js'
 import type { Runtime } from './runtime.js'
 import type { ArcEvent, PlainSession } from './types.js'
 
@@ -21,7 +21,7 @@ import type { ArcEvent, PlainSession } from './types.js'
  */
 export async function readSession(runtime: Runtime, request: Pick<ArcEvent, 'headers' | 'cookies'>): Promise<PlainSession> {
   if (request === null || typeof request !== 'object') throw new TypeError('session.read() takes a request object')
-  const session = await runtime.sessions.load(toFetchRequest(request))
+  const session = await runtime.open(sessionCookieValue(request, runtime.cookieName))
   await session.load()
   return toPlain(session, runtime)
 }
@@ -40,14 +40,14 @@ export async function writeSession(runtime: Runtime, data: PlainSession): Promis
   const { sessions } = runtime
   const { cookieName, cookieAttributes } = sessions.options
   const id = runtime.kind === 'server' && typeof data._idx === 'string' ? data._idx : undefined
-  const cookie = id ? `${cookieName}=${encodeURIComponent(await signId(id, runtime.signing))}` : undefined
-  const session = await sessions.load(new Request('http://localhost/', cookie ? { headers: { cookie } } : {}))
+  const session = await runtime.open(id ? await signId(id, runtime.signing) : undefined)
   await session.load()
   applyPlain(session, data)
-  const written = await sessions.save(session)
+  const written = await runtime.saveCookie(session)
   if (written) return written
   const hasData = Object.keys(data).some((key) => !RESERVED_KEYS.has(key) && data[key] !== undefined)
-  if (!hasData) return expiredCookie(cookieName, cookieAttributes)
+  const now = runtime.now()
+  if (!hasData) return withExpires(expiredCookie(cookieName, cookieAttributes), now)
   // unchanged server-side session: the same signed id
-  return sessionCookie(cookieName, await signId(session.id!, runtime.signing), cookieAttributes)
+  return withExpires(sessionCookie(cookieName, await signId(session.id!, runtime.signing), cookieAttributes), now)
 }

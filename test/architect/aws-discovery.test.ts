@@ -72,8 +72,9 @@ describe('tableSource (Architect useAWS())', () => {
     [{ ARC_ENV: 'staging', ARC_SANDBOX: '{}', ARC_LOCAL: '1' }, 'aws'],
     [{ ARC_ENV: 'staging', ARC_SANDBOX: '{}' }, 'sandbox'],
     [{ ARC_ENV: 'testing', ARC_SANDBOX: '{}' }, 'sandbox'],
-    [{ ARC_ENV: 'testing' }, undefined],
-    [{}, undefined],
+    [{ ARC_ENV: 'testing' }, 'sandbox'], // in-process, beside a sandbox: its ports come from its SSM service
+    [{}, 'sandbox'], // Architect turns an unset ARC_ENV into testing
+    [{ ARC_ENV: 'development' }, undefined], // Architect refuses it; sesh uses the name as given
   ])('%j → %s', (env, source) => {
     expect(tableSource(env)).toBe(source)
   })

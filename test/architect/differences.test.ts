@@ -66,21 +66,26 @@ it('a byte body with Accept-Encoding on v2 is compressed (Architect throws)', as
 })
 
 describe('error pages', () => {
-  const fail = async () => new Error('<script>alert(1)</script>')
-  it('production hides the stack (Architect prints it)', async () => {
+  const fail = async () => new Error('<script>alert(1)</script> internal detail')
+  it('production shows a generic message: no error message, no stack (Architect prints both)', async () => {
     setEnv({ ...ENV, ARC_ENV: 'production' })
     const a = await arc.http.async(fail)(v2())
+    expect(a.body).toContain('internal detail')
     expect(a.body).toContain('differences.test.ts') // the stack
     setEnv(ENV)
     const production = createArchitect({ env: { ...ENV, ARC_ENV: 'production' } })
     const s = await production.http(fail)(v2())
     expect(s.statusCode).toBe(500)
+    expect(s.headers).toEqual(a.headers)
     expect(s.body).toContain('500 error')
+    expect(s.body).toContain('Sorry, something went wrong.')
+    expect(s.body).not.toContain('internal detail')
     expect(s.body).not.toContain('differences.test.ts')
     expect(s.body).not.toContain('<script>')
   })
-  it('testing shows the stack, escaped', async () => {
+  it('testing shows the message and the stack, escaped', async () => {
     const s = await sesh.http(fail)(v2())
+    expect(s.body).toContain('internal detail')
     expect(s.body).toContain('differences.test.ts')
     expect(s.body).toContain('&lt;script&gt;')
   })
@@ -108,12 +113,22 @@ describe('session: {} ends the session', () => {
     const a = await arc.http.async(logout)(v1({ cookie }))
     expect(await decryptCookie(a.headers['set-cookie']!, key)).toEqual({ iat: expect.any(Number) })
     const s = await sesh.http(logout)(v1({ cookie }))
-    expect(s.headers['set-cookie']).toMatch(/^_idx=; Max-Age=0; Path=\/; HttpOnly; SameSite=Lax$/)
+    expect(s.headers['set-cookie']).toMatch(/^_idx=; Max-Age=0; Path=\/; Expires=[^;]+ GMT; HttpOnly; SameSite=Lax$/)
   })
   it('and sends nothing when there was no session', async () => {
     const s = await sesh.http(async () => ({ session: {}, location: '/' }))(v1())
     expect(allCookies(s)).toEqual([])
   })
+})
+
+it('callback style on REST: res() with no argument answers an empty 200 (Architect throws)', async () => {
+  function handler(_req: unknown, res: () => void) {
+    res()
+  }
+  const lambda = arc.http(handler) as unknown as (e: unknown, c: unknown, cb: () => void) => void
+  expect(() => lambda(v1(), {}, () => {})).toThrow(SyntaxError) // JSON.parse(undefined), in its formatter
+  const s = await sesh.http(handler as never)(v1())
+  expect(s).toMatchObject({ statusCode: 200, body: '' })
 })
 
 it('invalid JSON is a 400 (Architect throws: a 500)', async () => {

@@ -4,12 +4,12 @@
  * must give the same status, headers and body, and session cookies with the
  * same decrypted content.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createArchitect, type ArcEvent, type ArcRequest, type ArcResult } from 'seshjs/architect'
 import { SECRET } from '../helpers.js'
 import { loadArc, setEnv, type RealArc } from './arc.js'
 import { b64, v1, v2, type EventInit } from './events.js'
-import { arcKey, normalise } from './normalise.js'
+import { allCookies, arcKey, decryptCookie, normalise } from './normalise.js'
 
 const ENV = { ARC_SESSION_TABLE_NAME: 'jwe', ARC_APP_SECRET: SECRET, ARC_ENV: 'testing' }
 const key = arcKey(SECRET)
@@ -191,5 +191,167 @@ describe('callback style (arc.http without async)', () => {
     })
     const s = await sesh.http(auth, handler as never)(make())
     expect(await normalise(s, key)).toEqual(await normalise(a, key))
+  })
+})
+
+/** Runs a Lambda handler the way Lambda runs a callback-style one: with a callback, resolving with what it is given. */
+function viaCallback(lambda: unknown, event: ArcEvent): Promise<ArcResult> {
+  return new Promise<ArcResult>((resolve, reject) => {
+    const fn = lambda as (e: ArcEvent, c: unknown, cb: (err: unknown, r?: ArcResult) => void) => unknown
+    fn(event, {}, (err, r) => (err ? reject(err) : resolve(r!)))
+  })
+}
+
+/** The same handler, in Architect's async style and in its callback style, answering `response`. */
+const styles = [
+  ['async', (response: () => unknown) => [async () => response()]],
+  ['callback', (response: () => unknown) => [function handler(_req: unknown, res: (r: unknown) => void) { res(response()) }]],
+] as const
+
+async function bothStyles(style: (typeof styles)[number][0], fns: unknown[], event: ArcEvent): Promise<[ArcResult, ArcResult]> {
+  if (style === 'async') return [await arc.http.async(...(fns as Handler[]))(structuredClone(event), {}), await sesh.http(...(fns as Handler[]))(structuredClone(event), {})]
+  return [await viaCallback(arc.http(...(fns as Handler[])), structuredClone(event)), await viaCallback(sesh.http(...(fns as Handler[])), structuredClone(event))]
+}
+
+/** Attribute names of a Set-Cookie, in order. */
+const attributeNames = (setCookie: string) => setCookie.split(';').slice(1).map((a) => a.trim().split('=')[0]!.toLowerCase())
+
+describe.each(versions)('faithful to Architect 8.1.10 (%s)', (version, make) => {
+  describe.each(styles)('%s style', (style, handlerOf) => {
+    const foreign = `_idx=${'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA'}`
+    it.each([
+      ['garbage', '_idx=garbage'],
+      ['a token sealed with another secret', foreign],
+      ['garbage, with a handler cookie', '_idx=garbage', { cookie: 'a=1; Path=/' }],
+    ] as const)('an _idx cookie that does not open, and no session written: no Set-Cookie of ours (%s)', async (_name, cookie, extra = {}) => {
+      const [a, s] = await bothStyles(style, handlerOf(() => ({ text: 'read only', ...extra })), make({ cookie }))
+      expect(allCookies(s)).toEqual(allCookies(a))
+      // v2 sends every Set-Cookie in cookies[] (intended difference 1); REST keeps a lone one a header, as Architect
+      if (version === 'v1') expect(s).toEqual(a)
+      else expect(await normalise(s, key)).toEqual(await normalise(a, key))
+    })
+
+    it('a cookie Architect wrote with another secret is kept: nothing is sent', async () => {
+      const cookie = (await arc.http.session.write({ user: 'ada' })).split(';')[0]!
+      const other = createArchitect({ env: { ...ENV, ARC_APP_SECRET: 'another-secret-of-forty-characters-0123' } })
+      const s = await other.http(async () => ({ text: 'x' }))(make({ cookie }))
+      expect(allCookies(s)).toEqual([])
+    })
+
+    it('duplicate cookies are all sent', async () => {
+      const response = () =>
+        version === 'v2' ? { text: 'x', cookies: ['a=1; Secure', 'a=1; Secure'] } : { text: 'x', multiValueHeaders: { 'set-cookie': ['a=1; Secure', 'a=1; Secure'] } }
+      const [a, s] = await bothStyles(style, handlerOf(response), make())
+      expect(s).toEqual(a)
+    })
+
+    it('the session cookie carries Expires beside Max-Age, in the same place', async () => {
+      const [a, s] = await bothStyles(style, handlerOf(() => ({ session: { n: 1 }, text: 'x' })), make())
+      const [ours] = allCookies(s)
+      const [theirs] = allCookies(a)
+      expect(attributeNames(ours!)).toEqual(attributeNames(theirs!))
+      const maxAge = Number(/Max-Age=(\d+)/.exec(ours!)![1])
+      const expires = Date.parse(/Expires=([^;]+)/.exec(ours!)![1]!)
+      expect(Math.abs(expires - (Date.now() + maxAge * 1000))).toBeLessThan(5000)
+    })
+
+    it('no multiValueHeaders appears that Architect does not send', async () => {
+      for (const response of [{ session: { n: 1 }, text: 'x' }, { text: 'x', cookie: 'a=1' }, { text: 'x' }]) {
+        const [a, s] = await bothStyles(style, handlerOf(() => structuredClone(response)), make())
+        if (version === 'v2') expect(s.multiValueHeaders).toBeUndefined()
+        expect('multiValueHeaders' in s).toBe('multiValueHeaders' in a)
+      }
+    })
+
+    it.each([
+      ['above U+00FF in another cookie', 'a=\u0100b'],
+      ['a euro sign', 'a=\u20ac'],
+      ['a control character', 'a=\u0001'],
+      ['DEL', 'a=\u007f'],
+      ['above U+00FF in _idx', '_idx=\u0100\u20ac'],
+      ['a control character in _idx', '_idx=x\u0001y'],
+    ])('a cookie header with %s: answered, never thrown', async (_name, cookie) => {
+      const [a, s] = await bothStyles(style, handlerOf(() => ({ json: { ok: true } })), make({ cookie }))
+      expect(s.statusCode).toBe(200)
+      expect(s).toEqual(a)
+    })
+  })
+
+  it('callback style: the handler answers through the callback and returns a Promise of the same result', async () => {
+    function handler(req: ArcRequest, res: (r: unknown) => void) {
+      setTimeout(() => res({ json: { path: req.path } }), 1)
+    }
+    const lambda = sesh.http(handler as never)
+    let viaCb: ArcResult | undefined
+    const promised = await lambda(make(), {}, (err, r) => {
+      expect(err).toBeNull()
+      viaCb = r
+    })
+    expect(viaCb).toEqual(promised)
+    expect(promised).toEqual(await viaCallback(arc.http(handler), make()))
+  })
+
+  it('callback style: an error reaches the callback (and rejects the Promise)', async () => {
+    function handler(_req: unknown, res: (r: unknown) => void) {
+      res({ session: { n: 1 }, text: 'x' })
+    }
+    const broken = createArchitect({ env: { ...ENV, ARC_APP_SECRET: 'short' } })
+    let error: unknown
+    const promised = broken.http(handler as never)(make(), {}, (err) => {
+      error = err
+    })
+    await expect(promised).rejects.toThrow()
+    expect(error).toBeInstanceOf(Error)
+  })
+
+  it('async style ignores the callback, as Architect does', async () => {
+    let called = false
+    const result = await sesh.http(async () => ({ text: 'x' }))(make(), {}, () => {
+      called = true
+    })
+    expect(result.body).toBe('x')
+    expect(called).toBe(false)
+  })
+})
+
+it('callback style on v2: res() with no argument gives Architect\'s empty body', async () => {
+  function handler(_req: unknown, res: () => void) {
+    res()
+  }
+  const a = await viaCallback(arc.http(handler), v2())
+  const s = await viaCallback(sesh.http(handler as never), v2())
+  expect(s).toEqual(a)
+  expect(s.body).toBe('')
+})
+
+describe('ARC_* changes between calls are seen, as Architect re-reads them', () => {
+  const live = createArchitect() // process.env, as the module's own http
+  const write = async () => ({ session: { n: 1 }, text: 'x' })
+  afterEach(() => setEnv(ENV))
+
+  it.each([
+    ['ARC_SESSION_SAME_SITE', { ARC_SESSION_SAME_SITE: 'strict' }, /SameSite=Strict/],
+    ['ARC_SESSION_DOMAIN', { ARC_SESSION_DOMAIN: 'example.com' }, /Domain=example\.com/],
+    ['ARC_ENV', { ARC_ENV: 'staging' }, /Secure/],
+  ] as const)('%s', async (_name, change, expected) => {
+    const before = allCookies(await live.http(write)(v2()))[0]!
+    expect(before).not.toMatch(expected)
+    setEnv({ ...ENV, ...change })
+    const [a, s] = [allCookies(await arc.http.async(write)(v2()))[0]!, allCookies(await live.http(write)(v2()))[0]!]
+    expect(a).toMatch(expected)
+    expect(s).toMatch(expected)
+    setEnv(ENV)
+    expect(allCookies(await live.http(write)(v2()))[0]!).not.toMatch(expected)
+  })
+
+  it('ARC_APP_SECRET: the new secret seals, and switching back reuses the first engine', async () => {
+    const other = 'another-secret-of-forty-characters-0123'
+    setEnv({ ...ENV, ARC_APP_SECRET: other })
+    const sealed = allCookies(await live.http(write)(v2()))[0]!
+    expect(await decryptCookie(sealed, arcKey(other))).toMatchObject({ n: 1 })
+    expect(await arc.http.session.read({ headers: { cookie: sealed.split(';')[0] } })).toMatchObject({ n: 1 })
+    setEnv(ENV)
+    const again = allCookies(await live.http(write)(v2()))[0]!
+    expect(await decryptCookie(again, key)).toMatchObject({ n: 1 })
   })
 })
