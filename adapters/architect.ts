@@ -14,6 +14,7 @@ import { type ArchitectOptions, runtimes } from './architect/runtime.js'
 import { readSession, writeSession } from './architect/session-helpers.js'
 import type { ArcEvent, ArcRequest, PlainSession } from './architect/types.js'
 
+export { regenerate } from './architect/regenerate.js'
 export type { ArcHandler } from './architect/chain.js'
 export type { Csrf } from './architect/csrf.js'
 export type { LambdaCallback, LambdaHandler } from './architect/http.js'

@@ -18,6 +18,13 @@ export function csrfSecret(env: Env): string {
 
 const sign = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest('hex')
 
+/** Constant-time string equality. */
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
 /** CSRF helpers bound to an environment and a clock. */
 export interface Csrf {
   /**
@@ -25,14 +32,18 @@ export interface Csrf {
    * (default: five minutes from now, in epoch milliseconds).
    */
   create(data?: string, expires?: number): string
-  /** Whether `token` is one of ours and has not expired. */
-  verify(token: unknown): boolean
+  /**
+   * Whether `token` is one of ours, has not expired and, when `data` is given,
+   * carries that data: pass a value kept in the visitor's session (the one the
+   * token was created with) to bind tokens to that visitor.
+   */
+  verify(token: unknown, data?: string): boolean
 }
 
 /**
  * CSRF helpers. As in Architect, the signature covers `data` only, so the
- * expiry is advisory: pair tokens with the session (store `data` in it) when
- * that matters.
+ * expiry is advisory. Bind tokens to the visitor: create them with a value kept
+ * in their session and verify with it (`csrf.verify(token, req.session.formKey)`).
  *
  * @example
  * ```ts
@@ -50,15 +61,14 @@ export function createCsrf(env: () => Env, now: () => number = Date.now): Csrf {
       const ts = expires || now() + CSRF_LIFETIME
       return `${value}.${ts}.${sign(csrfSecret(env()), value)}`
     },
-    verify(token) {
+    verify(token, expected) {
       if (typeof token !== 'string') return false
       const [data, ts, signature, ...rest] = token.split('.')
       if (!data || !ts || !signature || rest.length > 0) return false
+      if (expected !== undefined && !same(data, String(expected))) return false
       const expires = Number(ts)
       if (!Number.isFinite(expires) || now() > expires) return false
-      const expected = Buffer.from(sign(csrfSecret(env()), data))
-      const given = Buffer.from(signature)
-      return expected.length === given.length && timingSafeEqual(expected, given)
+      return same(signature, sign(csrfSecret(env()), data))
     },
   }
 }

@@ -11,6 +11,7 @@ import { type ArcHandler, runChain } from './chain.js'
 import { placeCookies } from './cookies.js'
 import { NO_CACHE } from './error-page.js'
 import { applyPlain, toPlain } from './plain.js'
+import { wantsNewId } from './regenerate.js'
 import { shapeRequest } from './request.js'
 import { formatResponse } from './response.js'
 import type { Runtime } from './runtime.js'
@@ -68,7 +69,10 @@ async function handle(runtime: () => Promise<Runtime>, fns: readonly ArcHandler[
 
   let sessionCookie: string | undefined
   const writes = isPlainObject(params.session)
-  if (writes) applyPlain(session, params.session as Record<string, unknown>)
+  if (writes) {
+    applyPlain(session, params.session as Record<string, unknown>)
+    if (wantsNewId(params.session as object)) session.regenerate()
+  }
   // Saved on answered requests that write, or that carry a live session (its throttled renewal,
   // so sessions in use live on); an unreadable cookie with nothing written sends nothing, as in Architect.
   if (!(response instanceof Error) && (writes || !session.isNew)) {

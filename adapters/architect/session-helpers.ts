@@ -8,6 +8,7 @@ import { expiredCookie, sessionCookie } from '../../src/cookie.js'
 import { signId } from '../../src/crypto.js'
 import { RESERVED_KEYS } from '../../src/session.js'
 import { applyPlain, toPlain } from './plain.js'
+import { wantsNewId } from './regenerate.js'
 import { sessionCookieValue, withExpires } from './session-cookie.js'
 import type { Runtime } from './runtime.js'
 import type { ArcEvent, PlainSession } from './types.js'
@@ -43,6 +44,7 @@ export async function writeSession(runtime: Runtime, data: PlainSession): Promis
   const session = await runtime.open(id ? await signId(id, runtime.signing) : undefined)
   await session.load()
   applyPlain(session, data)
+  if (wantsNewId(data)) session.regenerate()
   const written = await runtime.saveCookie(session)
   if (written) return written
   const hasData = Object.keys(data).some((key) => !RESERVED_KEYS.has(key) && data[key] !== undefined)

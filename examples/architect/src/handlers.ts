@@ -4,11 +4,11 @@
  * sync middleware, which Architect refuses to mix with async handlers).
  * Each export is one route's Lambda handler (see app.arc).
  */
-import { csrf, http, type ArcRequest } from 'seshjs/architect'
+import { csrf, http, regenerate, type ArcRequest } from 'seshjs/architect'
 import { accountPage, counterPage, loginPage } from './pages.js'
 
 /** The example's session. */
-type Session = { count?: number; user?: string; error?: string }
+type Session = { count?: number; user?: string; error?: string; formKey?: string }
 type Req = ArcRequest<Session>
 
 /** The demo account of the Begin seed. */
@@ -30,20 +30,30 @@ export const postReset = http(async (req: Req) => {
   return { session: rest, location: '/' }
 })
 
-/** GET /login: shows a failed login's message once (a flash: read, then removed from the session). */
+/** A random value kept in the visitor's session; the login form's CSRF token carries it. */
+const newFormKey = () => crypto.randomUUID().replaceAll('-', '')
+
+/**
+ * GET /login: the form, with a CSRF token bound to this visitor's session (so a
+ * token fetched by another browser does not verify: no login CSRF), and a failed
+ * login's message shown once (a flash: read, then removed from the session).
+ */
 export const getLogin = http(async (req: Req) => {
   const { error, ...rest } = req.session
-  if (error) return { session: rest, html: loginPage(csrf.create(), error) }
-  return { html: loginPage(csrf.create()) }
+  const formKey = rest.formKey ?? newFormKey()
+  return { session: { ...rest, formKey }, html: loginPage(csrf.create(formKey), error) }
 })
 
-/** POST /login: `username` and `password` form fields. */
+/**
+ * POST /login: `username`, `password` and `csrf` form fields. A login gets a new
+ * session id (`regenerate`): a session cookie planted before it is worth nothing after it.
+ */
 export const postLogin = http(async (req: Req) => {
   const { username, password, csrf: token } = (req.body ?? {}) as Record<string, string | undefined>
-  if (!csrf.verify(token)) return { status: 403, text: 'Invalid or expired form, please try again.' }
+  const { formKey, error: _error, ...rest } = req.session
+  if (!formKey || !csrf.verify(token, formKey)) return { status: 403, text: 'Invalid or expired form, please try again.' }
   if (username === USERNAME && password === PASSWORD) {
-    const { error: _error, ...rest } = req.session
-    return { session: { ...rest, user: USERNAME }, location: '/account' }
+    return { session: regenerate({ ...rest, user: USERNAME }), location: '/account' }
   }
   return { session: { ...req.session, error: 'Invalid username or password' }, location: '/login' }
 })
