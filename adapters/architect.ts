@@ -72,17 +72,15 @@ export interface Architect {
  */
 export function createArchitect(options: ArchitectOptions | (() => ArchitectOptions) = {}): Architect {
   const runtime = runtimes(options)
-  const envOf = () => (typeof options === 'function' ? options() : options).env ?? process.env
-  const nowOf = () => ((typeof options === 'function' ? undefined : options.now) ?? Date.now)()
   const http = ((...fns: ArcHandler[]) => makeHandler(runtime, fns, false)) as Http
   http.async = ((...fns: ArcHandler[]) => makeHandler(runtime, fns, true)) as Http['async']
   return {
     http,
     session: {
-      read: async (request) => readSession(await runtime(), request),
-      write: async (data) => writeSession(await runtime(), data),
+      read: async (request) => readSession(runtime(), request),
+      write: async (data) => writeSession(runtime(), data),
     },
-    csrf: createCsrf(envOf, nowOf),
+    csrf: createCsrf(() => runtime().config),
   }
 }
 

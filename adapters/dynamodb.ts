@@ -17,11 +17,10 @@ import {
   UpdateItemCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
-import type { SessionStore } from '../src/stores/store.js'
-import { type ConcurrencyOptions } from '../src/stores/concurrency.js'
+import type { ConcurrencyOptions, SessionStore } from '../src/index.js'
 import { type DynamoCall, type DynamoOperation, createTable, dynamoSessionStore } from '../src/stores/dynamodb/index.js'
 
-export type { ConcurrencyOptions, MergeFunction } from '../src/stores/concurrency.js'
+export type { ConcurrencyOptions, MergeFunction } from '../src/index.js'
 export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../src/stores/dynamodb/index.js'
 
 /**

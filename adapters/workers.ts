@@ -12,9 +12,7 @@
  *
  * @module
  */
-import type { SessionMiddlewareOptions } from '../src/hono.js'
-import { sessionTableName } from '../src/options.js'
-import type { SessionStore } from '../src/stores/store.js'
+import { sessionTableName, type SessionMiddlewareOptions, type SessionStore } from '../src/index.js'
 import { type KVNamespaceLike, kvStore } from './kv.js'
 
 /** The bindings sesh reads: `ARC_*` strings and, by name, a KV namespace. */

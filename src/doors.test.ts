@@ -7,7 +7,7 @@ import { createSessions } from './sessions.js'
 import { cookieStore } from './stores/cookie.js'
 import { memoryStore } from './stores/memory.js'
 import { serverStore } from './stores/server.js'
-import type { RecordKeeper, StoredRecord } from './stores/store.js'
+import type { RecordKeeper, SessionStore, StoredRecord } from './stores/store.js'
 
 const OTHER = 'zyxwvutsrqponmlkjihgfedcba9876543210'
 const HOUR = 3600
@@ -218,7 +218,7 @@ describe('the record view', () => {
 
     const s = engine.open(undefined)
     await s.load()
-    expect(s.info).toEqual({ id: s.id, isNew: true, issuedAt: undefined, expiresAt: undefined, absoluteExpiresAt: undefined, olderKey: false })
+    expect(s.info).toEqual({ id: s.id, isNew: true, issuedAt: undefined, expiresAt: undefined, absoluteExpiresAt: undefined, olderKey: false, extra: undefined })
     expect(() => engine.open(undefined).info).toThrow(TypeError)
     s.set('n', 1)
     const issued = now()
@@ -233,6 +233,7 @@ describe('the record view', () => {
       expiresAt: issued + 10 * HOUR,
       absoluteExpiresAt: issued + 100 * HOUR,
       olderKey: false,
+      extra: again.info.extra,
     })
     expect(Object.isFrozen(again.info)).toBe(true)
 
@@ -243,6 +244,26 @@ describe('the record view', () => {
     expect(rotated.info.olderKey).toBe(true)
     expect((await engine.saveCookie(rotated))?.value).toBe(cookie) // re-signed with the newest
   })
+})
+
+it("the record view shows the store's own attributes, read-only (DynamoDB's _secret)", async () => {
+  const clock = manualClock()
+  const keeper = memoryStore()
+  const store: SessionStore = {
+    ...keeper,
+    read: async (value, context) => {
+      const found = await keeper.read(value, context)
+      return found && { ...found, record: { ...found.record, extra: { _secret: 'per-session' } } }
+    },
+  }
+  const engine = createSessions({ secret: SECRET, store, now: clock.now })
+  const s = engine.open(undefined)
+  s.set('n', 1)
+  const cookie = (await engine.saveCookie(s))!.value!
+  const again = engine.open(cookie)
+  await again.load()
+  expect(again.info.extra).toEqual({ _secret: 'per-session' })
+  expect(Object.isFrozen(again.info.extra)).toBe(true)
 })
 
 describe('one resolver', () => {

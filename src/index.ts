@@ -6,7 +6,7 @@
 export { sessions, type SessionEnv, type SessionMiddlewareOptions } from './hono.js'
 export { createSessions, type Sessions, type SessionsById, type SavedCookie } from './sessions.js'
 export { withSession, type WithSessionOptions } from './with-session.js'
-export { Session, type SessionInfo, type SessionKey, type SessionValue } from './session.js'
+export { Session, RESERVED_KEYS, type SessionInfo, type SessionKey, type SessionValue } from './session.js'
 export {
   resolveConfig,
   isSessionConfig,

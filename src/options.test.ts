@@ -136,11 +136,17 @@ describe('validation', () => {
       { cookie: { name: 'bad name;' } },
       { cookie: { hostPrefix: true, domain: 'example.com' } },
       { env: { ARC_SESSION_TTL: '3600.5' } },
-      { env: { ARC_APP_SECRET_ALGO: 'A512GCM' } },
       { now: 5 },
       { secret: 42 },
     ]
     for (const options of bad) expect(() => resolveOptions({ secret: SECRET, ...options } as never), JSON.stringify(options)).toThrow(TypeError)
+  })
+
+  it("refuses an invalid ARC_APP_SECRET_ALGO as @architect/functions does: a ReferenceError with its message", () => {
+    expect(() => resolveOptions({ secret: SECRET, env: { ARC_APP_SECRET_ALGO: 'A512GCM' } })).toThrow(ReferenceError)
+    expect(() => resolveOptions({ secret: SECRET, env: { ARC_APP_SECRET_ALGO: 'foo' } })).toThrow(
+      /^Invalid token algorithm, must be one of: A256GCM, A192GCM, A128GCM/,
+    )
   })
 
   it('builds a __Host- cookie, forcing Secure', () => {

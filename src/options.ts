@@ -214,11 +214,16 @@ function sameSiteOf(value: string): SameSite {
   return lower
 }
 
-function algorithmOf(value: string): ContentEncryption {
-  if (!(value in KEY_BYTES)) {
-    throw new TypeError('The JWE algorithm must be one of A256GCM, A192GCM or A128GCM (ARC_APP_SECRET_ALGO)')
-  }
-  return value as ContentEncryption
+/**
+ * The content encryption. An invalid `algorithm` option is API misuse (a
+ * `TypeError`); an invalid `ARC_APP_SECRET_ALGO` is the `ReferenceError`
+ * `@architect/functions` throws, with its message.
+ */
+function algorithmOf(option: string | undefined, env: string | undefined): ContentEncryption {
+  const value = option ?? env ?? DEFAULTS.algorithm
+  if (value in KEY_BYTES) return value as ContentEncryption
+  if (option !== undefined) throw new TypeError('The JWE algorithm must be one of A256GCM, A192GCM or A128GCM')
+  throw new ReferenceError(`Invalid token algorithm, must be one of: ${Object.keys(KEY_BYTES).join(', ')} (ARC_APP_SECRET_ALGO)`)
 }
 
 /**
@@ -286,7 +291,7 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
   const { env } = options
   const production = isProduction(options)
-  const algorithm = algorithmOf(options.algorithm ?? envString(env, 'ARC_APP_SECRET_ALGO') ?? DEFAULTS.algorithm)
+  const algorithm = algorithmOf(options.algorithm, envString(env, 'ARC_APP_SECRET_ALGO'))
   const legacyKeys = options.legacyKeys ?? envString(env, 'ARC_FORCE_LEGACY_JWE_SECRET') !== undefined
 
   let secrets = secretsOf(options)

@@ -14,7 +14,7 @@ import type { SessionData, SessionRecord } from './stores/store.js'
 /** The data key under which flash values travel to the next request. */
 export const FLASH_KEY = '__flash'
 
-/** Keys sesh or Architect keep for themselves; `set()` refuses them. */
+/** Keys sesh or Architect keep for themselves; `set()` and `replace()` refuse them. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['iat', '_idx', '_secret', '_ttl', '_created', '_version', FLASH_KEY])
 
 /** What the engine found for a request. @internal */
@@ -54,6 +54,11 @@ export interface SessionInfo {
   readonly absoluteExpiresAt: number | undefined
   /** `true` when the cookie was sealed or signed with an older secret (it is re-issued with the newest on save). */
   readonly olderKey: boolean
+  /**
+   * The store's own attributes of the record, read-only (DynamoDB's `_secret`, which
+   * `seshjs/architect` shows as Architect does); `undefined` when there are none.
+   */
+  readonly extra: Readonly<Record<string, unknown>> | undefined
 }
 
 /** The engine's view of a session. @internal */
@@ -339,6 +344,7 @@ export class Session<Data extends object = SessionData> {
       expiresAt: this.#expiresAt,
       absoluteExpiresAt: this.#absoluteExpiresAt,
       olderKey: this.#keyIndex > 0,
+      extra: this.#record?.extra === undefined ? undefined : Object.freeze({ ...this.#record.extra }),
     })
   }
 

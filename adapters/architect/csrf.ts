@@ -1,20 +1,17 @@
 /**
  * CSRF tokens in Architect's format, `<data>.<expiry ms>.<hex HMAC-SHA256(secret, data)>`,
  * so tokens made by either library verify in the other, but checked in
- * constant time.
+ * constant time. The secrets are the resolved configuration's `csrfSecrets`:
+ * the configured secret(s) — the newest signs, all verify — or, with none set
+ * outside production, `ARC_APP_NAME` (else `'fallback'`), as Architect.
  *
  * @module
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
-import type { Env } from './env.js'
+import type { SessionConfig } from '../../src/index.js'
 
 /** How long a token lives by default: five minutes, in milliseconds. */
 export const CSRF_LIFETIME = 5 * 60 * 1000
-
-/** Architect's CSRF secret: `ARC_APP_SECRET`, else `ARC_APP_NAME`, else `'fallback'`. */
-export function csrfSecret(env: Env): string {
-  return env.ARC_APP_SECRET || env.ARC_APP_NAME || 'fallback'
-}
 
 const sign = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest('hex')
 
@@ -25,7 +22,7 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-/** CSRF helpers bound to an environment and a clock. */
+/** CSRF helpers bound to a configuration. */
 export interface Csrf {
   /**
    * A token: `data` (default: a random 32-hex-digit value) valid until `expires`
@@ -47,28 +44,29 @@ export interface Csrf {
  *
  * @example
  * ```ts
- * const csrf = createCsrf(() => process.env)
+ * const csrf = createCsrf(() => resolveConfig({ secret }))
  * const token = csrf.create()
  * csrf.verify(token) // true, for five minutes
  * ```
- * @param env the environment, read at each call (as Architect does)
- * @param now the clock, in milliseconds
+ * @param config the configuration in force, asked at each call (it follows `ARC_*` changes)
  */
-export function createCsrf(env: () => Env, now: () => number = Date.now): Csrf {
+export function createCsrf(config: () => Pick<SessionConfig, 'csrfSecrets' | 'now'>): Csrf {
   return {
     create(data, expires) {
+      const { csrfSecrets, now } = config()
       const value = data || randomUUID().replace(/-/g, '')
       const ts = expires || now() + CSRF_LIFETIME
-      return `${value}.${ts}.${sign(csrfSecret(env()), value)}`
+      return `${value}.${ts}.${sign(csrfSecrets[0]!, value)}`
     },
     verify(token, expected) {
       if (typeof token !== 'string') return false
       const [data, ts, signature, ...rest] = token.split('.')
       if (!data || !ts || !signature || rest.length > 0) return false
       if (expected !== undefined && !same(data, String(expected))) return false
+      const { csrfSecrets, now } = config()
       const expires = Number(ts)
       if (!Number.isFinite(expires) || now() > expires) return false
-      return same(signature, sign(csrfSecret(env()), data))
+      return csrfSecrets.some((secret) => same(signature, sign(secret, data)))
     },
   }
 }

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { SessionStoreUnavailableError } from '../../src/errors.js'
+import { SessionStoreUnavailableError } from '../../src/index.js'
 import type { GetParametersByPath, ParameterPage } from './aws-ssm.js'
 import type { Env } from './env.js'
 

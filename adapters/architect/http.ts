@@ -43,10 +43,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 /** Architect answers through the callback when its chain is callback style: `http()` whose first function is not `async`. */
 const isCallbackChain = (fns: readonly ArcHandler[], asyncMode: boolean) => !asyncMode && fns[0]!.constructor.name !== 'AsyncFunction'
 
-async function handle(runtime: () => Promise<Runtime>, fns: readonly ArcHandler[], asyncMode: boolean, event: ArcEvent, context: unknown): Promise<ArcResult> {
+async function handle(runtime: () => Runtime, fns: readonly ArcHandler[], asyncMode: boolean, event: ArcEvent, context: unknown): Promise<ArcResult> {
   if (event === null || typeof event !== 'object') throw new TypeError('The event must be an API Gateway event object')
-  const rt = await runtime()
-  const session = await rt.open(sessionCookieValue(event, rt.cookieName))
+  const rt = runtime()
+  const session = rt.open(sessionCookieValue(event, rt.config.cookieName))
   let req: ArcRequest
   try {
     await session.load()
@@ -64,7 +64,7 @@ async function handle(runtime: () => Promise<Runtime>, fns: readonly ArcHandler[
 
   const { req: last, response, answered } = await runChain(fns, req, context, asyncMode)
   if (!answered && last.version !== '2.0') throw new Error('Finished all functions without returning a response.')
-  const result = formatResponse(last, response, { production: rt.production })
+  const result = formatResponse(last, response, { production: rt.config.production })
   const params = isPlainObject(response) ? response : {}
 
   let sessionCookie: string | undefined
@@ -93,7 +93,7 @@ async function handle(runtime: () => Promise<Runtime>, fns: readonly ArcHandler[
  * @param fns the functions to chain
  * @param asyncMode made with `http.async()`
  */
-export function makeHandler(runtime: () => Promise<Runtime>, fns: readonly ArcHandler[], asyncMode: boolean): LambdaHandler {
+export function makeHandler(runtime: () => Runtime, fns: readonly ArcHandler[], asyncMode: boolean): LambdaHandler {
   for (const fn of fns) if (typeof fn !== 'function') throw new TypeError(`${String(fn)} not a function`)
   if (fns.length === 0) throw new TypeError('http() needs at least one function')
   const callbackChain = isCallbackChain(fns, asyncMode)

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { RESERVED_KEYS, type Session, STATE } from '../../src/session.js'
+import { RESERVED_KEYS, type Session } from '../../src/index.js'
 import type { Runtime } from './runtime.js'
 import type { PlainSession } from './types.js'
 
@@ -13,17 +13,17 @@ import type { PlainSession } from './types.js'
  * ones (`_idx` alone for a session not yet written). `{}` when there is no
  * cookie session.
  *
- * @param session a loaded session
- * @param runtime the engine it came from
+ * @param session a session from the runtime (loaded here)
+ * @param runtime the runtime it came from
  */
-export async function toPlain(session: Session, runtime: Runtime): Promise<PlainSession> {
+export async function toPlain(session: Session, runtime: Pick<Runtime, 'kind'>): Promise<PlainSession> {
   const data: PlainSession = { ...(await session.all()) }
-  const { record } = session[STATE]()
-  if (runtime.kind === 'cookie') return record ? { ...data, iat: record.issuedAt } : data
-  const meta: PlainSession = { _idx: session.id }
-  if (record) {
-    if (typeof record.extra?._secret === 'string') meta._secret = record.extra._secret
-    meta._ttl = record.issuedAt + runtime.ttl
+  const { id, isNew, issuedAt, expiresAt, extra } = session.info
+  if (runtime.kind === 'cookie') return isNew ? data : { ...data, iat: issuedAt }
+  const meta: PlainSession = { _idx: id }
+  if (!isNew) {
+    if (typeof extra?._secret === 'string') meta._secret = extra._secret
+    meta._ttl = expiresAt
   }
   return { ...meta, ...data }
 }

@@ -1,34 +1,43 @@
 /**
  * The runtime of `seshjs/architect`: the session engine configured from the
- * options and the `ARC_*` environment, as Architect configures itself on every
- * call. Each call compares the variables that matter (a string comparison) and
- * reuses the engine built for those values, so tests that change `ARC_*`
- * between calls see the change, and nothing is rebuilt otherwise. The store is
- * Architect's: `ARC_SESSION_TABLE_NAME=jwe` (or unset) → cookie (JWE); a table
- * name → DynamoDB.
+ * options and the `ARC_*` environment through the one resolver
+ * (`resolveConfig`), as Architect configures itself on every call. Each call
+ * compares the variables that matter (one string comparison) and reuses the
+ * engine built for those values, so tests that change `ARC_*` between calls
+ * see the change and nothing is rebuilt otherwise; keys are imported once per
+ * distinct secret. The store is Architect's: `ARC_SESSION_TABLE_NAME=jwe` (or
+ * unset) → cookie (JWE); a table name → DynamoDB.
  *
- * Used by `http()`, `session` and sibling modules (see `internal.ts`).
+ * Used by `http()`, `session`, `csrf`, and sibling modules (see `internal.ts`).
  *
  * @module
  */
-import { createSessions, sessionTableName, type Session, type Sessions, type SessionOptions, type SessionStore } from '../../src/index.js'
-import type { Keyring } from '../../src/crypto.js'
+import {
+  createSessions,
+  type Keyring,
+  resolveConfig,
+  type Session,
+  type SessionConfig,
+  type SessionOptions,
+  type Sessions,
+  type SessionStore,
+  sessionTableName,
+} from '../../src/index.js'
 import { type Env, envSignature } from './env.js'
-import { fallbackSigning } from './fallback-secret.js'
 import { withExpires } from './session-cookie.js'
-import { architectStore } from './store.js'
+import { architectStore, deferredStore } from './store.js'
 
 export type { Env } from './env.js'
 
 /** Options of `createArchitect()`: the core's session options, read over the `ARC_*` environment. */
-export interface ArchitectOptions extends Omit<SessionOptions, 'env'> {
+export interface ArchitectOptions extends Omit<SessionOptions, 'env' | 'appNameFallback'> {
   /**
    * Where `ARC_*` variables are read from, on every call. Explicit options win over it.
    * @default process.env
    */
   env?: Env
   /**
-   * Makes the DynamoDB store when `ARC_SESSION_TABLE_NAME` names a table.
+   * Makes the DynamoDB store when `ARC_SESSION_TABLE_NAME` names a table (called on the first request that needs it).
    * @default `dynamoStore` from `seshjs/dynamodb` on the table Architect would use: deployed
    * (`ARC_ENV` `staging`/`production`), a logical or physical name looked up in AWS SSM under
    * `/<stack>/tables`; under Architect's sandbox (`testing`), its local table and endpoint
@@ -36,27 +45,20 @@ export interface ArchitectOptions extends Omit<SessionOptions, 'env'> {
   dynamoStore?: (table: string, env: Env) => SessionStore | Promise<SessionStore>
 }
 
-/** The engine, with what Architect's helpers need to know about it. */
+/** The engine of one configuration, with what Architect's helpers need. */
 export interface Runtime {
+  /** The engine (its `config` is the resolved configuration). */
   readonly sessions: Sessions
-  /** `cookie` for JWE sessions, `server` for stores that keep records by id. */
+  /** The resolved configuration: keys, CSRF secrets, cookie attributes, store, production mode. */
+  readonly config: SessionConfig
+  /** `cookie` for JWE sessions, `server` for DynamoDB (and other stores that keep records by id). */
   readonly kind: 'cookie' | 'server'
-  readonly production: boolean
-  /** The idle lifetime, in seconds (DynamoDB's `_ttl` is the last write plus this). */
-  readonly ttl: number
-  readonly env: Env
-  /** The session cookie's name (`_idx`). */
-  readonly cookieName: string
-  /** The clock, in epoch milliseconds. */
-  readonly now: () => number
-  /** The keys that sign session ids (Architect's fallback secret when `ARC_APP_SECRET` is unset). */
-  readonly signing: Keyring
   /**
    * The session a cookie value names (`undefined`: none): lazy, nothing is read until first use.
    *
    * @param cookieValue the value of the `_idx` cookie
    */
-  open(cookieValue: string | undefined): Promise<Session>
+  open(cookieValue: string | undefined): Session
   /**
    * Writes the session if it changed (or is due for renewal) and returns the
    * `Set-Cookie` value Architect would send (with `Expires`), or `undefined`.
@@ -66,56 +68,45 @@ export interface Runtime {
   saveCookie(session: Session): Promise<string | undefined>
 }
 
-let fallbackWarned = false
-function warnFallback(): void {
-  if (fallbackWarned) return
-  fallbackWarned = true
-  console.warn(
-    'seshjs/architect: no ARC_APP_SECRET is set, so DynamoDB session ids are signed with ARC_APP_NAME, as Architect does. ' +
-      'Set ARC_APP_SECRET (e.g. `openssl rand -base64 32`) before deploying.',
-  )
+interface Caches {
+  /** DynamoDB stores by table and place, so a change of, say, `ARC_SESSION_SAME_SITE` does not look the table up again. */
+  stores: Map<string, SessionStore>
+  /** Keyrings by secret: keys are imported once per distinct secret. */
+  keyrings: Map<string, Keyring>
 }
 
-async function build(options: ArchitectOptions, env: Env, stores: Map<string, Promise<SessionStore>>): Promise<Runtime> {
-  const { dynamoStore = architectStore, env: _env, ...rest } = options
+function storeFor(options: ArchitectOptions, env: Env, caches: Caches): SessionStore | undefined {
+  if (options.store) return options.store
   const table = sessionTableName(env)
-  let store = rest.store
-  let fallback: string | undefined
-  if (!store && table) {
-    // one store per table and place: a change of, say, ARC_SESSION_SAME_SITE does not look the table up again
-    const key = `${table}\u0000${env.ARC_ENV}\u0000${env.ARC_SANDBOX}\u0000${env.ARC_LOCAL}\u0000${env.ARC_APP_NAME}\u0000${env.ARC_STACK_NAME}`
-    let pending = stores.get(key)
-    if (!pending) stores.set(key, (pending = Promise.resolve(dynamoStore(table, env))))
-    store = await pending.catch((error: unknown) => {
-      stores.delete(key)
-      throw error
-    })
-    // Architect signs ids with ARC_APP_NAME (or 'fallback') when ARC_APP_SECRET is unset.
-    if (rest.secret === undefined && rest.secrets === undefined && !env.ARC_APP_SECRET) {
-      fallback = env.ARC_APP_NAME || 'fallback'
-      store = fallbackSigning(store, fallback)
-    }
+  if (!table) return undefined
+  const key = [table, env.ARC_ENV, env.ARC_SANDBOX, env.ARC_LOCAL, env.ARC_APP_NAME, env.ARC_STACK_NAME, env.ARC_INTERNAL_PORT].join('\u0000')
+  let store = caches.stores.get(key)
+  if (!store) {
+    const make = options.dynamoStore
+    store = make ? deferredStore(async () => make(table, env)) : architectStore(table, env)
+    caches.stores.set(key, store)
   }
-  if (fallback !== undefined && rest.onWarning === undefined) rest.onWarning = warnFallback
-  const sessions = createSessions({ ...rest, env, ...(store ? { store } : {}) })
-  const { options: resolved } = sessions
-  const { cookieName, now } = resolved
+  return store
+}
+
+function build(options: ArchitectOptions, env: Env, caches: Caches): Runtime {
+  const { dynamoStore: _dynamoStore, env: _env, ...rest } = options
+  const store = storeFor(options, env, caches)
+  // Architect signs ids and CSRF tokens with ARC_APP_NAME (or 'fallback') when it has no secret
+  const resolved = resolveConfig({ ...rest, env, appNameFallback: true, ...(store ? { store } : {}) })
+  const keys = JSON.stringify([rest.secrets, rest.secret, rest.algorithm, rest.legacyKeys, env.ARC_APP_SECRET, env.ARC_APP_SECRET_ALGO, env.ARC_FORCE_LEGACY_JWE_SECRET, env.ARC_APP_NAME])
+  const keyring = caches.keyrings.get(keys) ?? resolved.keyring
+  caches.keyrings.set(keys, keyring)
+  const config: SessionConfig = keyring === resolved.keyring ? resolved : { ...resolved, keyring }
+  const sessions = createSessions(config)
   return {
-    signing: fallback === undefined ? resolved.keyring : resolved.keyring.withSigningSecrets([fallback]),
     sessions,
-    kind: resolved.store.stateless ? 'cookie' : 'server',
-    production: resolved.production,
-    ttl: resolved.ttl,
-    env,
-    cookieName,
-    now,
-    open(cookieValue) {
-      const cookie = cookieValue === undefined ? undefined : `${cookieName}=${encodeURIComponent(cookieValue)}`
-      return sessions.load(new Request('http://localhost/', cookie ? { headers: { cookie } } : {}))
-    },
+    config,
+    kind: config.store.stateless ? 'cookie' : 'server',
+    open: (cookieValue) => sessions.open(cookieValue),
     async saveCookie(session) {
-      const header = await sessions.save(session)
-      return header === undefined ? undefined : withExpires(header, now())
+      const saved = await sessions.saveCookie(session)
+      return saved && withExpires(saved.header, config.now())
     },
   }
 }
@@ -124,33 +115,30 @@ async function build(options: ArchitectOptions, env: Env, stores: Map<string, Pr
 const KEPT = 8
 
 /**
- * The runtime for each call: built on first use from the options and the
+ * The runtime of each call: built on first use from the options and the
  * environment, rebuilt when a variable that shapes it changes, and reused
  * otherwise. A failed build (a bad secret) is not kept, so every call reports it.
  *
  * @example
  * ```ts
  * const runtime = runtimes({ env: process.env })
- * const { sessions } = await runtime()
+ * const { sessions } = runtime()
  * ```
  * @param options the options, or a function returning them (called on each call)
  */
-export function runtimes(options: ArchitectOptions | (() => ArchitectOptions) = {}): () => Promise<Runtime> {
-  const built = new Map<string, Promise<Runtime>>()
-  const stores = new Map<string, Promise<SessionStore>>()
+export function runtimes(options: ArchitectOptions | (() => ArchitectOptions) = {}): () => Runtime {
+  const built = new Map<string, Runtime>()
+  const caches: Caches = { stores: new Map(), keyrings: new Map() }
   return () => {
     const resolved = typeof options === 'function' ? options() : options
     const env = resolved.env ?? process.env
     const key = envSignature(env)
-    let pending = built.get(key)
-    if (!pending) {
-      pending = build(resolved, env, stores).catch((error: unknown) => {
-        built.delete(key)
-        throw error
-      })
+    let runtime = built.get(key)
+    if (!runtime) {
+      runtime = build(resolved, env, caches)
       if (built.size >= KEPT) built.delete(built.keys().next().value!)
-      built.set(key, pending)
+      built.set(key, runtime)
     }
-    return pending
+    return runtime
   }
 }

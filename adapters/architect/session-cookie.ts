@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { serialize } from 'hono/utils/cookie'
+import type { SessionConfig } from '../../src/index.js'
 import type { ArcEvent } from './types.js'
 
 /**
@@ -70,4 +72,17 @@ export function withExpires(setCookie: string, now: number): string {
   if (!maxAge || /; Expires=/i.test(setCookie)) return setCookie
   const expires = new Date(now + Number(maxAge[1]) * 1000).toUTCString()
   return setCookie.replace(/; Path=\/(?=;|$)/, `; Path=/; Expires=${expires}`)
+}
+
+/**
+ * The session's `Set-Cookie` for `value` (`null`: expire the cookie), with the
+ * configured attributes and `Expires`: for a cookie value the engine did not
+ * itself save (an unchanged session `session.write()` is asked to write).
+ *
+ * @param config the resolved configuration
+ * @param value the cookie value, or `null`
+ */
+export function setCookie(config: Pick<SessionConfig, 'cookieName' | 'cookieAttributes' | 'now'>, value: string | null): string {
+  const attributes = value === null ? { ...config.cookieAttributes, maxAge: 0 } : config.cookieAttributes
+  return withExpires(serialize(config.cookieName, value ?? '', attributes), config.now())
 }

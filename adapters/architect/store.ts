@@ -15,7 +15,7 @@ import type { Env } from './env.js'
  *
  * @param make builds the store
  */
-function deferredStore(make: () => Promise<SessionStore>): SessionStore {
+export function deferredStore(make: () => Promise<SessionStore>): SessionStore {
   let pending: Promise<SessionStore> | undefined
   const store = () =>
     (pending ??= make().catch((error: unknown) => {
@@ -51,12 +51,12 @@ async function sandboxStore(table: string, env: Env): Promise<SessionStore> {
  *
  * @example
  * ```ts
- * const store = await architectStore('sessions', process.env)
+ * const store = architectStore('sessions', process.env)
  * ```
  * @param table the logical (or physical) table name
  * @param env the environment
  */
-export async function architectStore(table: string, env: Env): Promise<SessionStore> {
+export function architectStore(table: string, env: Env): SessionStore {
   switch (tableSource(env)) {
     case 'aws':
       stackPath(env, false) // fail fast without ARC_APP_NAME / ARC_STACK_NAME
@@ -66,9 +66,7 @@ export async function architectStore(table: string, env: Env): Promise<SessionSt
       })
     case 'sandbox':
       return deferredStore(() => sandboxStore(table, env))
-    default: {
-      const { dynamoStore } = await import('../dynamodb.js')
-      return dynamoStore({ table })
-    }
+    default:
+      return deferredStore(async () => (await import('../dynamodb.js')).dynamoStore({ table }))
   }
 }

@@ -358,3 +358,22 @@ describe('ARC_* changes between calls are seen, as Architect re-reads them', () 
     expect(await decryptCookie(again, key)).toMatchObject({ n: 1 })
   })
 })
+
+it.each(versions)('ARC_APP_SECRET_ALGO=foo: both reject every request with a ReferenceError, Architect\'s message (%s)', async (_, make) => {
+  setEnv({ ...ENV, ARC_APP_SECRET_ALGO: 'foo' })
+  try {
+    const live = createArchitect()
+    const handler = async () => ({ text: 'never' })
+    for (let i = 0; i < 2; i++) {
+      const a = await arc.http.async(handler)(make()).catch((error: unknown) => error)
+      const s = await live.http(handler)(make()).catch((error: unknown) => error)
+      expect(a).toBeInstanceOf(ReferenceError)
+      expect(s).toBeInstanceOf(ReferenceError)
+      const start = 'Invalid token algorithm, must be one of: A256GCM, A192GCM, A128GCM'
+      expect((a as Error).message.startsWith(start)).toBe(true)
+      expect((s as Error).message.startsWith(start)).toBe(true)
+    }
+  } finally {
+    setEnv(ENV)
+  }
+})

@@ -1,0 +1,59 @@
+/**
+ * Adapters are clients of the public API: a file under adapters/ imports from
+ * src/ nothing but the package's entry, src/index.ts (values and types alike).
+ * The one exception is a store subpath (`seshjs/dynamodb`, `seshjs/kv`)
+ * re-exporting its own store module, whose public face that subpath is.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { expect, it } from 'vitest'
+
+const adapters = dirname(fileURLToPath(import.meta.url))
+const root = resolve(adapters, '..')
+
+/** A store subpath and the store module it publishes. */
+const STORE_SUBPATHS: Record<string, RegExp> = {
+  'adapters/dynamodb.ts': /^src\/stores\/dynamodb\/index\.ts$/,
+  'adapters/kv.ts': /^src\/stores\/kv\.ts$/,
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : files(path)
+    return entry.name.endsWith('.ts') ? [path] : []
+  })
+}
+
+/** Every module specifier of `source`: static imports and re-exports, `import type`, dynamic `import()`. */
+function specifiers(source: string): string[] {
+  const found: string[] = []
+  for (const match of source.matchAll(/(?:^|\s)(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g)) found.push(match[1]!)
+  for (const match of source.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(match[1]!)
+  return found
+}
+
+it('no file under adapters/ reaches into src/ past its public entry', () => {
+  const offences: string[] = []
+  for (const file of files(adapters)) {
+    if (file === fileURLToPath(import.meta.url)) continue // its own examples below
+    const from = relative(root, file)
+    for (const specifier of specifiers(readFileSync(file, 'utf8'))) {
+      if (!specifier.startsWith('.')) continue
+      const target = relative(root, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts')
+      if (!target.startsWith('src/')) continue
+      if (target === 'src/index.ts' || STORE_SUBPATHS[from]?.test(target)) continue
+      offences.push(`${from} → ${specifier}`)
+    }
+  }
+  expect(offences).toEqual([])
+})
+
+it('the check sees what it looks for', () => {
+  expect(specifiers("import type { A } from '../../src/session.js'\nexport { b } from '../src/x.js'\nawait import('../src/y.js')")).toEqual([
+    '../../src/session.js',
+    '../src/x.js',
+    '../src/y.js',
+  ])
+})
