@@ -4,6 +4,7 @@
  * the table as Architect does, and the real @architect/functions reads and
  * writes the same items through the same cookie.
  */
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { CookieJar } from '../helpers.js'
 import { loadArc, setEnv } from './arc.js'
@@ -49,4 +50,50 @@ it('counts in DynamoDB items that @architect/functions reads and writes', async 
   const written = await arc.http.session.write({ ...session, count: 10 })
   expect(written.split(';')[0]).toBe(cookie)
   expect(await (await jar.fetch(`${app.url}/`)).text()).toContain('Count 10')
+})
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+})
+const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!
+const idOf = (jar: CookieJar) => decodeURIComponent(jar.cookies.get('_idx')!).split('.')[0]!
+
+it('login: the form is bound to its visitor, and logging in rotates the session id (the old one is dead)', async () => {
+  const victim = new CookieJar()
+  const html = await (await victim.fetch(`${app.url}/login`)).text()
+  const before = victim.cookies.get('_idx')!
+  const beforeId = idOf(victim)
+
+  // login CSRF: a token the attacker fetched with their own session does not verify for the victim
+  const attacker = new CookieJar()
+  const attackerToken = csrfOf(await (await attacker.fetch(`${app.url}/login`)).text())
+  const login = { username: 'admin', password: 'a-secure-password' }
+  expect((await victim.fetch(`${app.url}/login`, form({ ...login, csrf: attackerToken }))).status).toBe(403)
+  expect((await attacker.fetch(`${app.url}/login`, form({ ...login, csrf: csrfOf(html) }))).status).toBe(403)
+
+  const response = await victim.fetch(`${app.url}/login`, form({ ...login, csrf: csrfOf(html) }))
+  expect(response.status).toBe(302)
+  expect(response.headers.get('location')).toBe('/account')
+  const afterId = idOf(victim)
+  expect(afterId).not.toBe(beforeId)
+  expect((await victim.fetch(`${app.url}/account`)).status).toBe(200)
+
+  // session fixation: the pre-login cookie, replayed, reads as logged out, and its item is gone
+  const replay = new CookieJar()
+  replay.cookies.set('_idx', before)
+  const replayed = await replay.fetch(`${app.url}/account`)
+  expect(replayed.status).toBe(302)
+  expect(replayed.headers.get('location')).toBe('/login')
+  const client = new DynamoDBClient({
+    endpoint: `http://localhost:${ports.tables}`,
+    region: 'us-west-2',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  })
+  const item = (id: string) =>
+    client.send(new GetItemCommand({ TableName: 'sesh-architect-staging-sessions', Key: { _idx: { S: id } }, ConsistentRead: true }))
+  expect((await item(beforeId)).Item).toBeUndefined()
+  expect((await item(afterId)).Item?.user).toEqual({ S: 'admin' })
+  client.destroy()
 })
