@@ -35,14 +35,14 @@ export interface ArchitectOptions extends Omit<SessionOptions, 'env' | 'appNameF
    * Where `ARC_*` variables are read from, on every call. Explicit options win over it.
    * @default process.env
    */
-  env?: Env
+  env?: Env | undefined
   /**
    * Makes the DynamoDB store when `ARC_SESSION_TABLE_NAME` names a table (called on the first request that needs it).
    * @default `dynamoStore` from `seshjs/dynamodb` on the table Architect would use: deployed
    * (`ARC_ENV` `staging`/`production`), a logical or physical name looked up in AWS SSM under
    * `/<stack>/tables`; under Architect's sandbox (`testing`), its local table and endpoint
    */
-  dynamoStore?: (table: string, env: Env) => SessionStore | Promise<SessionStore>
+  dynamoStore?: ((table: string, env: Env) => SessionStore | Promise<SessionStore>) | undefined
 }
 
 /** The engine of one configuration, with what Architect's helpers need. */
