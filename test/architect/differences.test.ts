@@ -4,6 +4,7 @@
  */
 import { gunzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { SessionSecretError } from 'seshjs'
 import { createArchitect, type ArcRequest } from 'seshjs/architect'
 import { SECRET } from '../helpers.js'
 import { loadArc, setEnv, type RealArc } from './arc.js'
@@ -89,8 +90,10 @@ describe('error pages', () => {
     expect(s.body).toContain('differences.test.ts')
     expect(s.body).toContain('&lt;script&gt;')
   })
-  it('a string code is not a status', async () => {
-    const s = await sesh.http(async () => Object.assign(new Error('x'), { code: 'ENOENT' }))(v1())
+  it('a string code is not a status (Architect sends it as the status)', async () => {
+    const fail = async () => Object.assign(new Error('x'), { code: 'ENOENT' })
+    expect((await arc.http.async(fail)(v1())).statusCode).toBe('ENOENT')
+    const s = await sesh.http(fail)(v1())
     expect(s.statusCode).toBe(500)
   })
 })
@@ -164,8 +167,10 @@ it('a session in use renews itself on read-only requests, at most hourly (Archit
   expect(payload).toMatchObject({ n: 1, iat: Math.floor(now / 1000) })
 })
 
-it('keys kept by the libraries (iat, _idx, _secret, _ttl, …) cannot be written by a handler', async () => {
-  const s = await sesh.http(async () => ({ session: { iat: 1, _idx: 'x', _ttl: 2, __flash: {}, user: 'ada' }, text: 'ok' }))(v1())
+it('keys kept by the libraries (iat, _idx, _secret, _ttl, …) cannot be written by a handler (Architect writes them)', async () => {
+  const write = async () => ({ session: { iat: 1, _idx: 'x', _ttl: 2, __flash: {}, user: 'ada' }, text: 'ok' })
+  expect(await decryptCookie((await arc.http.async(write)(v1())).headers['set-cookie']!, key)).toMatchObject({ _idx: 'x', _ttl: 2 })
+  const s = await sesh.http(write)(v1())
   const { iat, ...data } = await decryptCookie(s.headers['set-cookie']!, key)
   expect(data).toEqual({ user: 'ada' })
   expect(iat).toBeGreaterThan(1_700_000_000)
@@ -199,4 +204,54 @@ describe('csrf', () => {
     now += 300_001
     expect(clocked.csrf.verify(token)).toBe(false)
   })
+})
+
+it('no secret in production is an error (Architect silently seals with its public default key)', async () => {
+  setEnv({ ARC_SESSION_TABLE_NAME: 'jwe', ARC_ENV: 'production' })
+  try {
+    const a = await arc.http.async(async () => ({ session: { user: 'ada' }, text: 'x' }))(v1())
+    expect(await decryptCookie(a.headers['set-cookie']!, arcKey('12345678901234567890123456789012'))).toMatchObject({ user: 'ada' })
+    const production = createArchitect()
+    await expect(production.http(async () => ({ text: 'x' }))(v1())).rejects.toThrow(SessionSecretError)
+  } finally {
+    setEnv(ENV)
+  }
+})
+
+it('Content-Encoding given in that casing is kept, as content-encoding (Architect drops it)', async () => {
+  const respond = async () => ({ headers: { 'Content-Encoding': 'br' }, body: 'already-compressed', type: 'text/plain' })
+  const a = await arc.http.async(respond)(v2())
+  expect(Object.keys(a.headers).map((k) => k.toLowerCase())).not.toContain('content-encoding')
+  expect((await sesh.http(respond)(v2())).headers['content-encoding']).toBe('br')
+})
+
+it('Accept-Encoding without spaces is understood (Architect splits on ", " only)', async () => {
+  const respond = async () => ({ html: '<p>' + 'compress me '.repeat(50) + '</p>' })
+  const event = v2({ headers: { 'accept-encoding': 'gzip,br' } })
+  expect((await arc.http.async(respond)(structuredClone(event))).headers['content-encoding']).toBeUndefined()
+  expect((await sesh.http(respond)(event)).headers['content-encoding']).toBe('br')
+})
+
+it('the event is not modified (Architect adds session, body, params… to it)', async () => {
+  const handler = async () => ({ text: 'x' })
+  const theirs = v2()
+  await arc.http.async(handler)(theirs)
+  expect(theirs).toHaveProperty('session')
+  const ours = v2()
+  const copy = structuredClone(ours)
+  await sesh.http(handler)(ours)
+  expect(ours).toEqual(copy)
+})
+
+it('a callback-style function may answer by returning a response (Architect never answers)', async () => {
+  function handler(_req: unknown, _res: unknown, _next: unknown) {
+    return { text: 'returned' }
+  }
+  const answered = await new Promise((resolve) => {
+    const lambda = arc.http(handler) as unknown as (e: unknown, c: unknown, cb: () => void) => void
+    lambda(v2(), {}, () => resolve(true))
+    setTimeout(() => resolve(false), 200)
+  })
+  expect(answered).toBe(false)
+  expect((await sesh.http(handler as never)(v2())).body).toBe('returned')
 })
