@@ -8,7 +8,7 @@ export { createSessions, type Sessions } from './sessions.js'
 export { withSession, type WithSessionOptions } from './with-session.js'
 export { Session } from './session.js'
 export { sessionTableName, type SessionOptions, type SessionCookieOptions, type SameSite } from './options.js'
-export type { ContentEncryption } from './crypto.js'
+export type { ContentEncryption, CryptoChoice, CryptoProvider, JweCipher, IdSigner, Opened } from './crypto.js'
 export {
   SessionError,
   SessionSecretError,
