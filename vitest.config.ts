@@ -29,6 +29,8 @@ export default defineConfig({
           name: 'node',
           include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
           env: { SESH_EXPECTED_CRYPTO: 'node' },
+          // The package tests import dist/, rebuilt when stale (here only, so it runs once).
+          globalSetup: ['test/setup/build-dist.ts'],
         },
       },
       {
