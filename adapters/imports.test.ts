@@ -1,8 +1,10 @@
 /**
  * Adapters are clients of the public API: a file under adapters/ imports from
  * src/ nothing but the package's entry, src/index.ts (values and types alike).
- * The one exception is a store subpath (`seshjs/dynamodb`, `seshjs/kv`)
- * re-exporting its own store module, whose public face that subpath is.
+ * Two kinds of files are the core's own, placed outside src/: a store subpath
+ * (`seshjs/dynamodb`, `seshjs/kv`) re-exporting its own store module, whose
+ * public face that subpath is, and the crypto provider files behind the core's
+ * `#crypto-provider` import (outside src/ so that src/ has no `node:` import).
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -12,17 +14,20 @@ import { expect, it } from 'vitest'
 const adapters = dirname(fileURLToPath(import.meta.url))
 const root = resolve(adapters, '..')
 
-/** A store subpath and the store module it publishes. */
-const STORE_SUBPATHS: Record<string, RegExp> = {
+/** A file of the core outside src/, and the src/ module it may import. */
+const CORE_FILES: Record<string, RegExp> = {
   'adapters/dynamodb.ts': /^src\/stores\/dynamodb\/index\.ts$/,
   'adapters/kv.ts': /^src\/stores\/kv\.ts$/,
+  'adapters/crypto/provider.d.ts': /^src\/crypto\/provider\.ts$/,
+  'adapters/crypto/node.d.ts': /^src\/crypto\/provider\.ts$/,
+  'adapters/crypto/none.d.ts': /^src\/crypto\/provider\.ts$/,
 }
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : files(path)
-    return entry.name.endsWith('.ts') ? [path] : []
+    return /\.(ts|js|mjs)$/.test(entry.name) ? [path] : []
   })
 }
 
@@ -43,7 +48,7 @@ it('no file under adapters/ reaches into src/ past its public entry', () => {
       if (!specifier.startsWith('.')) continue
       const target = relative(root, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts')
       if (!target.startsWith('src/')) continue
-      if (target === 'src/index.ts' || STORE_SUBPATHS[from]?.test(target)) continue
+      if (target === 'src/index.ts' || CORE_FILES[from]?.test(target)) continue
       offences.push(`${from} → ${specifier}`)
     }
   }
