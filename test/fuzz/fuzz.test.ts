@@ -1,0 +1,330 @@
+/**
+ * Fuzzing at scale, in-process: every target runs SESH_FUZZ_RUNS cases
+ * (10,000 by default; set it higher for a soak). Zero throws into user code,
+ * zero 500s.
+ *
+ * Targets: cookie headers (cookie and memory stores); JWE tokens sealed with
+ * the real key but arbitrary protected headers and payloads; signed ids with
+ * valid signatures over arbitrary ids; Lambda events (REST v1, HTTP v2,
+ * Function URL, ALB) with arbitrary headers, cookies, bodies and base64
+ * flags; Architect request bodies (JSON, form, text, base64) through
+ * `seshjs/architect`'s `http()`.
+ */
+import fc from 'fast-check'
+import { base64url } from 'jose'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createSessions, memoryStore, type Session } from 'seshjs'
+import { createArchitect, type ArcEvent, type ArcRequest } from 'seshjs/architect'
+import { toLambda, type LambdaHttpEvent } from 'seshjs/lambda'
+import { createCounterApp } from '../../examples/counter/app.js'
+import { jweKeyBytes, Keyring, signId } from '../../src/crypto.js'
+import { SECRET } from '../helpers.js'
+
+const RUNS = Number(process.env.SESH_FUZZ_RUNS ?? 10_000)
+const params = { numRuns: RUNS, endOnFailure: true }
+const quiet = { onWarning() {} }
+
+// Hono's Lambda mapping logs (console.error) each event it cannot turn into a Request (answered 400).
+beforeAll(() => void vi.spyOn(console, 'error').mockImplementation(() => {}))
+afterAll(() => vi.restoreAllMocks())
+
+const engines = {
+  cookie: createSessions({ secret: SECRET, ...quiet }),
+  memory: createSessions({ secret: SECRET, store: memoryStore({ maxEntries: 1000 }), ...quiet }),
+}
+
+/** Loads, reads everything, writes, commits: nothing may throw. */
+async function exercise(engine: (typeof engines)['cookie'], request: Request): Promise<Session> {
+  const session = await engine.load(request)
+  const data = await session.all()
+  expect(data !== null && typeof data === 'object' && !Array.isArray(data)).toBe(true)
+  await session.get('count')
+  session.set('count', 1)
+  await engine.commit(session, new Response('ok'))
+  return session
+}
+
+function requestWith(cookie: string): Request | undefined {
+  try {
+    return new Request('http://localhost/', { headers: { cookie } })
+  } catch {
+    return undefined // not a valid header value at all: no runtime would deliver it
+  }
+}
+
+// ── cookie headers ────────────────────────────────────────────────────────────
+const tokenish = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary', maxLength: 300 }),
+  fc.array(fc.base64String({ maxLength: 80 }), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('.')),
+  fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{0,140}$/), fc.base64String({ maxLength: 60 })).map(([id, sig]) => `${id}.${sig}`),
+  fc.string({ unit: 'grapheme', maxLength: 60 }).map(encodeURIComponent),
+)
+const cookieHeader = fc.oneof(
+  tokenish.map((value) => `_idx=${value}`),
+  fc.tuple(tokenish, tokenish).map(([a, b]) => `_idx=${a}; other=1; _idx=${b}`),
+  fc.tuple(fc.string({ maxLength: 20 }), tokenish).map(([name, value]) => `${name}=${value}; _idx`),
+  fc.string({ unit: 'binary', maxLength: 500 }),
+)
+
+// ── JWE tokens: the real key, arbitrary protected headers and payloads ────────
+const encoder = new TextEncoder()
+const aesKey = crypto.subtle.importKey('raw', jweKeyBytes(SECRET, 'A256GCM'), 'AES-GCM', false, ['encrypt'])
+
+async function jwe(header: string, payload: Uint8Array): Promise<string> {
+  const protectedHeader = base64url.encode(header)
+  const iv = crypto.getRandomValues(new Uint8Array(12))
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(protectedHeader), tagLength: 128 }, await aesKey, payload),
+  )
+  const ciphertext = sealed.slice(0, -16)
+  const tag = sealed.slice(-16)
+  return [protectedHeader, '', base64url.encode(iv), base64url.encode(ciphertext), base64url.encode(tag)].join('.')
+}
+
+const jsonValue = fc.jsonValue({ maxDepth: 3 })
+const headerText = fc.oneof(
+  fc.constant(JSON.stringify({ alg: 'dir', enc: 'A256GCM' })),
+  fc
+    .record(
+      {
+        alg: fc.oneof(fc.constant('dir'), fc.string({ maxLength: 10 }), jsonValue),
+        enc: fc.oneof(fc.constantFrom('A256GCM', 'A128GCM', 'A128CBC-HS256'), fc.string({ maxLength: 10 }), jsonValue),
+        zip: fc.oneof(fc.constant('DEF'), jsonValue),
+        crit: fc.oneof(fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }), jsonValue),
+        kid: jsonValue,
+        b64: fc.boolean(),
+        __proto__: jsonValue,
+        p2c: fc.integer(),
+      },
+      { requiredKeys: [] },
+    )
+    .map((header) => JSON.stringify({ alg: 'dir', enc: 'A256GCM', ...header })),
+  fc.string({ maxLength: 100 }),
+  jsonValue.map((value) => JSON.stringify(value)),
+)
+const nowSeconds = Math.floor(Date.now() / 1000)
+const payloadBytes = fc.oneof(
+  fc.uint8Array({ maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 200 }).map((text) => encoder.encode(text)),
+  jsonValue.map((value) => encoder.encode(JSON.stringify(value))),
+  fc
+    .tuple(
+      fc.dictionary(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', '__flash', 'iat', '_created', 'toString')), jsonValue, { maxKeys: 6 }),
+      fc.oneof(fc.constant(nowSeconds), fc.integer(), fc.double(), jsonValue),
+      fc.option(fc.oneof(fc.integer(), jsonValue)),
+    )
+    .map(([data, iat, created]) => {
+      const body = JSON.stringify({ ...data, iat, ...(created === null ? {} : { _created: created }) })
+      return encoder.encode(body.replace('"___proto__"', '"__proto__"'))
+    }),
+)
+
+// ── Lambda events ─────────────────────────────────────────────────────────────
+const headerName = fc.oneof(
+  fc.constantFrom('cookie', 'Cookie', 'content-type', 'host', 'x-forwarded-proto', 'accept', 'content-length', 'transfer-encoding', 'x-forwarded-for'),
+  fc.string({ maxLength: 12 }),
+)
+const headerValue = fc.oneof(fc.string({ maxLength: 60 }), cookieHeader, fc.string({ unit: 'binary', maxLength: 40 }))
+const headers = fc.dictionary(headerName, headerValue, { maxKeys: 6 })
+const multiHeaders = fc.dictionary(headerName, fc.array(headerValue, { maxLength: 3 }), { maxKeys: 5 })
+const body = fc.option(fc.oneof(fc.string({ maxLength: 200 }), fc.base64String({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 })))
+const method = fc.oneof(fc.constantFrom('GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'get'), fc.string({ maxLength: 8 }))
+const path = fc.oneof(fc.constantFrom('/', '/count', '/reset', '/missing'), fc.string({ maxLength: 30 }).map((p) => `/${p}`), fc.string({ maxLength: 20 }))
+const query = fc.option(fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 3 }))
+
+const v1Event = fc.record({ httpMethod: method, path, headers, multiValueHeaders: fc.option(multiHeaders), query, body, isBase64Encoded: fc.boolean() }).map(
+  (e): LambdaHttpEvent => ({
+    httpMethod: e.httpMethod,
+    path: e.path,
+    resource: e.path,
+    headers: e.headers,
+    multiValueHeaders: e.multiValueHeaders,
+    queryStringParameters: e.query,
+    multiValueQueryStringParameters: e.query && Object.fromEntries(Object.entries(e.query).map(([k, v]) => [k, [v]])),
+    body: e.body,
+    isBase64Encoded: e.isBase64Encoded,
+    requestContext: { domainName: 'example.com' },
+  }),
+)
+const v2Event = (functionUrl: boolean) =>
+  fc
+    .record({
+      method,
+      rawPath: path,
+      rawQueryString: fc.string({ maxLength: 30 }),
+      cookies: fc.option(fc.array(fc.oneof(tokenish.map((t) => `_idx=${t}`), fc.string({ maxLength: 40 })), { maxLength: 4 }), { nil: undefined }),
+      headers,
+      body: fc.option(body.map((b) => b ?? ''), { nil: undefined }),
+      isBase64Encoded: fc.boolean(),
+    })
+    .map(
+      (e): LambdaHttpEvent => ({
+        version: '2.0',
+        rawPath: e.rawPath,
+        rawQueryString: e.rawQueryString,
+        ...(e.cookies ? { cookies: e.cookies } : {}),
+        headers: e.headers,
+        ...(e.body === undefined ? {} : { body: e.body }),
+        isBase64Encoded: e.isBase64Encoded,
+        requestContext: {
+          domainName: functionUrl ? 'abc.lambda-url.us-east-1.on.aws' : 'example.com',
+          http: { method: e.method, path: e.rawPath },
+        },
+        ...(functionUrl ? {} : { routeKey: '$default' }),
+      }),
+    )
+const albEvent = fc
+  .record({ httpMethod: method, path, headers, multi: fc.boolean(), multiValueHeaders: multiHeaders, query, body, isBase64Encoded: fc.boolean() })
+  .map(
+    (e): LambdaHttpEvent => ({
+      httpMethod: e.httpMethod,
+      path: e.path,
+      ...(e.multi ? { multiValueHeaders: e.multiValueHeaders } : { headers: e.headers }),
+      ...(e.query ? { queryStringParameters: e.query } : {}),
+      body: e.body,
+      isBase64Encoded: e.isBase64Encoded,
+      requestContext: { elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1' } },
+    }),
+  )
+
+// ── Architect bodies ──────────────────────────────────────────────────────────
+const contentType = fc.oneof(
+  fc.constantFrom(
+    'application/json',
+    'application/vnd.api+json',
+    'application/x-www-form-urlencoded',
+    'text/plain',
+    'text/xml',
+    'application/xml',
+    'multipart/form-data; boundary=x',
+    'application/octet-stream',
+  ),
+  fc.string({ maxLength: 30 }),
+)
+const arcBody = fc.oneof(
+  jsonValue.map((v) => JSON.stringify(v)),
+  fc.string({ maxLength: 200 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 12 })).map((form) => new URLSearchParams(form).toString()),
+  fc.string({ unit: 'binary', maxLength: 100 }),
+)
+const arcEvent = fc
+  .record({
+    v2: fc.boolean(),
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
+    contentType,
+    headerCase: fc.boolean(),
+    body: fc.option(arcBody),
+    base64: fc.boolean(),
+    cookie: fc.option(cookieHeader),
+    extra: headers,
+  })
+  .map((e): ArcEvent => {
+    const encoded = e.body === null ? null : e.base64 ? Buffer.from(e.body).toString('base64') : e.body
+    const hs: Record<string, string> = { ...e.extra, host: 'localhost', [e.headerCase ? 'Content-Type' : 'content-type']: e.contentType }
+    if (e.v2) {
+      return {
+        version: '2.0',
+        routeKey: `${e.method} /`,
+        rawPath: '/',
+        rawQueryString: '',
+        headers: hs,
+        ...(e.cookie ? { cookies: e.cookie.split(/;\s*/) } : {}),
+        requestContext: { http: { method: e.method, path: '/' } },
+        isBase64Encoded: e.base64,
+        ...(encoded === null ? {} : { body: encoded }),
+      }
+    }
+    if (e.cookie) hs.cookie = e.cookie
+    return {
+      httpMethod: e.method,
+      path: '/',
+      resource: '/',
+      headers: hs,
+      multiValueHeaders: Object.fromEntries(Object.entries(hs).map(([k, v]) => [k, [v]])),
+      queryStringParameters: null,
+      pathParameters: null,
+      body: encoded,
+      isBase64Encoded: e.base64,
+      requestContext: { httpMethod: e.method },
+    }
+  })
+
+describe(`fuzzing (${RUNS.toLocaleString('en')} runs per target)`, () => {
+  it('cookie headers: cookie and memory stores load, read, write and commit without throwing, and see no session', async () => {
+    let i = 0
+    await fc.assert(
+      fc.asyncProperty(cookieHeader, async (cookie) => {
+        const request = requestWith(cookie)
+        if (!request) return
+        const session = await exercise(i++ % 2 ? engines.cookie : engines.memory, request)
+        expect(session.isNew).toBe(true)
+      }),
+      params,
+    )
+  }, 120_000)
+
+  it('JWE tokens sealed with the real key, arbitrary protected headers and payloads: never a throw', async () => {
+    let opened = 0
+    await fc.assert(
+      fc.asyncProperty(headerText, payloadBytes, async (header, payload) => {
+        const token = await jwe(header, payload)
+        const request = requestWith(`_idx=${token}`)
+        if (!request) return
+        const session = await exercise(engines.cookie, request)
+        if (!session.isNew) opened++
+      }),
+      params,
+    )
+    expect(opened).toBeGreaterThan(0) // the generator does reach valid sessions
+  }, 120_000)
+
+  it('signed ids: valid signatures over arbitrary ids, arbitrary signatures: never a throw, never a session', async () => {
+    const keyring = new Keyring([SECRET], 'A256GCM')
+    const id = fc.oneof(fc.string({ maxLength: 200 }), fc.stringMatching(/^[A-Za-z0-9_-]{10,140}$/), fc.string({ unit: 'binary', maxLength: 60 }))
+    await fc.assert(
+      fc.asyncProperty(id, fc.boolean(), fc.string({ maxLength: 60 }), async (raw, signed, signature) => {
+        const value = signed ? await signId(raw, keyring) : `${raw}.${signature}`
+        const request = requestWith(`_idx=${encodeURIComponent(value)}`)
+        if (!request) return
+        const session = await exercise(engines.memory, request)
+        expect(session.isNew).toBe(true)
+      }),
+      params,
+    )
+  }, 120_000)
+
+  it('Lambda events (REST v1, HTTP v2, Function URL, ALB): never a throw, never a 500', async () => {
+    const app = createCounterApp({ secret: SECRET, store: memoryStore({ maxEntries: 1000 }), ...quiet })
+    const handler = toLambda(app.fetch)
+    const statuses = new Map<number, number>()
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(v1Event, v2Event(false), v2Event(true), albEvent), async (event) => {
+        const result = await handler(event, {})
+        statuses.set(result.statusCode, (statuses.get(result.statusCode) ?? 0) + 1)
+        expect(result.statusCode).not.toBe(500)
+        expect(result.statusCode).toBeLessThan(500)
+      }),
+      params,
+    )
+    expect(statuses.get(302)).toBeGreaterThan(0) // POST /count got through, sessions were written
+  }, 120_000)
+
+  it('Architect http() with JSON, form, text and base64 bodies: never a throw, never a 500', async () => {
+    const arc = createArchitect({ secret: SECRET, env: {}, ...quiet })
+    const handler = arc.http(async (req: ArcRequest) => {
+      const count = typeof req.session.count === 'number' ? req.session.count : 0
+      return { session: { ...req.session, count: count + 1 }, json: { count, body: typeof req.body } }
+    })
+    const statuses = new Map<number, number>()
+    await fc.assert(
+      fc.asyncProperty(arcEvent, async (event) => {
+        const result = await handler(event, {})
+        statuses.set(result.statusCode, (statuses.get(result.statusCode) ?? 0) + 1)
+        expect(result.statusCode).toBeLessThan(500)
+      }),
+      params,
+    )
+    expect(statuses.get(200)).toBeGreaterThan(0)
+  }, 120_000)
+})
