@@ -31,33 +31,31 @@ export function serverStore(keeper: RecordKeeper): SessionStore {
       if (cookieValue.length > 173 || !COOKIE_SHAPE.test(cookieValue)) return undefined
       const verified = await unsignId(cookieValue, keyring)
       if (!verified || !ID_SHAPE.test(verified.id)) return undefined
-      const stored = await keeper.get(verified.id, now, { signal })
-      if (!stored || stored.expiresAt <= now) return undefined
-      return {
-        record: {
-          id: verified.id,
-          data: stored.data,
-          issuedAt: stored.expiresAt - ttl,
-          createdAt: stored.createdAt,
-          extra: stored.extra,
-        },
-        keyIndex: verified.keyIndex,
-      }
+      const record = await store.get!(verified.id, { keyring, now, ttl, signal })
+      return record && { record, keyIndex: verified.keyIndex }
     },
-    async write(record, { keyring, now, ttl, signal }) {
+    async write(record, { keyring, now, ttl, signal }, options) {
       const id = record.id!
       const stored = await keeper.set(
         id,
         { data: record.data, expiresAt: record.issuedAt + ttl, createdAt: record.createdAt, extra: record.extra },
         now,
-        { signal },
+        options?.update ? { mustExist: true, signal } : { signal },
       )
+      if (stored === false) return undefined
       if (stored) record.extra = stored.extra
       return signId(id, keyring)
     },
     async delete(record, { signal }) {
       if (record.id) await keeper.delete(record.id, { signal })
     },
+    async get(id, { now, ttl, signal }) {
+      if (!ID_SHAPE.test(id)) return undefined
+      const stored = await keeper.get(id, now, { signal })
+      if (!stored || stored.expiresAt <= now) return undefined
+      return { id, data: stored.data, issuedAt: stored.expiresAt - ttl, createdAt: stored.createdAt, extra: stored.extra }
+    },
+    cookieValue: (id, { keyring }) => signId(id, keyring),
   }
   const touchRecord = keeper.touch?.bind(keeper)
   if (touchRecord) {

@@ -71,7 +71,7 @@ const cookieHeader = fc.oneof(
 const encoder = new TextEncoder()
 const aesKey = crypto.subtle.importKey('raw', jweKeyBytes(SECRET, 'A256GCM'), 'AES-GCM', false, ['encrypt'])
 
-async function jwe(header: string, payload: Uint8Array): Promise<string> {
+async function jwe(header: string, payload: Uint8Array<ArrayBuffer>): Promise<string> {
   const protectedHeader = base64url.encode(header)
   const iv = crypto.getRandomValues(new Uint8Array(12))
   const sealed = new Uint8Array(

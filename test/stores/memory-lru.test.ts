@@ -1,9 +1,9 @@
 /** The memory store evicts the least recently used session, in constant time, and a flood cannot push out sessions in use. */
 import { describe, expect, it } from 'vitest'
-import { createSessions, memoryStore } from 'seshjs'
+import { createSessions, memoryStore, type Sessions } from 'seshjs'
 import { cookiePair, SECRET } from '../helpers.js'
 
-async function visit(engine: ReturnType<typeof createSessions>, cookie?: string, write?: number): Promise<{ cookie?: string; count?: number }> {
+async function visit(engine: Sessions, cookie?: string, write?: number): Promise<{ cookie?: string; count?: number }> {
   const session = await engine.load(new Request('http://localhost/', cookie ? { headers: { cookie } } : {}))
   const count = (await session.get('count')) as number | undefined
   if (write !== undefined) session.set('count', write)
