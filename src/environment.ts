@@ -67,8 +67,8 @@ export function environmentKind(variable: 'ARC_ENV' | 'NODE_ENV', value: unknown
  * ```
  * @param env the environment (`process.env`, a Worker's `env`)
  */
-export function isProductionEnvironment(env: Readonly<Record<string, unknown>> | undefined): boolean {
-  const own = (name: string) => (env && Object.hasOwn(env, name) ? env[name] : undefined)
+export function isProductionEnvironment(env: object | undefined): boolean {
+  const own = (name: string) => (env && Object.hasOwn(env, name) ? (env as Record<string, unknown>)[name] : undefined)
   const arc = environmentKind('ARC_ENV', own('ARC_ENV'))
   const node = environmentKind('NODE_ENV', own('NODE_ENV'))
   return arc === 'production' || node === 'production'

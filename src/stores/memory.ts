@@ -17,7 +17,7 @@ export interface MemoryStoreOptions extends ConcurrencyOptions {
    * after it, however many new sessions arrive.
    * @default 10000
    */
-  maxEntries?: number
+  maxEntries?: number | undefined
 }
 
 interface Entry {
