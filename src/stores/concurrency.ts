@@ -99,18 +99,6 @@ export interface ConditionalKeeper {
   put(id: string, record: StoredRecord, expected: number | undefined): Promise<boolean>
 }
 
-/** Deep equality of two JSON values, whatever the order of their keys (a store may reorder attributes). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  const keysA = Object.keys(a)
-  const keysB = Object.keys(b)
-  if (keysA.length !== keysB.length) return false
-  const recordB = b as Record<string, unknown>
-  return keysA.every((key) => Object.hasOwn(recordB, key) && sameJson((a as Record<string, unknown>)[key], recordB[key]))
-}
-
 function withoutFlash(data: SessionData): SessionData {
   const copy = toDataObject(data)
   delete copy[FLASH_KEY]
@@ -143,12 +131,7 @@ export async function optimisticSet(
     const next: StoredRecord = { ...record, data, extra }
     if (await keeper.put(id, next, expected)) return next
 
-    const stored = await keeper.get(id, now)
-    // The write we were told failed may be our own, landed: a client that retries after an
-    // ambiguous failure (the connection cut after the write was applied) then fails its own
-    // condition. The stored version is the one we wrote, with our data: it succeeded.
-    if (stored && expectedVersion(stored.extra) === (expected ?? 0) + 1 && sameJson(stored.data, data)) return stored
-    const current = expected === undefined ? undefined : stored
+    const current = expected === undefined ? undefined : await keeper.get(id, now)
     if (current && baseJson !== undefined && json === baseJson) return current // nothing of ours to add: fine
     if (!current || !options.merge || attempt >= options.mergeAttempts) {
       throw new SessionConflictError(

@@ -1,49 +1,44 @@
 /**
  * A conditional write whose connection was cut after it landed is retried by
- * the client and then fails its own condition. That is a success, not a
- * conflict (which the app would answer with an error while the write is stored).
+ * the client and then fails its own condition. Neither "conflict" nor "success"
+ * is known: the DynamoDB store reports the store unavailable (a 503, not
+ * acknowledged), as for a timeout. A first-attempt condition failure is still
+ * a conflict.
  */
 import { describe, expect, it } from 'vitest'
-import { optimisticSet, resolveConcurrency, VERSION } from '../../src/stores/concurrency.js'
-import type { StoredRecord } from '../../src/stores/store.js'
+import { SessionConflictError, SessionStoreUnavailableError } from 'seshjs'
+import { dynamoSessionStore, type DynamoCall } from 'seshjs/dynamodb'
+import { Keyring } from '../../src/crypto.js'
 
-function keeperWithLandedWrite(landed: StoredRecord | undefined) {
-  let stored = landed
-  return {
-    get: async () => stored,
-    put: async (_id: string, record: StoredRecord, expected: number | undefined) => {
-      const version = stored?.extra?.[VERSION] as number | undefined
-      if (expected === undefined ? stored !== undefined : version !== expected) return false
-      stored = record
-      return true
-    },
-  }
+const context = { keyring: new Keyring(['abcdefghijklmnopqrstuvwxyz0123456789'], 'A256GCM'), now: 1_800_000_000, ttl: 3600 }
+
+function conditionFailed(attempts: number): Error {
+  return Object.assign(new Error('The conditional request failed'), {
+    name: 'ConditionalCheckFailedException',
+    $metadata: { attempts, httpStatusCode: 400 },
+  })
 }
 
-const optimistic = resolveConcurrency({ concurrency: 'optimistic' }, 'test')
+function storeFailingPut(attempts: number) {
+  const call: DynamoCall = async (operation) => {
+    if (operation === 'PutItem') throw conditionFailed(attempts)
+    // GetItem: another request's version is stored now
+    return { Item: { _idx: { S: 'abcdefghijklmnopqrstuvwx' }, _secret: { S: 's' }, _ttl: { N: '1800003600' }, _version: { N: '6' }, n: { N: '2' } } }
+  }
+  return dynamoSessionStore({ table: 'sessions', call, concurrency: 'optimistic' })
+}
 
-describe('optimistic writes retried after an ambiguous failure', () => {
-  it('an update whose first attempt landed (version = expected + 1, same data, keys in another order) succeeds', async () => {
-    const mine = { count: 6, user: { name: 'ada', id: 1 } }
-    const landed = { data: { user: { id: 1, name: 'ada' }, count: 6 }, expiresAt: 2e9, extra: { [VERSION]: 6 } }
-    const result = await optimisticSet(keeperWithLandedWrite(landed), 'id', { data: mine, expiresAt: 2e9, extra: { [VERSION]: 5 } }, 1e9, optimistic)
-    expect(result.extra?.[VERSION]).toBe(6)
+const record = { id: 'abcdefghijklmnopqrstuvwx', data: { n: 2 }, issuedAt: context.now, extra: { _secret: 's', version: 5, base: '{"n":1}' } }
+
+describe('optimistic DynamoDB writes retried after an ambiguous failure', () => {
+  it('a condition failure after a retry is "outcome unknown": store unavailable (503), not a conflict', async () => {
+    const error = await storeFailingPut(2).write({ ...record }, context).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SessionStoreUnavailableError)
+    expect((error as Error).message).toMatch(/unknown/)
   })
 
-  it('a new session whose first attempt landed succeeds', async () => {
-    const landed = { data: { count: 1 }, expiresAt: 2e9, extra: { [VERSION]: 1 } }
-    const result = await optimisticSet(keeperWithLandedWrite(landed), 'id', { data: { count: 1 }, expiresAt: 2e9 }, 1e9, optimistic)
-    expect(result.data).toEqual({ count: 1 })
-  })
-
-  it('another request\'s write is still a conflict', async () => {
-    const theirs = { data: { count: 7 }, expiresAt: 2e9, extra: { [VERSION]: 6 } }
-    await expect(
-      optimisticSet(keeperWithLandedWrite(theirs), 'id', { data: { count: 6 }, expiresAt: 2e9, extra: { [VERSION]: 5 } }, 1e9, optimistic),
-    ).rejects.toThrow(/changed by another request/)
-    const newer = { data: { count: 6 }, expiresAt: 2e9, extra: { [VERSION]: 7 } }
-    await expect(
-      optimisticSet(keeperWithLandedWrite(newer), 'id', { data: { count: 6 }, expiresAt: 2e9, extra: { [VERSION]: 5 } }, 1e9, optimistic),
-    ).rejects.toThrow(/changed by another request/)
+  it('a condition failure on the first attempt is still a conflict', async () => {
+    const error = await storeFailingPut(1).write({ ...record }, context).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SessionConflictError)
   })
 })

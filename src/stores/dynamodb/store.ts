@@ -7,7 +7,7 @@
  * @module
  */
 import { randomId } from '../../crypto.js'
-import { SessionTooLargeError } from '../../errors.js'
+import { SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { serverStore } from '../server.js'
 import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../store.js'
@@ -29,6 +29,12 @@ const TTL = '_ttl'
 const CREATED = '_created'
 const VERSION_ATTRIBUTE = '_version'
 const META = new Set([ID, SECRET, TTL, CREATED, VERSION_ATTRIBUTE])
+
+/** How many attempts the AWS SDK made (its errors carry `$metadata.attempts`); 1 when unknown. */
+function attemptsOf(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts
+  return typeof attempts === 'number' ? attempts : 1
+}
 
 function numberOf(attribute: AttributeValue | undefined): number | undefined {
   if (!attribute || !('N' in attribute)) return undefined
@@ -133,8 +139,17 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       record.extra = { ...record.extra, ...extraOf(item, version) }
       return true
     } catch (error) {
-      if (errorName(error) === 'ConditionalCheckFailedException') return false
-      throw error
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error
+      // Retried by the client after an ambiguous failure (a reset or a timeout once the request
+      // was sent), a conditional write may fail its condition because its first attempt landed.
+      // Neither "conflict" nor "success" is known to be true: the outcome is unknown, like a timeout.
+      if (attemptsOf(error) > 1) {
+        throw new SessionStoreUnavailableError(
+          'DynamoDB PutItem was retried and then failed its condition: whether the first attempt was written is unknown.',
+          { cause: error },
+        )
+      }
+      return false
     }
   }
 
