@@ -9,18 +9,16 @@ import { type Runtime, startWorker } from '../e2e/runtimes.js'
 import { connect } from './client.js'
 
 describe('the counter over a WebSocket in workerd', () => {
-  let kv: Runtime
+  let kv: Runtime // the counter's Worker entry plus a route on Hono's own upgradeWebSocket
   let cookie: Runtime
-  let hono: Runtime
   beforeAll(async () => {
-    ;[kv, cookie, hono] = await Promise.all([
-      startWorker({ ARC_APP_SECRET: SECRET, ARC_SESSION_TABLE_NAME: 'SESSIONS' }),
-      startWorker({ ARC_APP_SECRET: SECRET }),
+    ;[kv, cookie] = await Promise.all([
       startWorker({ ARC_APP_SECRET: SECRET, ARC_SESSION_TABLE_NAME: 'SESSIONS' }, 'test/ws/fixtures/hono-upgrade-worker.ts'),
+      startWorker({ ARC_APP_SECRET: SECRET }),
     ])
   })
   afterAll(async () => {
-    await Promise.all([kv?.stop(), cookie?.stop(), hono?.stop()])
+    await Promise.all([kv?.stop(), cookie?.stop()])
   })
 
   it('KV: sends the count on open, counts by id, HTTP sees it; after POST /reset the socket closes with 4401', async () => {
@@ -62,11 +60,11 @@ describe('the counter over a WebSocket in workerd', () => {
 
   it("passes the 101 through untouched under hono/cloudflare-workers' upgradeWebSocket, even when the upgrade changed the session", async () => {
     const jar = new CookieJar()
-    expect(await count(jar, hono.url)).toBe(1)
-    const socket = await connect(`${hono.url}/hono-ws`, jar.header())
+    expect(await count(jar, kv.url)).toBe(1)
+    const socket = await connect(`${kv.url}/hono-ws`, jar.header())
     socket.send('hello')
     expect(await socket.next()).toEqual({ count: 1 }) // the upgrade's change was not saved
     // (left open: Hono's Workers adapter does not answer a client's close, which workerd would log as a hung request)
-    expect(await show(jar, hono.url)).toBe(1)
+    expect(await show(jar, kv.url)).toBe(1)
   })
 })
