@@ -28,7 +28,7 @@ try {
   running = await serve(app.fetch, { port, ...(process.env.HOST ? { hostname: process.env.HOST } : {}), injectWebSocket })
 } catch (error) {
   if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
-  console.error(`port ${port} is in use, set PORT (for example PORT=${port + 1} npm start)`)
+  console.error(`port ${port} is in use, set PORT (for example PORT=${port + 1} npm start)`) // not a stack trace
   process.exit(1)
 }
 console.log(`sesh counter listening on ${running.url}${store ? ` (sessions in DynamoDB table "${table}")` : ''}`)
