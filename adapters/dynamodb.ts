@@ -42,7 +42,7 @@ export interface DynamoStoreOptions extends ConcurrencyOptions {
    * @default one shared `new DynamoDBClient()`, configured by the SDK's own
    * sources (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, the credential chain)
    */
-  client?: DynamoClient
+  client?: DynamoClient | undefined
 }
 
 const COMMANDS: Record<DynamoOperation, new (input: any) => unknown> = {
@@ -136,12 +136,12 @@ export interface CreateSessionTableOptions {
    * The client.
    * @default the same default client as {@link dynamoStore}
    */
-  client?: DynamoClient
+  client?: DynamoClient | undefined
   /**
    * How long to wait for a new table to become active, in milliseconds.
    * @default 60000
    */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
 }
 
 /**

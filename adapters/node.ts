@@ -18,12 +18,12 @@ export interface ServeOptions {
    * The port; 0 picks a free one.
    * @default 3333
    */
-  port?: number
+  port?: number | undefined
   /**
    * The address to listen on.
    * @default every interface, as Node's `listen` does
    */
-  hostname?: string
+  hostname?: string | undefined
   /**
    * Serves WebSockets: the `injectWebSocket` of `@hono/node-ws`'s
    * `createNodeWebSocket({ app })`. Upgrade requests go through it, guarded: a
@@ -36,7 +36,7 @@ export interface ServeOptions {
    * await serve(app.fetch, { injectWebSocket })
    * ```
    */
-  injectWebSocket?: (server: Server) => void
+  injectWebSocket?: ((server: Server) => void) | undefined
 }
 
 /**

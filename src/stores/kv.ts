@@ -25,7 +25,7 @@ export interface KvStoreOptions {
    * Prepended to every session id to make the KV key.
    * @default 'session:'
    */
-  prefix?: string
+  prefix?: string | undefined
 }
 
 /** Workers KV refuses an `expirationTtl` under 60 seconds. */

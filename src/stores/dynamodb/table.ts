@@ -16,7 +16,7 @@ export interface CreateTableOptions {
    * How long to wait for a new table to become active, in milliseconds.
    * @default 60000
    */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
