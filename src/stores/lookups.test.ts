@@ -9,7 +9,7 @@ const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 describe('names looked up in tables', () => {
   it('ARC_APP_SECRET_ALGO must name an algorithm, not an Object.prototype member', () => {
     for (const algo of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
-      expect(() => resolveOptions({ secret: SECRET, env: { ARC_APP_SECRET_ALGO: algo } }), algo).toThrow(/A256GCM, A192GCM or A128GCM/)
+      expect(() => resolveOptions({ secret: SECRET, env: { ARC_APP_SECRET_ALGO: algo } }), algo).toThrow(/A256GCM, A192GCM,? (?:or )?A128GCM/)
       expect(() => resolveOptions({ secret: SECRET, algorithm: algo as never }), algo).toThrow(TypeError)
     }
     expect(resolveOptions({ secret: SECRET, env: { ARC_APP_SECRET_ALGO: 'A128GCM' } }).keyring.enc).toBe('A128GCM')
