@@ -14,7 +14,10 @@ import {
   type DynamoDBClientConfig,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
+  ScanCommand,
   UpdateItemCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
 import type { SessionStore } from '../src/stores/store.js'
@@ -35,6 +38,12 @@ export interface DynamoClient {
 
 /** Options of {@link dynamoStore}. */
 export interface DynamoStoreOptions extends ConcurrencyOptions {
+  /**
+   * Finding a user's sessions (the admin API): the name of the global secondary
+   * index on the user key, or `false` to always Scan.
+   * @default found with one DescribeTable call: an active index whose hash key is the user key
+   */
+  userIndex?: string | false
   /** The table name: `_idx` (String) hash key, TTL on `_ttl`. Create it with {@link createSessionTable}. */
   table: string
   /**
@@ -54,6 +63,9 @@ const COMMANDS: Record<DynamoOperation, new (input: any) => unknown> = {
   DescribeTable: DescribeTableCommand,
   UpdateTimeToLive: UpdateTimeToLiveCommand,
   DescribeTimeToLive: DescribeTimeToLiveCommand,
+  Scan: ScanCommand,
+  Query: QueryCommand,
+  UpdateTable: UpdateTableCommand,
 }
 
 let defaultClient: DynamoDBClient | undefined
@@ -138,10 +150,18 @@ export interface CreateSessionTableOptions {
    */
   client?: DynamoClient
   /**
-   * How long to wait for a new table to become active, in milliseconds.
+   * How long to wait for a new table (or index) to become active, in milliseconds.
    * @default 60000
    */
   timeoutMs?: number
+  /**
+   * Also keep a global secondary index on this session key, so the admin API
+   * and `seshjs sessions revoke --user` find a user's sessions with a Query
+   * instead of a Scan. The key must hold the user id as a string: DynamoDB
+   * refuses to write an item whose indexed attribute has another type.
+   * Added to an existing table that lacks it.
+   */
+  userKey?: string
 }
 
 /**
@@ -156,6 +176,11 @@ export interface CreateSessionTableOptions {
  * @param options the table and the client
  */
 export function createSessionTable(options: CreateSessionTableOptions): Promise<boolean> {
-  const { client, table, timeoutMs } = options
-  return createTable({ table, call: lazyCall(client), ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+  const { client, table, timeoutMs, userKey } = options
+  return createTable({
+    table,
+    call: lazyCall(client),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(userKey === undefined ? {} : { userKey }),
+  })
 }

@@ -30,6 +30,9 @@ export type {
   ReadResult,
   RecordKeeper,
   StoredRecord,
+  ListedRecord,
+  ListOptions,
+  RecordPage,
 } from './stores/store.js'
 export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export type { JsonValue } from './json.js'

@@ -5,6 +5,7 @@
  */
 import { parseJsonObject } from '../json.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from './concurrency.js'
+import { holdsUser, pageOfIds } from './listing.js'
 import { serverStore } from './server.js'
 import type { SessionStore, StoredRecord } from './store.js'
 
@@ -101,6 +102,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       entries.delete(id) // re-insert at the end: recently used sessions are evicted last
       entries.set(id, entry)
       return true
+    },
+    // Listing (the admin API): in id order, so a cursor survives evictions and writes.
+    list: (options) => pageOfIds(entries.keys(), options, get),
+    async count(now) {
+      let live = 0
+      for (const entry of entries.values()) if (entry.expiresAt > now) live++
+      return live
+    },
+    async listByUser(userKey, userId, options) {
+      const page = await pageOfIds(entries.keys(), options, get)
+      return { ...page, records: page.records.filter((record) => holdsUser(record.data, userKey, userId)) }
     },
   })
   Object.defineProperty(store, 'size', { get: () => entries.size, enumerable: true })

@@ -24,6 +24,7 @@ const ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/
  */
 export function serverStore(keeper: RecordKeeper): SessionStore {
   const store: SessionStore = {
+    records: keeper,
     async read(cookieValue, { keyring, now, ttl }) {
       const verified = await unsignId(cookieValue, keyring)
       if (!verified || !ID_SHAPE.test(verified.id)) return undefined

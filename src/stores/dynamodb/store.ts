@@ -7,11 +7,12 @@
  * @module
  */
 import { randomId } from '../../crypto.js'
-import { SessionTooLargeError } from '../../errors.js'
+import { SessionNotSerializableError, SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { serverStore } from '../server.js'
 import type { RecordKeeper, SessionStore, StoredRecord } from '../store.js'
 import { type DynamoCall, errorName, send } from './call.js'
+import { listing } from './listing.js'
 import { type AttributeValue, type Item, ITEM_LIMIT, itemSize, marshal, protoKey, unmarshalItem } from './item.js'
 
 /** Options of {@link dynamoSessionStore}. */
@@ -20,6 +21,12 @@ export interface DynamoSessionStoreOptions extends ConcurrencyOptions {
   table: string
   /** Sends DynamoDB operations. */
   call: DynamoCall
+  /**
+   * Finding a user's sessions (the admin API): the name of the global secondary
+   * index on the user key, or `false` to always Scan.
+   * @default found with one DescribeTable call: an active index whose hash key is the user key
+   */
+  userIndex?: string | false
 }
 
 /** Attributes that are not session data. */
@@ -83,7 +90,10 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
   async function get(id: string, now: number): Promise<StoredRecord | undefined> {
     const output = await send(call, 'GetItem', { TableName: table, Key: { [ID]: { S: id } }, ConsistentRead: true })
     const item = output.Item as Item | undefined
-    if (!item) return undefined
+    return item && recordOf(item, now)
+  }
+
+  function recordOf(item: Item, now: number): StoredRecord | undefined {
     const secret = item[SECRET]
     // Like Architect, an item without a _secret is not a session; unlike it, an expired one is not either.
     if (!secret || !('S' in secret) || secret.S === '') return undefined
@@ -98,6 +108,28 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       extra[BASE] = JSON.stringify(data)
     }
     return { data, expiresAt, createdAt: numberOf(item[CREATED]), extra }
+  }
+
+  /**
+   * PutItem, with the one validation failure a session can cause named: a
+   * user index (`createSessionTable({ userKey })`) whose key holds a non-string.
+   */
+  async function putItem(input: Record<string, unknown>, conditional = false): Promise<void> {
+    const expected = conditional ? ['ConditionalCheckFailedException', 'ValidationException'] : ['ValidationException']
+    try {
+      await send(call, 'PutItem', input, expected)
+    } catch (error) {
+      if (errorName(error) !== 'ValidationException') throw error
+      const key = /Type mismatch for Index Key (.+?) Expected/.exec(String((error as Error).message))?.[1]
+      if (key !== undefined) {
+        throw new SessionNotSerializableError(
+          `Session value for key "${key}" cannot be stored in this DynamoDB table: its user index needs the user id there as a string.`,
+          key,
+          { cause: error },
+        )
+      }
+      throw new SessionStoreUnavailableError('DynamoDB PutItem failed (ValidationException).', { cause: error })
+    }
   }
 
   async function put(id: string, record: StoredRecord, expected: number | undefined): Promise<boolean> {
@@ -116,9 +148,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       delete names['#idx']
     }
     try {
-      await send(
-        call,
-        'PutItem',
+      await putItem(
         {
           TableName: table,
           Item: item,
@@ -126,7 +156,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
           ExpressionAttributeNames: names,
           ...(expected !== undefined && expected !== 0 ? { ExpressionAttributeValues: values } : {}),
         },
-        ['ConditionalCheckFailedException'],
+        true,
       )
       record.extra = { ...record.extra, ...extraOf(item, version) }
       return true
@@ -141,7 +171,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
     async set(id, record, now) {
       if (concurrency.optimistic) return optimisticSet({ get, put }, id, record, now, concurrency)
       const item = toItem(id, record, undefined)
-      await send(call, 'PutItem', { TableName: table, Item: item })
+      await putItem({ TableName: table, Item: item })
       return { ...record, extra: extraOf(item, undefined) }
     },
     async delete(id) {
@@ -171,5 +201,6 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       }
     },
   }
+  Object.assign(keeper, listing({ table, call, get, recordOf, userIndex: options.userIndex }))
   return serverStore(keeper)
 }
