@@ -24,6 +24,8 @@ import type { SessionStore } from '../src/stores/store.js'
 import { type ConcurrencyOptions } from '../src/stores/concurrency.js'
 import { type DynamoCall, type DynamoOperation, createTable, dynamoSessionStore } from '../src/stores/dynamodb/index.js'
 
+export { userIndexName } from '../src/stores/dynamodb/index.js'
+
 export type { ConcurrencyOptions, MergeFunction } from '../src/stores/concurrency.js'
 export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../src/stores/dynamodb/index.js'
 
