@@ -12,6 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    globalSetup: ['test/setup/build-dist.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

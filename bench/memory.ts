@@ -5,7 +5,7 @@
  * Targets: < 2 KB per small memory-store session; < 1 MB retained after 20,000
  * cookie-store requests.
  */
-import { createSessions, memoryStore } from '../src/index.js'
+import { createSessions, memoryStore, type Sessions } from '../src/index.js'
 
 const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const gc = (globalThis as { gc?: () => void }).gc
@@ -17,7 +17,7 @@ function heap(): number {
   return process.memoryUsage().heapUsed
 }
 
-async function oneRequest(engine: ReturnType<typeof createSessions>, cookie?: string, write = true): Promise<string | undefined> {
+async function oneRequest(engine: Sessions, cookie?: string, write = true): Promise<string | undefined> {
   const session = await engine.load(new Request('http://localhost/', cookie ? { headers: { cookie } } : {}))
   const count = ((await session.get('count')) as number | undefined) ?? 0
   if (write) session.set('count', count + 1)

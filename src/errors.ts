@@ -84,3 +84,14 @@ export class SessionConflictError extends SessionError {
   static override code = 'ERR_SESSION_CONFLICT'
   override code = 'ERR_SESSION_CONFLICT'
 }
+
+/**
+ * The operation needs a server-side store (memory, DynamoDB, KV, your own):
+ * the cookie store keeps nothing on a server, so a session cannot be read,
+ * saved or deleted by id — for example from a WebSocket message, which can set
+ * no cookie.
+ */
+export class SessionServerStoreRequiredError extends SessionError {
+  static override code = 'ERR_SESSION_SERVER_STORE_REQUIRED'
+  override code = 'ERR_SESSION_SERVER_STORE_REQUIRED'
+}

@@ -19,7 +19,7 @@ import { type StoreErrorHandler, storeUnavailableResponse } from './unavailable.
  * const app = new Hono<SessionEnv<{ count: number }>>()
  * ```
  */
-export type SessionEnv<Data extends SessionData = SessionData, Bindings extends object = object> = {
+export type SessionEnv<Data extends object = SessionData, Bindings extends object = object> = {
   Bindings: Bindings
   Variables: { session: Session<Data> }
 }
@@ -50,7 +50,7 @@ export interface SessionMiddlewareOptions extends SessionOptions {
  * ```
  * @param options session options, or a function of `c.env` returning them
  */
-export function sessions<Data extends SessionData = SessionData, Bindings extends object = object>(
+export function sessions<Data extends object = SessionData, Bindings extends object = object>(
   options: SessionMiddlewareOptions | ((env: Bindings) => SessionMiddlewareOptions) = {},
 ): MiddlewareHandler<SessionEnv<Data, Bindings>> {
   const perEnv = new WeakMap<object, [Sessions<Data>, StoreErrorHandler]>()

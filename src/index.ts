@@ -4,11 +4,20 @@
  * @module
  */
 export { sessions, type SessionEnv, type SessionMiddlewareOptions } from './hono.js'
-export { createSessions, type Sessions } from './sessions.js'
+export { createSessions, type Sessions, type SessionsById, type SavedCookie } from './sessions.js'
 export { withSession, type WithSessionOptions } from './with-session.js'
-export { Session } from './session.js'
-export { sessionTableName, type SessionOptions, type SessionCookieOptions, type SameSite } from './options.js'
-export type { ContentEncryption } from './crypto.js'
+export { Session, type SessionInfo, type SessionKey, type SessionValue } from './session.js'
+export {
+  resolveConfig,
+  isSessionConfig,
+  sessionTableName,
+  type SessionConfig,
+  type SessionOptions,
+  type SessionCookieOptions,
+  type CookieAttributes,
+  type SameSite,
+} from './options.js'
+export type { ContentEncryption, Keyring } from './crypto.js'
 export {
   SessionError,
   SessionSecretError,
@@ -16,6 +25,7 @@ export {
   SessionNotSerializableError,
   SessionStoreUnavailableError,
   SessionConflictError,
+  SessionServerStoreRequiredError,
   type SessionErrorOptions,
 } from './errors.js'
 export { cookieStore } from './stores/cookie.js'
@@ -30,6 +40,8 @@ export type {
   ReadResult,
   RecordKeeper,
   StoredRecord,
+  WriteOptions,
+  SetOptions,
   ListedRecord,
   ListOptions,
   RecordPage,

@@ -107,20 +107,63 @@ export interface SessionOptions {
    * @default console.warn, once per process
    */
   onWarning?: (message: string) => void
+  /**
+   * Architect compatibility (`seshjs/architect` sets it): with no secret,
+   * outside production, session ids and CSRF tokens are signed with
+   * `ARC_APP_NAME` (or `'fallback'`), as `@architect/functions` does, so its
+   * DynamoDB cookies stay valid. The cookie store still uses the development key.
+   * @default false
+   */
+  appNameFallback?: boolean
 }
 
-/** Options after defaults, environment and validation. */
-export interface ResolvedOptions {
-  keyring: Keyring
-  store: SessionStore
-  cookieName: string
-  cookieAttributes: CookieAttributes
-  ttl: number
-  touchAfter: number
-  maxAge: number | undefined
-  production: boolean
-  usingDevelopmentKey: boolean
-  now: () => number
+const CONFIG: unique symbol = Symbol('seshjs.config')
+
+/**
+ * The one resolved configuration: options plus the `ARC_*` environment, turned
+ * into everything derived from them. Made by {@link resolveConfig}; every door
+ * of the engine, every adapter, `seshjs/architect` and its CSRF tokens use it,
+ * so no setting is decided twice.
+ */
+export interface SessionConfig {
+  /** Production mode: a strong secret is required and the cookie is `Secure`. */
+  readonly production: boolean
+  /** `true` when no secret is configured and the public development key is in use. */
+  readonly usingDevelopmentKey: boolean
+  /** The keys: seal and open cookies, sign and verify ids (newest first). */
+  readonly keyring: Keyring
+  /** The secrets that sign CSRF tokens, newest first: the newest signs, all verify. */
+  readonly csrfSecrets: readonly string[]
+  /** Where sessions live. */
+  readonly store: SessionStore
+  /** The session cookie's name (with its `__Host-` prefix, if any). */
+  readonly cookieName: string
+  /** The session cookie's attributes. */
+  readonly cookieAttributes: CookieAttributes
+  /** Idle lifetime, in seconds. */
+  readonly ttl: number
+  /** Renewal throttle, in seconds. */
+  readonly touchAfter: number
+  /** Absolute lifetime, in seconds, if any. */
+  readonly maxAge: number | undefined
+  /** The table `ARC_SESSION_TABLE_NAME` names (`undefined` when unset or `jwe`). */
+  readonly table: string | undefined
+  /** The clock, in milliseconds. */
+  readonly now: () => number
+  /** @internal */
+  readonly [CONFIG]: true
+}
+
+/** @deprecated the former name of {@link SessionConfig} */
+export type ResolvedOptions = SessionConfig
+
+/**
+ * Whether `value` is a configuration made by {@link resolveConfig}.
+ *
+ * @param value anything
+ */
+export function isSessionConfig(value: unknown): value is SessionConfig {
+  return typeof value === 'object' && value !== null && (value as Partial<SessionConfig>)[CONFIG] === true
 }
 
 /** The attributes every session cookie carries. */
@@ -223,15 +266,23 @@ function secretsOf(options: SessionOptions): string[] {
 }
 
 /**
- * Applies defaults and the `ARC_*` environment to `options`, validates them and
- * imports nothing yet (keys are imported once, on first use).
+ * The one configuration resolver: applies defaults and the `ARC_*` environment
+ * to `options`, validates them, and derives everything else (keys, id-signing
+ * and CSRF secrets, cookie attributes, store, production mode). Imports no key
+ * yet (keys are imported once, on first use).
  *
  * Throws a {@link SessionSecretError} in production without a strong secret,
  * and a `TypeError` for any invalid option.
  *
+ * @example
+ * ```ts
+ * const config = resolveConfig({ env: process.env })
+ * const engine = createSessions(config) // nothing resolved twice
+ * config.production // the one answer to "is this production?"
+ * ```
  * @param options the caller's options
  */
-export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
+export function resolveConfig(options: SessionOptions = {}): SessionConfig {
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
   const { env } = options
   const production = isProduction(options)
@@ -240,6 +291,9 @@ export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
 
   let secrets = secretsOf(options)
   const usingDevelopmentKey = secrets.length === 0
+  // Architect signs ids and CSRF tokens with ARC_APP_NAME (or 'fallback') when it has no secret
+  const appNameSecret =
+    usingDevelopmentKey && options.appNameFallback === true ? (envString(env, 'ARC_APP_NAME') ?? 'fallback') : undefined
   if (usingDevelopmentKey) {
     if (production) {
       throw new SessionSecretError(
@@ -271,7 +325,8 @@ export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
         'picks the KV binding of that name).',
     )
   }
-  const keyring = new Keyring(secrets, algorithm, legacyKeys ? 'legacy' : 'architect')
+  const signingSecrets = appNameSecret === undefined ? secrets : [appNameSecret]
+  const keyring = new Keyring(secrets, algorithm, legacyKeys ? 'legacy' : 'architect', signingSecrets)
 
   const ttl = positiveInteger(options.ttl ?? DEFAULTS.ttl, 'ttl')
   const maxAge = options.maxAge === undefined ? undefined : positiveInteger(options.maxAge, 'maxAge')
@@ -299,13 +354,16 @@ export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
   const now = options.now ?? Date.now
   if (typeof now !== 'function') throw new TypeError('now must be a function returning milliseconds')
 
-  return {
+  return Object.freeze({
+    [CONFIG]: true as const,
     keyring,
+    csrfSecrets: Object.freeze([...signingSecrets]),
+    table,
     store: options.store ?? cookieStore(),
     cookieName: hostPrefix ? `__Host-${name}` : name,
     cookieAttributes: {
-      path: '/',
-      httpOnly: true,
+      path: '/' as const,
+      httpOnly: true as const,
       sameSite,
       secure,
       ...(domain && !hostPrefix ? { domain } : {}),
@@ -318,5 +376,8 @@ export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
     production,
     usingDevelopmentKey,
     now,
-  }
+  })
 }
+
+/** @deprecated the former name of {@link resolveConfig} */
+export const resolveOptions = resolveConfig

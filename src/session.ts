@@ -23,6 +23,37 @@ export interface LoadResult {
   record?: SessionRecord
   /** Which key opened the cookie (0 = newest). */
   keyIndex?: number
+  /** Idle expiry of the record, in epoch seconds. */
+  expiresAt?: number
+  /** Absolute expiry of the record (with `maxAge`), in epoch seconds. */
+  absoluteExpiresAt?: number
+}
+
+/**
+ * The keys of session data; any string for untyped data (`object`,
+ * `Record<string, unknown>`), so `Session<object>` is as usable as an untyped session.
+ */
+export type SessionKey<Data> = [keyof Data] extends [never] ? string : keyof Data & string
+/** The value type of `key`; `unknown` for untyped data. */
+export type SessionValue<Data, K> = K extends keyof Data ? Data[K] : unknown
+
+/**
+ * A read-only view of a loaded session's record: its id and lifetimes.
+ * Times are epoch seconds.
+ */
+export interface SessionInfo {
+  /** The session id; `undefined` for the cookie store, which keeps no id. */
+  readonly id: string | undefined
+  /** `true` when no live session was found. */
+  readonly isNew: boolean
+  /** When the session was last written; `undefined` when it is new. */
+  readonly issuedAt: number | undefined
+  /** When the session ends unless used again (`issuedAt + ttl`); `undefined` when it is new. */
+  readonly expiresAt: number | undefined
+  /** When the session ends whatever the activity (with `maxAge`); otherwise `undefined`. */
+  readonly absoluteExpiresAt: number | undefined
+  /** `true` when the cookie was sealed or signed with an older secret (it is re-issued with the newest on save). */
+  readonly olderKey: boolean
 }
 
 /** The engine's view of a session. @internal */
@@ -60,12 +91,15 @@ function checkKey(key: unknown): asserts key is string {
  * session.set('count', count + 1)
  * ```
  */
-export class Session<Data extends SessionData = SessionData> {
+export class Session<Data extends object = SessionData> {
   readonly #loader: () => Promise<LoadResult>
   readonly #newId: (() => string) | undefined
   readonly #hadCookie: boolean
   #loading: Promise<void> | undefined
   #loaded = false
+  #expiresAt: number | undefined
+  #absoluteExpiresAt: number | undefined
+  #consumedFlash = new Set<string>()
   #touched = false
   #data: SessionData = Object.create(null)
   #incomingFlash: SessionData = Object.create(null)
@@ -104,11 +138,37 @@ export class Session<Data extends SessionData = SessionData> {
     return this
   }
 
+  /**
+   * Reads the session again from where it came from (the store, for server
+   * stores; the cookie, for the cookie store), dropping changes not yet saved.
+   * A WebSocket handler calls it to see what HTTP requests changed meanwhile.
+   */
+  async reload(): Promise<this> {
+    await this.#loading?.catch(() => {})
+    this.#loaded = false
+    this.#loading = undefined
+    this.#data = Object.create(null)
+    this.#incomingFlash = Object.create(null)
+    this.#outgoingFlash = Object.create(null)
+    this.#pending = []
+    this.#record = undefined
+    this.#keyIndex = 0
+    this.#currentId = undefined
+    this.#originalJson = '{}'
+    this.#destroyed = false
+    this.#regenerated = false
+    this.#consumedFlash = new Set()
+    this.#expiresAt = undefined
+    this.#absoluteExpiresAt = undefined
+    return this.load()
+  }
+
   async #runLoader(): Promise<void> {
-    const { record, keyIndex = 0 } = await this.#loader()
+    const { record, keyIndex = 0, expiresAt, absoluteExpiresAt } = await this.#loader()
+    this.#expiresAt = record ? expiresAt : undefined
+    this.#absoluteExpiresAt = record ? absoluteExpiresAt : undefined
     if (record) {
       const data = toDataObject(record.data)
-      this.#originalJson = JSON.stringify(data)
       const flash = data[FLASH_KEY]
       if (flash !== null && typeof flash === 'object' && !Array.isArray(flash)) {
         this.#incomingFlash = toDataObject(flash as SessionData)
@@ -119,6 +179,8 @@ export class Session<Data extends SessionData = SessionData> {
       this.#keyIndex = keyIndex
     }
     this.#currentId = record?.id ?? this.#newId?.()
+    // what an unchanged session would write, so "changed" is judged on the same shape
+    this.#originalJson = JSON.stringify(this[STATE]().dataToWrite())
     this.#loaded = true
     for (const operation of this.#pending) operation()
     this.#pending = []
@@ -135,22 +197,28 @@ export class Session<Data extends SessionData = SessionData> {
   }
 
   /**
-   * The value stored under `key`, or a flash value set for it on the previous request.
+   * The value stored under `key`, or a flash value set for it on an earlier
+   * request. Reading a flash value consumes it: it is gone on the next request.
    *
    * @param key the key
    */
-  async get<K extends keyof Data & string>(key: K): Promise<Data[K] | undefined> {
+  async get<K extends SessionKey<Data>>(key: K): Promise<SessionValue<Data, K> | undefined> {
     await this.load()
-    if (Object.hasOwn(this.#incomingFlash, key)) return this.#incomingFlash[key] as Data[K]
-    return Object.hasOwn(this.#data, key) ? (this.#data[key] as Data[K]) : undefined
+    if (Object.hasOwn(this.#incomingFlash, key)) {
+      // reading a flash value consumes it (it stays readable for the rest of
+      // this request); unread ones wait for a request that reads them
+      this.#consumedFlash.add(key)
+      return this.#incomingFlash[key] as SessionValue<Data, K>
+    }
+    return Object.hasOwn(this.#data, key) ? (this.#data[key] as SessionValue<Data, K>) : undefined
   }
 
   /**
-   * Whether `key` holds a value (or a flash value from the previous request).
+   * Whether `key` holds a value (or an unread flash value). Does not consume a flash value.
    *
    * @param key the key
    */
-  async has(key: keyof Data & string): Promise<boolean> {
+  async has(key: SessionKey<Data>): Promise<boolean> {
     await this.load()
     return Object.hasOwn(this.#incomingFlash, key) || Object.hasOwn(this.#data, key)
   }
@@ -168,7 +236,7 @@ export class Session<Data extends SessionData = SessionData> {
    * @param key the key
    * @param value the value
    */
-  set<K extends keyof Data & string>(key: K, value: Data[K]): void {
+  set<K extends SessionKey<Data>>(key: K, value: SessionValue<Data, K>): void {
     checkKey(key)
     assertJsonValue(key, value)
     this.#apply(() => {
@@ -181,7 +249,7 @@ export class Session<Data extends SessionData = SessionData> {
    *
    * @param key the key
    */
-  unset(key: keyof Data & string): void {
+  unset(key: SessionKey<Data>): void {
     checkKey(key)
     this.#apply(() => {
       delete this.#data[key]
@@ -208,12 +276,13 @@ export class Session<Data extends SessionData = SessionData> {
   }
 
   /**
-   * Stores a value readable on the next request only (a message after a redirect).
+   * Stores a value readable once, by the next request that reads it (a message
+   * after a redirect). Requests that load the session without reading it leave it in place.
    *
    * @param key the key it will be read under
    * @param value the value
    */
-  flash<K extends keyof Data & string>(key: K, value: Data[K]): void {
+  flash<K extends SessionKey<Data>>(key: K, value: SessionValue<Data, K>): void {
     checkKey(key)
     assertJsonValue(key, value)
     this.#apply(() => {
@@ -228,6 +297,7 @@ export class Session<Data extends SessionData = SessionData> {
   destroy(): void {
     this.#apply(() => {
       this.#data = Object.create(null)
+      this.#incomingFlash = Object.create(null)
       this.#outgoingFlash = Object.create(null)
       this.#destroyed = true
       this.#currentId = this.#newId?.()
@@ -259,6 +329,19 @@ export class Session<Data extends SessionData = SessionData> {
     return this.#record === undefined
   }
 
+  /** The session's record: id, issued-at and expiries. Readable after loading. */
+  get info(): SessionInfo {
+    this.#requireLoaded('info')
+    return Object.freeze({
+      id: this.#currentId,
+      isNew: this.#record === undefined,
+      issuedAt: this.#record?.issuedAt,
+      expiresAt: this.#expiresAt,
+      absoluteExpiresAt: this.#absoluteExpiresAt,
+      olderKey: this.#keyIndex > 0,
+    })
+  }
+
   /** @internal */
   [STATE](): SessionState {
     const session = this
@@ -273,7 +356,12 @@ export class Session<Data extends SessionData = SessionData> {
       regenerated: this.#regenerated,
       dataToWrite() {
         const data = toDataObject(session.#data)
-        if (Object.keys(session.#outgoingFlash).length > 0) data[FLASH_KEY] = { ...session.#outgoingFlash }
+        const flash: SessionData = Object.create(null)
+        for (const key of Object.keys(session.#incomingFlash)) {
+          if (!session.#consumedFlash.has(key)) flash[key] = session.#incomingFlash[key]
+        }
+        Object.assign(flash, session.#outgoingFlash)
+        if (Object.keys(flash).length > 0) data[FLASH_KEY] = { ...flash }
         return data
       },
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { CookieJar, cookiePair, manualClock, SECRET, unavailableStore } from '../test/helpers.js'
 import { SessionNotSerializableError, SessionStoreUnavailableError, SessionTooLargeError } from './errors.js'
-import { createSessions } from './sessions.js'
+import { createSessions, type Sessions } from './sessions.js'
 import { cookieStore } from './stores/cookie.js'
 import { memoryStore } from './stores/memory.js'
 
@@ -13,7 +13,7 @@ function requestWith(cookie?: string): Request {
 
 /** Runs one request through the engine: `work` gets the session; returns the Set-Cookie value. */
 async function step(
-  engine: ReturnType<typeof createSessions>,
+  engine: Sessions,
   jar: CookieJar,
   work: (session: Awaited<ReturnType<typeof engine.load>>) => unknown,
 ) {
@@ -141,6 +141,9 @@ for (const [name, makeStore] of [
         s.set('keep', true)
         s.flash('message', 'Invalid username or password')
       })
+      // a request that loads the session without reading the flash leaves it (and writes nothing)
+      expect(await step(engine, jar, async (s) => expect(await s.get('keep')).toBe(true))).toBeUndefined()
+      expect(await step(engine, jar, async (s) => expect(await s.has('message')).toBe(true))).toBeUndefined()
       await step(engine, jar, async (s) => {
         expect(await s.get('message')).toBe('Invalid username or password')
         expect(await s.get('message')).toBe('Invalid username or password') // all through this request

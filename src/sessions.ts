@@ -1,36 +1,105 @@
 /**
- * The engine: `load(request)` gives a lazy {@link Session}; `commit(session,
- * response)` writes it and adds its `Set-Cookie`. Store-agnostic: every store
- * goes through the same {@link SessionStore} calls.
+ * The engine. One implementation, three doors:
+ *
+ * - by `Request`: `load(request)`, `commit(session, response)`, `save(session)`;
+ * - by cookie value: `open(value)`, `saveCookie(session)` — for events that are
+ *   not a `Request` (an Architect request object, a WebSocket `$connect`);
+ * - by id: `byId` — server stores only, no cookie and no signature check, for
+ *   code that holds an id from elsewhere (a connection table, an admin tool).
+ *
+ * The first two share every line; the request door is a cookie lookup over the
+ * cookie-value door. Store-agnostic: every store goes through the same
+ * {@link SessionStore} calls.
  *
  * @module
  */
 import { expiredCookie, readCookie, sessionCookie } from './cookie.js'
 import { randomId } from './crypto.js'
+import { SessionServerStoreRequiredError } from './errors.js'
 import { assertJsonValue } from './json.js'
-import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js'
+import { isSessionConfig, resolveConfig, type SessionConfig, type SessionOptions } from './options.js'
 import { type LoadResult, Session, STATE } from './session.js'
-import type { SessionData, SessionRecord, StoreContext } from './stores/store.js'
+import type { SessionData, SessionRecord, SessionStore, StoreContext } from './stores/store.js'
+
+/** What {@link Sessions.saveCookie} returns: the cookie to send. */
+export interface SavedCookie {
+  /** The cookie's new value, or `null` when the cookie is being expired (the session ended). */
+  value: string | null
+  /** The whole `Set-Cookie` header value. */
+  header: string
+}
+
+/**
+ * Sessions by id: server stores only. No cookie and no signature check — for
+ * code that holds an id from elsewhere (a WebSocket connection table, an admin
+ * tool). The request doors never lead here. With the cookie store every
+ * method rejects with {@link SessionServerStoreRequiredError}.
+ */
+export interface SessionsById<Data extends object = SessionData> {
+  /**
+   * The live session with this id, loaded; `undefined` when there is none or it expired.
+   *
+   * @param id the session id
+   */
+  load(id: string): Promise<Session<Data> | undefined>
+  /**
+   * Writes `session` under its id, with the same checks as `save()`, and
+   * sends no cookie. A destroyed or emptied session is deleted. A session that
+   * was read from the store and has since been deleted (revoked, logged out)
+   * is not brought back: the write is dropped.
+   *
+   * @param session a session from `byId.load()`, or from `load()`/`open()` on a server store
+   */
+  save(session: Session<Data>): Promise<void>
+  /**
+   * Forgets the session with this id (no error when it does not exist).
+   *
+   * @param id the session id
+   */
+  delete(id: string): Promise<void>
+  /**
+   * The cookie value (`<id>.<signature>`, newest secret) that names this id.
+   *
+   * @param id the session id
+   */
+  cookieValue(id: string): Promise<string>
+}
 
 /** The engine returned by {@link createSessions}. */
-export interface Sessions<Data extends SessionData = SessionData> {
+export interface Sessions<Data extends object = SessionData> {
   /**
    * The session of `request`. Lazy: nothing is decrypted or read until the
    * handler reads the session.
    */
   load(request: Request): Promise<Session<Data>>
   /**
+   * The session a cookie value names (or a new one for `undefined`), without a
+   * `Request`. Lazy, validated and renewed exactly as {@link Sessions.load}.
+   *
+   * @param cookieValue the session cookie's value (already percent-decoded), or `undefined`
+   */
+  open(cookieValue: string | undefined): Session<Data>
+  /**
    * Writes the session if it changed (or is due for renewal) and returns the
    * `Set-Cookie` value to send, or `undefined` when nothing needs sending.
    */
   save(session: Session<Data>): Promise<string | undefined>
   /**
+   * As {@link Sessions.save}, with the cookie's raw value beside the header:
+   * for runtimes that set cookies their own way.
+   */
+  saveCookie(session: Session<Data>): Promise<SavedCookie | undefined>
+  /**
    * `response` with the session's `Set-Cookie` appended (a copy; the original
    * is not modified). Returns `response` itself when nothing needs sending.
    */
   commit(session: Session<Data>, response: Response): Promise<Response>
-  /** The options in force, after defaults and the environment. */
-  readonly options: ResolvedOptions
+  /** Sessions by id (server stores only). */
+  readonly byId: SessionsById<Data>
+  /** The configuration in force, from {@link resolveConfig}. */
+  readonly config: SessionConfig
+  /** The same as {@link Sessions.config}. */
+  readonly options: SessionConfig
 }
 
 /**
@@ -38,7 +107,7 @@ export interface Sessions<Data extends SessionData = SessionData> {
  *
  * @example
  * ```ts
- * const sessions = createSessions({ env: process.env })
+ * const sessions = createSessions<{ count: number }>({ env: process.env })
  * export default {
  *   async fetch(request: Request) {
  *     const session = await sessions.load(request)
@@ -48,28 +117,43 @@ export interface Sessions<Data extends SessionData = SessionData> {
  *   },
  * }
  * ```
- * @param options secrets, store, cookie and expiry settings
+ * @param options secrets, store, cookie and expiry settings — or a configuration from {@link resolveConfig}
  */
-export function createSessions<Data extends SessionData = SessionData>(options: SessionOptions = {}): Sessions<Data> {
-  const resolved = resolveOptions(options)
-  const { store, cookieName, cookieAttributes, ttl, touchAfter, maxAge } = resolved
+export function createSessions<Data extends object = SessionData>(options: SessionOptions | SessionConfig = {}): Sessions<Data> {
+  const config = isSessionConfig(options) ? options : resolveConfig(options)
+  const { store, cookieName, cookieAttributes, ttl, touchAfter, maxAge } = config
   const newId = store.stateless ? undefined : randomId
 
   function context(): StoreContext {
-    return { keyring: resolved.keyring, now: Math.floor(resolved.now() / 1000), ttl }
+    return { keyring: config.keyring, now: Math.floor(config.now() / 1000), ttl }
+  }
+
+  /** The record if it is still live, with its expiries. */
+  function live(record: SessionRecord, keyIndex: number, now: number): LoadResult {
+    if (!Number.isFinite(record.issuedAt) || now - record.issuedAt > ttl) return {}
+    const absoluteExpiresAt = maxAge === undefined ? undefined : (record.createdAt ?? record.issuedAt) + maxAge
+    if (absoluteExpiresAt !== undefined && absoluteExpiresAt <= now) return {}
+    return { record, keyIndex, expiresAt: record.issuedAt + ttl, absoluteExpiresAt }
   }
 
   async function read(cookieValue: string): Promise<LoadResult> {
     const ctx = context()
     const found = await store.read(cookieValue, ctx)
-    if (!found) return {}
-    const { record, keyIndex } = found
-    if (!Number.isFinite(record.issuedAt) || ctx.now - record.issuedAt > ttl) return {}
-    if (maxAge !== undefined && (record.createdAt ?? record.issuedAt) + maxAge <= ctx.now) return {}
-    return { record, keyIndex }
+    return found ? live(found.record, found.keyIndex, ctx.now) : {}
   }
 
-  async function save(session: Session<Data>): Promise<string | undefined> {
+  function open(cookieValue: string | undefined): Session<Data> {
+    if (cookieValue !== undefined && typeof cookieValue !== 'string') throw new TypeError('open() takes a cookie value (a string) or undefined')
+    const value = cookieValue === '' ? undefined : cookieValue
+    return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(value)), {
+      hadCookie: value !== undefined,
+      newId,
+    })
+  }
+
+  /** Writes what the session needs and returns the new cookie value (`null`: expire it), or `undefined` for no cookie. */
+  async function persist(session: Session<Data>): Promise<string | null | undefined> {
+    if (!(session instanceof Session)) throw new TypeError('Expected a session from this engine')
     if (!session[STATE]().touched) return undefined
     await session.load()
     const state = session[STATE]()
@@ -80,7 +164,8 @@ export function createSessions<Data extends SessionData = SessionData>(options: 
 
     if (Object.keys(data).length === 0) {
       if (old) await store.delete(old, ctx)
-      return state.hadCookie ? expiredCookie(cookieName, cookieAttributes) : undefined
+      // an unreadable cookie is left alone unless the handler ended the session
+      return state.hadCookie && (old !== undefined || state.destroyed) ? null : undefined
     }
 
     const moved = old !== undefined && old.id !== state.currentId
@@ -91,7 +176,7 @@ export function createSessions<Data extends SessionData = SessionData>(options: 
     if (!changed && !moved && !state.regenerated && store.touch) {
       // A renewal only: move the expiry, never write this request's (possibly stale) copy of the data.
       const value = await store.touch({ ...old!, issuedAt: ctx.now }, ctx)
-      return value === undefined ? undefined : sessionCookie(cookieName, value, cookieAttributes)
+      return value
     }
 
     const continued = old !== undefined && !state.destroyed
@@ -102,25 +187,92 @@ export function createSessions<Data extends SessionData = SessionData>(options: 
       createdAt: maxAge === undefined ? undefined : continued ? (old.createdAt ?? old.issuedAt) : ctx.now,
       extra: moved ? undefined : old?.extra,
     }
-    const value = await store.write(record, ctx)
-    const cookie = sessionCookie(cookieName, value, cookieAttributes)
+    const update = continued && !moved && old.id !== undefined
+    const value = await store.write(record, ctx, { update })
+    if (value === undefined) return state.hadCookie ? null : undefined // ended out of band meanwhile: not brought back
     if (moved) await store.delete(old, ctx) // after the write: a failure leaves the old session intact
-    return cookie
+    return value
+  }
+
+  async function saveCookie(session: Session<Data>): Promise<SavedCookie | undefined> {
+    const value = await persist(session)
+    if (value === undefined) return undefined
+    if (value === null) return { value: null, header: expiredCookie(cookieName, cookieAttributes) }
+    return { value, header: sessionCookie(cookieName, value, cookieAttributes) }
+  }
+
+  function serverStore(what: string): SessionStore & Required<Pick<SessionStore, 'get' | 'cookieValue'>> {
+    if (store.stateless || !store.get || !store.cookieValue) {
+      throw new SessionServerStoreRequiredError(
+        `${what} needs a server-side store (memory, DynamoDB, KV or your own): the cookie store keeps no session on a server, ` +
+          'so a session cannot be read, saved or deleted by id.',
+      )
+    }
+    return store as SessionStore & Required<Pick<SessionStore, 'get' | 'cookieValue'>>
+  }
+
+  function checkId(id: unknown): asserts id is string {
+    if (typeof id !== 'string' || id === '') throw new TypeError('A session id must be a non-empty string')
+  }
+
+  const byId: SessionsById<Data> = {
+    async load(id) {
+      const server = serverStore('byId.load()')
+      checkId(id)
+      const ctx = context()
+      const record = await server.get(id, ctx)
+      if (!record) return undefined
+      const found = live(record, 0, ctx.now)
+      if (!found.record) return undefined
+      let first: LoadResult | undefined = found
+      const session = new Session<Data>(
+        async () => {
+          if (first) {
+            const result = first
+            first = undefined
+            return result
+          }
+          // reload() reads the store again by id
+          const again = context()
+          const current = await server.get(id, again)
+          return current ? live(current, 0, again.now) : {}
+        },
+        { hadCookie: true, newId },
+      )
+      await session.load()
+      return session
+    },
+    async save(session) {
+      serverStore('byId.save()')
+      await persist(session)
+    },
+    async delete(id) {
+      const server = serverStore('byId.delete()')
+      checkId(id)
+      await server.delete({ id, data: {}, issuedAt: 0 }, context())
+    },
+    async cookieValue(id) {
+      const server = serverStore('byId.cookieValue()')
+      checkId(id)
+      return server.cookieValue(id, context())
+    },
   }
 
   return {
-    options: resolved,
+    config,
+    options: config,
+    byId,
     async load(request) {
       if (!(request instanceof Request)) throw new TypeError('load() takes a Request')
-      const cookieValue = readCookie(request.headers.get('cookie'), cookieName)
-      return new Session<Data>(() => (cookieValue === undefined ? Promise.resolve({}) : read(cookieValue)), {
-        hadCookie: cookieValue !== undefined,
-        newId,
-      })
+      return open(readCookie(request.headers.get('cookie'), cookieName))
     },
-    save,
+    open,
+    saveCookie,
+    async save(session) {
+      return (await saveCookie(session))?.header
+    },
     async commit(session, response) {
-      const cookie = await save(session)
+      const cookie = (await saveCookie(session))?.header
       if (cookie === undefined) return response
       const copy = new Response(response.body, response)
       copy.headers.append('set-cookie', cookie)

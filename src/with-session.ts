@@ -36,7 +36,7 @@ export interface WithSessionOptions extends SessionOptions {
  * @param handler the fetch handler
  * @param options session options
  */
-export function withSession<Data extends SessionData = SessionData, Args extends unknown[] = unknown[]>(
+export function withSession<Data extends object = SessionData, Args extends unknown[] = unknown[]>(
   handler: (request: Request, session: Session<Data>, ...rest: Args) => Response | Promise<Response>,
   options: WithSessionOptions = {},
 ): (request: Request, ...rest: Args) => Promise<Response> {

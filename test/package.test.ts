@@ -1,6 +1,6 @@
 /**
- * Packaging: after `npm install` (which builds dist/ on `prepare`; run
- * `npm run build` after editing), plain Node imports
+ * Packaging: with dist/ built (vitest's global setup rebuilds it when a source
+ * is newer; `npm run build` by hand), plain Node imports
  * the package's entry points, and the core pulls in no Node built-in and no AWS SDK.
  */
 import { execFileSync } from 'node:child_process'

@@ -29,7 +29,9 @@ export function fallbackSigning(store: SessionStore, secret: string): SessionSto
   return {
     ...(store.stateless === undefined ? {} : { stateless: store.stateless }),
     read: (cookieValue, context) => store.read(cookieValue, withKeys(context)),
-    write: (record, context) => store.write(record, withKeys(context)),
+    write: (record, context, options) => store.write(record, withKeys(context), options),
+    ...(store.get ? { get: (id, context) => store.get!(id, withKeys(context)) } : {}),
+    ...(store.cookieValue ? { cookieValue: (id, context) => store.cookieValue!(id, withKeys(context)) } : {}),
     delete: (record, context) => store.delete(record, withKeys(context)),
     ...(store.touch ? { touch: (record, context) => store.touch!(record, withKeys(context)) } : {}),
   }

@@ -58,12 +58,14 @@ function deferredStore(make: () => Promise<SessionStore>): SessionStore {
     }))
   return {
     read: async (cookieValue, context) => (await store()).read(cookieValue, context),
-    write: async (record, context) => (await store()).write(record, context),
+    write: async (record, context, options) => (await store()).write(record, context, options),
     delete: async (record, context) => (await store()).delete(record, context),
     touch: async (record, context) => {
       const resolved = await store()
       return resolved.touch ? resolved.touch(record, context) : resolved.write(record, context)
     },
+    get: async (id, context) => (await store()).get?.(id, context),
+    cookieValue: async (id, context) => (await store()).cookieValue!(id, context),
   }
 }
 

@@ -28,32 +28,31 @@ export function serverStore(keeper: RecordKeeper): SessionStore {
     async read(cookieValue, { keyring, now, ttl }) {
       const verified = await unsignId(cookieValue, keyring)
       if (!verified || !ID_SHAPE.test(verified.id)) return undefined
-      const stored = await keeper.get(verified.id, now)
-      if (!stored || stored.expiresAt <= now) return undefined
-      return {
-        record: {
-          id: verified.id,
-          data: stored.data,
-          issuedAt: stored.expiresAt - ttl,
-          createdAt: stored.createdAt,
-          extra: stored.extra,
-        },
-        keyIndex: verified.keyIndex,
-      }
+      const record = await store.get!(verified.id, { keyring, now, ttl })
+      return record && { record, keyIndex: verified.keyIndex }
     },
-    async write(record, { keyring, now, ttl }) {
+    async write(record, { keyring, now, ttl }, options) {
       const id = record.id!
       const stored = await keeper.set(
         id,
         { data: record.data, expiresAt: record.issuedAt + ttl, createdAt: record.createdAt, extra: record.extra },
         now,
+        options?.update ? { mustExist: true } : {},
       )
+      if (stored === false) return undefined
       if (stored) record.extra = stored.extra
       return signId(id, keyring)
     },
     async delete(record) {
       if (record.id) await keeper.delete(record.id)
     },
+    async get(id, { now, ttl }) {
+      if (!ID_SHAPE.test(id)) return undefined
+      const stored = await keeper.get(id, now)
+      if (!stored || stored.expiresAt <= now) return undefined
+      return { id, data: stored.data, issuedAt: stored.expiresAt - ttl, createdAt: stored.createdAt, extra: stored.extra }
+    },
+    cookieValue: (id, { keyring }) => signId(id, keyring),
   }
   const touchRecord = keeper.touch?.bind(keeper)
   if (touchRecord) {

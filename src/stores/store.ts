@@ -66,8 +66,15 @@ export interface SessionStore {
   readonly records?: RecordKeeper
   /** Reads the session a cookie value names. */
   read(cookieValue: string, context: StoreContext): Promise<ReadResult | undefined>
-  /** Persists `record` and returns the cookie value that names it. */
-  write(record: SessionRecord, context: StoreContext): Promise<string>
+  /**
+   * Persists `record` and returns the cookie value that names it. With
+   * `update: true` the engine is rewriting a session it read under the same id:
+   * a store that can makes the write conditional on the record still existing,
+   * and returns `undefined` (writing nothing) when it is gone — revoked,
+   * destroyed or expired meanwhile — so a request in flight never brings a
+   * session back.
+   */
+  write(record: SessionRecord, context: StoreContext, options?: WriteOptions): Promise<string | undefined>
   /** Forgets `record` (its id). A stateless store has nothing to forget. */
   delete(record: SessionRecord, context: StoreContext): Promise<void>
   /**
@@ -78,6 +85,26 @@ export interface SessionStore {
    * engine renews with `write`.
    */
   touch?(record: SessionRecord, context: StoreContext): Promise<string | undefined>
+  /**
+   * Server stores only: the live record with this id, or `undefined`. No
+   * signature is checked — this is the by-id door (`engine.byId`), never
+   * reachable from a request.
+   */
+  get?(id: string, context: StoreContext): Promise<SessionRecord | undefined>
+  /** Server stores only: the cookie value that names `id` (`<id>.<signature>`). */
+  cookieValue?(id: string, context: StoreContext): Promise<string>
+}
+
+/** Options of {@link SessionStore.write}. */
+export interface WriteOptions {
+  /** The session was read under this id: write only if it still exists. */
+  update?: boolean
+}
+
+/** Options of {@link RecordKeeper.set}. */
+export interface SetOptions {
+  /** Write only if a live record for the id exists; return `false` (writing nothing) otherwise. */
+  mustExist?: boolean
 }
 
 /** A record as a {@link RecordKeeper} keeps it. */
@@ -100,8 +127,12 @@ export interface StoredRecord {
 export interface RecordKeeper {
   /** The record for `id`, or `undefined` when there is none or it has expired. */
   get(id: string, now: number): Promise<StoredRecord | undefined>
-  /** Creates or replaces the record for `id`. */
-  set(id: string, record: StoredRecord, now: number): Promise<StoredRecord | void>
+  /**
+   * Creates or replaces the record for `id`. With `mustExist`, a keeper that
+   * can (conditional writes) writes only over a live record and returns
+   * `false` when there was none; keepers that ignore it always write.
+   */
+  set(id: string, record: StoredRecord, now: number, options?: SetOptions): Promise<StoredRecord | void | false>
   /** Removes the record for `id` (no error when it does not exist). */
   delete(id: string): Promise<void>
   /**

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   createSessions,
+  type Sessions,
   SessionConflictError,
   SessionNotSerializableError,
   SessionStoreUnavailableError,
@@ -43,7 +44,7 @@ export interface StoreHarness {
 
 const DAY = 24 * 60 * 60
 
-type Engine = ReturnType<typeof createSessions>
+type Engine = Sessions
 type Loaded = Awaited<ReturnType<Engine['load']>>
 
 function request(cookie?: string): Request {
