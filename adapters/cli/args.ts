@@ -5,6 +5,19 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+
+/** The flags every command takes. */
+export interface CommonFlags {
+  help?: boolean
+  json?: boolean
+  debug?: boolean
+}
+
+/** What {@link parse} returns: option values by name, and the positional arguments. */
+export interface Parsed<V> {
+  values: V & CommonFlags
+  positionals: string[]
+}
 import { usage } from './io.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -23,9 +36,10 @@ export const COMMON = {
  * @param options the command's own options
  * @param command the command's name, for messages
  */
-export function parse<const O extends Options>(argv: string[], options: O, command: string) {
+export function parse<V extends object = object>(argv: string[], options: Options, command: string): Parsed<V> {
   try {
-    return parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true })
+    const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true })
+    return { values: values as V & CommonFlags, positionals }
   } catch (error) {
     throw usage(String((error as Error).message).split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), command)
   }

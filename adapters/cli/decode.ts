@@ -46,7 +46,7 @@ async function load(io: Io, store: SessionStore, value: string) {
 
 /** Runs the command. */
 export async function decode(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { table: { type: 'string' } }, 'decode')
+  const { values, positionals } = parse<{ table?: string }>(argv, { table: { type: 'string' } }, 'decode')
   if (values.help) return io.out(`${HELP}\n`), 0
   if (positionals.length !== 1) throw usage('give one cookie value', 'decode')
   const value = cookieValue(positionals[0]!)

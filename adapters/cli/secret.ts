@@ -19,7 +19,7 @@ Options:
 
 /** Runs the command. */
 export function secret(argv: string[], io: Io): number {
-  const { values } = parse(argv, { bytes: { type: 'string' } }, 'secret')
+  const { values } = parse<{ bytes?: string }>(argv, { bytes: { type: 'string' } }, 'secret')
   if (values.help) return io.out(`${HELP}\n`), 0
   const bytes = positiveInteger(values.bytes, 'bytes', 'secret') ?? 32
   if (bytes < 32 || bytes > 1024) throw new Error('--bytes must be between 32 and 1024')

@@ -25,7 +25,7 @@ Endpoint, region and credentials come from the AWS SDK's own variables
 
 /** Runs the command. */
 export async function table(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { 'user-key': { type: 'string' } }, 'table create')
+  const { values, positionals } = parse<{ 'user-key'?: string }>(argv, { 'user-key': { type: 'string' } }, 'table create')
   const [sub, name, ...rest] = positionals
   if (values.help || sub === undefined) return io.out(`${HELP}\n`), sub === undefined && !values.help ? 2 : 0
   if (sub !== 'create') throw usage(`unknown table command "${sub}"`, 'table create')

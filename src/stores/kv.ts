@@ -151,7 +151,7 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
 
   const keeper: RecordKeeper = {
     get,
-    async set(id, record, now) {
+    async set(id, record, now, options) {
       const head = `{"${TTL}":${Math.floor(record.expiresAt)}${record.createdAt === undefined ? '' : `,"${CREATED}":${record.createdAt}`}`
       const body = JSON.stringify(record.data)
       const text = body === '{}' ? `${head}}` : `${head},${body.slice(1)}`
@@ -163,6 +163,9 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
           size,
         )
       }
+      // KV has no conditional write: a rewrite checks first that the session is still there (see the docs
+      // for what that can promise), so a revoke seen by this location is not undone.
+      if (options?.mustExist && !(await get(id, now))) return false
       const expirationTtl = Math.max(MIN_TTL, Math.ceil(record.expiresAt - now))
       const user = userOf(record.data)
       const before = record.extra?.[USER]

@@ -78,8 +78,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
 
   const store = serverStore({
     get,
-    async set(id, record: StoredRecord, now) {
-      if (!concurrency.optimistic) return put(id, record, now)
+    async set(id, record: StoredRecord, now, options) {
+      if (!concurrency.optimistic) {
+        if (options?.mustExist && !((entries.get(id)?.expiresAt ?? 0) > now)) return false // revoked or expired meanwhile
+        return put(id, record, now)
+      }
       const conditional = {
         get,
         async put(key: string, next: StoredRecord, expected: number | undefined) {

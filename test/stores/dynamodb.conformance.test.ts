@@ -6,6 +6,7 @@ import { createSessions, SessionNotSerializableError } from 'seshjs'
 import { SECRET } from '../helpers.js'
 import { createSessionTable, dynamoStore, type DynamoClient } from 'seshjs/dynamodb'
 import { describeStore } from './conformance.js'
+import { describeAdmin } from './admin-conformance.js'
 import { describeListing } from './listing-conformance.js'
 import { type Dynalite, startDynalite } from './dynalite.js'
 
@@ -98,3 +99,6 @@ describe('DynamoDB user index', () => {
     expect((error as SessionNotSerializableError).key).toBe('user')
   })
 })
+
+describeAdmin('DynamoDB (dynalite), user index', { make: () => dynamoStore({ table: INDEXED, client: dynamo.client }) })
+describeAdmin('DynamoDB (dynalite), Scan', { make: () => dynamoStore({ table: TABLE, client: dynamo.client }) })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createSessions, memoryStore } from 'seshjs'
 import { CookieJar, SECRET } from '../helpers.js'
 import { describeStore } from './conformance.js'
+import { describeAdmin } from './admin-conformance.js'
 import { describeListing } from './listing-conformance.js'
 
 describeStore('memory', {
@@ -40,3 +41,5 @@ describe('memory store cap', () => {
 })
 
 describeListing('memory', { make: () => memoryStore() })
+
+describeAdmin('memory', { make: () => memoryStore() })

@@ -168,10 +168,30 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
 
   const keeper: RecordKeeper = {
     get,
-    async set(id, record, now) {
+    async set(id, record, now, options) {
       if (concurrency.optimistic) return optimisticSet({ get, put }, id, record, now, concurrency)
       const item = toItem(id, record, undefined)
-      await putItem({ TableName: table, Item: item })
+      if (!options?.mustExist) {
+        await putItem({ TableName: table, Item: item })
+        return { ...record, extra: extraOf(item, undefined) }
+      }
+      // A rewrite of a session this request read: only over a live item, so a session revoked or
+      // expired meanwhile is never brought back (the engine then ends the visitor's session).
+      try {
+        await putItem(
+          {
+            TableName: table,
+            Item: item,
+            ConditionExpression: 'attribute_exists(#secret) AND #ttl > :now',
+            ExpressionAttributeNames: { '#secret': SECRET, '#ttl': TTL },
+            ExpressionAttributeValues: { ':now': { N: String(now) } },
+          },
+          true,
+        )
+      } catch (error) {
+        if (errorName(error) === 'ConditionalCheckFailedException') return false
+        throw error
+      }
       return { ...record, extra: extraOf(item, undefined) }
     },
     async delete(id) {
