@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { cookieStore, createSessions, serverStore, sessionTableName, type SessionStore } from '../../src/index.js'
+import { cookieStore, createSessions, resolveConfig, serverStore, sessionTableName, type SessionStore } from '../../src/index.js'
 import { parse } from './args.js'
 import { CliError, type Io, usage } from './io.js'
 
@@ -37,11 +37,10 @@ function cookieValue(input: string): string {
 
 /** Loads the session `value` names through an engine over `store`. */
 async function load(io: Io, store: SessionStore, value: string) {
-  const engine = createSessions({ env: io.env, store, onWarning: (message) => io.err(`warning: ${message}\n`) })
-  const request = new Request('http://localhost/', { headers: { cookie: `_idx=${encodeURIComponent(value)}` } })
-  const session = await engine.load(request)
+  const engine = createSessions(resolveConfig({ env: io.env, store, onWarning: (message) => io.err(`warning: ${message}\n`) }))
+  const session = engine.open(value)
   const data = await session.all()
-  return { session, data, engine }
+  return { session, data }
 }
 
 /** Runs the command. */
@@ -56,10 +55,10 @@ export async function decode(argv: string[], io: Io): Promise<number> {
   if (JWE.test(value)) {
     const { session, data } = await load(io, cookieStore(), value)
     if (session.isNew) throw new CliError('The cookie does not open with this secret: another secret, tampered, or expired.')
-    const issuedAt = (session as { info?: { issuedAt?: number } }).info?.issuedAt
+    const { issuedAt } = session.info
     print(
-      { kind: 'jwe', data, ...(issuedAt === undefined ? {} : { issuedAt }) },
-      `Encrypted session cookie (JWE)${issuedAt === undefined ? '' : `, issued ${new Date(issuedAt * 1000).toISOString()}`}\n${JSON.stringify(data, null, 2)}`,
+      { kind: 'jwe', data, issuedAt },
+      `Encrypted session cookie (JWE), issued ${new Date(issuedAt! * 1000).toISOString()}\n${JSON.stringify(data, null, 2)}`,
     )
     return 0
   }
@@ -87,6 +86,10 @@ export async function decode(argv: string[], io: Io): Promise<number> {
     print({ kind: 'signed-id', id: verified, session: null }, `Signed session id: ${verified}\nNo live session with this id in table "${table}".`)
     return 0
   }
-  print({ kind: 'signed-id', id: verified, session: { data } }, `Signed session id: ${verified}\n${JSON.stringify(data, null, 2)}`)
+  const { issuedAt, expiresAt } = session.info
+  print(
+    { kind: 'signed-id', id: verified, session: { data, issuedAt, expiresAt } },
+    `Signed session id: ${verified}\n${JSON.stringify(data, null, 2)}`,
+  )
   return 0
 }

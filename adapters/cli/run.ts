@@ -7,6 +7,7 @@
 import { decode, HELP as DECODE } from './decode.js'
 import { CliError, type Io } from './io.js'
 import { secret, HELP as SECRET } from './secret.js'
+import { sessions, HELP as SESSIONS } from './sessions.js'
 import { table, HELP as TABLE } from './table.js'
 
 export const HELP = `Usage: seshjs <command> [options]
@@ -18,6 +19,9 @@ Commands:
   secret                      print a new strong secret for ARC_APP_SECRET
   table create [<name>]       create the DynamoDB session table (idempotent)
   decode <cookie value>       show what a session cookie holds
+  sessions list|count|show|set|revoke
+                              find, read, change and end sessions in the table
+                              (revoke --user <id>: log a user out everywhere)
 
 Every command takes --help, --json (output for scripts) and --debug (stack
 traces on failure). Exit code 0 on success, 1 on failure, 2 on a usage error.`
@@ -28,6 +32,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   secret: { run: secret, help: SECRET },
   table: { run: table, help: TABLE },
   decode: { run: decode, help: DECODE },
+  sessions: { run: sessions, help: SESSIONS },
 }
 
 /**

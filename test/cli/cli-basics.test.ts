@@ -4,17 +4,19 @@
  */
 import { createRequire } from 'node:module'
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { cookieStore, createSessions } from 'seshjs'
 import { dynamoStore } from 'seshjs/dynamodb'
 import { CookieJar, SECRET } from '../helpers.js'
 import { loadArc, setEnv } from '../architect/arc.js'
 import { startDynalite, type Dynalite } from '../stores/dynalite.js'
-import { cli } from './run-cli.js'
+import { cli, MAIN } from './run-cli.js'
 
 const require = createRequire(import.meta.url)
 let db: Dynalite
 let aws: Record<string, string>
+
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 }) // child processes on a busy machine
 
 beforeAll(async () => {
   db = await startDynalite()
@@ -99,6 +101,7 @@ describe('seshjs', () => {
     const arc = loadArc()
     const arcCookie = (await arc.http.session.write({ user: 'linus', roles: ['admin'] })).split(';')[0]!
     const arcIat = Math.floor(Date.now() / 1000)
+    const theirsJson = cli(['decode', arcCookie, '--json'], { ARC_APP_SECRET: SECRET })
     const { sign } = require('cookie-signature') as { sign(value: string, secret: string): string }
     const arcSigned = sign(id, SECRET)
 
@@ -114,13 +117,14 @@ describe('seshjs', () => {
       cli(['decode', 'not-a-cookie'], env),
     ])
     expect(mine.stderr).toBe('')
-    expect(JSON.parse(mine.stdout)).toMatchObject({ kind: 'jwe', data: { user: 'grace', n: 1 } })
+    expect(JSON.parse(mine.stdout)).toEqual({ kind: 'jwe', data: { user: 'grace', n: 1 }, issuedAt: expect.any(Number) })
     expect(theirs.code).toBe(0)
     expect(theirs.stdout).toMatch(/^Encrypted session cookie \(JWE\)/)
     expect(JSON.parse(theirs.stdout.slice(theirs.stdout.indexOf('{')))).toEqual({ user: 'linus', roles: ['admin'] })
     expect(JSON.parse(signedOnly.stdout)).toEqual({ kind: 'signed-id', id })
-    expect(JSON.parse(withTable.stdout)).toEqual({ kind: 'signed-id', id, session: { data: { user: 'ada' } } })
-    expect(JSON.parse(theirsSigned.stdout)).toEqual({ kind: 'signed-id', id, session: { data: { user: 'ada' } } })
+    const stored = { data: { user: 'ada' }, issuedAt: expect.any(Number), expiresAt: expect.any(Number) }
+    expect(JSON.parse(withTable.stdout)).toEqual({ kind: 'signed-id', id, session: stored })
+    expect(JSON.parse(theirsSigned.stdout)).toEqual({ kind: 'signed-id', id, session: stored })
     for (const failed of [wrongSecret, tampered, garbage]) {
       expect(failed.code).toBe(1)
       expect(failed.stdout).toBe('')
@@ -128,6 +132,16 @@ describe('seshjs', () => {
       expect(failed.stderr).not.toContain(SECRET)
     }
     expect(wrongSecret.stderr).toMatch(/does not open with this secret/)
-    void arcIat
+    const decoded = JSON.parse((await theirsJson).stdout) as { issuedAt: number }
+    expect(Math.abs(decoded.issuedAt - arcIat)).toBeLessThanOrEqual(2) // Architect's own iat
+  })
+})
+
+describe('the bin', () => {
+  it('is the built dist/adapters/cli/main.js with a node shebang, named seshjs in package.json', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string> }
+    expect(pkg.bin).toEqual({ seshjs: './dist/adapters/cli/main.js' })
+    expect((await readFile(MAIN, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true)
   })
 })

@@ -1,9 +1,13 @@
-/** Runs the `seshjs` command as a child process (node + tsx on the sources), bounded in time. */
+/**
+ * Runs the `seshjs` command as a child process: the built bin (`dist/`, kept
+ * fresh by the global setup), exactly what `npx seshjs` runs from the package.
+ */
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const MAIN = fileURLToPath(new URL('../../adapters/cli/main.ts', import.meta.url))
+/** The package's bin. */
+export const MAIN = fileURLToPath(new URL('../../dist/adapters/cli/main.js', import.meta.url))
 
 /** What a run printed and how it ended. */
 export interface CliResult {
@@ -26,7 +30,7 @@ export function cli(args: string[], env: Record<string, string> = {}): Promise<C
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--no-warnings', '--import', 'tsx', MAIN, ...args],
+      ['--no-warnings', MAIN, ...args],
       { cwd: ROOT, env: { ...base, ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') return reject(error)
