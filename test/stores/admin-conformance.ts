@@ -99,5 +99,22 @@ export function describeAdmin(name: string, harness: ListingHarness): void {
       expect(await admin.get(id)).toBeUndefined()
       expect((await admin.list({ user: ada })).sessions).toEqual([])
     })
+
+    it('log out everywhere from inside a request: revoke, then regenerate, and only this device stays', async () => {
+      const { admin, engine, mint, seen, request } = setup()
+      const ada = `ada-${unique()}`
+      const here = await mint({ user: ada })
+      const elsewhere = await mint({ user: ada })
+      const session = await engine.load(request(here.cookie))
+      expect(await session.get('user')).toBe(ada)
+      expect(await admin.revokeUser(ada)).toBe(2)
+      session.regenerate()
+      session.set('user', ada)
+      const jar = new CookieJar()
+      jar.take(await engine.commit(session, new Response()))
+      expect(await seen(jar.header())).toEqual({ data: { user: ada }, isNew: false })
+      expect(await seen(here.cookie)).toEqual({ data: {}, isNew: true })
+      expect(await seen(elsewhere.cookie)).toEqual({ data: {}, isNew: true })
+    })
   })
 }
