@@ -45,7 +45,7 @@ export interface DynamoStoreOptions extends ConcurrencyOptions {
    * index on the user key, or `false` to always Scan.
    * @default found with one DescribeTable call: an active index whose hash key is the user key
    */
-  userIndex?: string | false
+  userIndex?: string | false | undefined
   /** The table name: `_idx` (String) hash key, TTL on `_ttl`. Create it with {@link createSessionTable}. */
   table: string
   /**
@@ -53,7 +53,7 @@ export interface DynamoStoreOptions extends ConcurrencyOptions {
    * @default one shared `new DynamoDBClient()`, configured by the SDK's own
    * sources (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, the credential chain)
    */
-  client?: DynamoClient
+  client?: DynamoClient | undefined
 }
 
 const COMMANDS: Record<DynamoOperation, new (input: any) => unknown> = {
@@ -150,12 +150,12 @@ export interface CreateSessionTableOptions {
    * The client.
    * @default the same default client as {@link dynamoStore}
    */
-  client?: DynamoClient
+  client?: DynamoClient | undefined
   /**
    * How long to wait for a new table (or index) to become active, in milliseconds.
    * @default 60000
    */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
   /**
    * Also keep a global secondary index on this session key, so the admin API
    * and `seshjs sessions revoke --user` find a user's sessions with a Query
@@ -163,7 +163,7 @@ export interface CreateSessionTableOptions {
    * refuses to write an item whose indexed attribute has another type.
    * Added to an existing table that lacks it.
    */
-  userKey?: string
+  userKey?: string | undefined
 }
 
 /**

@@ -95,7 +95,7 @@ export interface ToLambdaOptions {
    * Whether a response of this `Content-Type` is sent base64-encoded.
    * @default everything but text, JSON and XML (Hono's `defaultIsContentTypeBinary`)
    */
-  isContentTypeBinary?: (contentType: string) => boolean
+  isContentTypeBinary?: ((contentType: string) => boolean) | undefined
 }
 
 /** A Lambda handler for HTTP events. */

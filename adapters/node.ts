@@ -17,12 +17,12 @@ export interface ServeOptions {
    * The port; 0 picks a free one.
    * @default 3333
    */
-  port?: number
+  port?: number | undefined
   /**
    * The address to listen on.
    * @default every interface, as Node's `listen` does
    */
-  hostname?: string
+  hostname?: string | undefined
 }
 
 /**

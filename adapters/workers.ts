@@ -17,8 +17,11 @@ import { sessionTableName } from '../src/options.js'
 import type { SessionStore } from '../src/stores/store.js'
 import { type KVNamespaceLike, kvStore } from './kv.js'
 
-/** The bindings sesh reads: `ARC_*` strings and, by name, a KV namespace. */
-export type WorkerEnv = Readonly<Record<string, unknown>>
+/**
+ * A Worker's `env`: any object, e.g. the `interface Env` that `wrangler types`
+ * writes. sesh reads its `ARC_*` strings and, by name, a KV namespace binding.
+ */
+export type WorkerEnv = object
 
 function isKvNamespace(value: unknown): value is KVNamespaceLike {
   if (typeof value !== 'object' || value === null) return false
@@ -42,7 +45,7 @@ function isKvNamespace(value: unknown): value is KVNamespaceLike {
 export function storeFromEnv(env: WorkerEnv): SessionStore | undefined {
   const name = sessionTableName(env)
   if (name === undefined) return undefined
-  const binding = env[name]
+  const binding = (env as Readonly<Record<string, unknown>>)[name]
   if (!isKvNamespace(binding)) {
     throw new TypeError(
       `ARC_SESSION_TABLE_NAME is "${name}", but the Worker has no KV namespace binding of that name: ` +

@@ -30,7 +30,7 @@ export interface SessionMiddlewareOptions extends SessionOptions {
    * The response when the store fails.
    * @default a plain-text 503
    */
-  onStoreError?: StoreErrorHandler
+  onStoreError?: StoreErrorHandler | undefined
 }
 
 /**

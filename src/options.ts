@@ -18,95 +18,96 @@ export interface SessionCookieOptions {
    * The cookie name.
    * @default '_idx'
    */
-  name?: string
+  name?: string | undefined
   /**
    * `SameSite`. `none` forces `Secure`. Env: `ARC_SESSION_SAME_SITE`.
    * @default 'lax'
    */
-  sameSite?: SameSite | 'Lax' | 'Strict' | 'None'
+  sameSite?: SameSite | 'Lax' | 'Strict' | 'None' | undefined
   /** `Domain`; unset means host-only. Env: `ARC_SESSION_DOMAIN`. */
-  domain?: string
+  domain?: string | undefined
   /**
    * `Secure`.
    * @default true in production, false otherwise
    */
-  secure?: boolean
+  secure?: boolean | undefined
   /**
    * `Max-Age` in seconds (capped at 400 days, the browsers' own cap). Env: `ARC_SESSION_TTL`.
    * @default the idle `ttl`
    */
-  maxAge?: number
+  maxAge?: number | undefined
   /**
    * Prefix the name with `__Host-` (forces `Secure`, `Path=/`, no `Domain`).
    * @default false
    */
-  hostPrefix?: boolean
+  hostPrefix?: boolean | undefined
   /**
    * Add `Partitioned` (CHIPS; forces `Secure`).
    * @default false
    */
-  partitioned?: boolean
+  partitioned?: boolean | undefined
 }
 
 /** Options of {@link createSessions}, `withSession` and the `sessions()` middleware. */
 export interface SessionOptions {
   /** The secret that seals and signs. Env: `ARC_APP_SECRET`. */
-  secret?: string
+  secret?: string | undefined
   /** Several secrets for rotation, newest first: the newest seals and signs, all open and verify. */
-  secrets?: readonly string[]
+  secrets?: readonly string[] | undefined
   /**
    * JWE content encryption of the cookie store; the key is the secret's first 32/24/16 bytes.
    * Env: `ARC_APP_SECRET_ALGO`.
    * @default 'A256GCM'
    */
-  algorithm?: ContentEncryption
+  algorithm?: ContentEncryption | undefined
   /**
    * Use Architect's pre-v7 key derivation (always A128GCM). Env: `ARC_FORCE_LEGACY_JWE_SECRET`.
    * @default false
    */
-  legacyKeys?: boolean
+  legacyKeys?: boolean | undefined
   /**
    * Where sessions live.
    * @default cookieStore()
    */
-  store?: SessionStore
+  store?: SessionStore | undefined
   /** The session cookie. */
-  cookie?: SessionCookieOptions
+  cookie?: SessionCookieOptions | undefined
   /**
    * Idle lifetime in seconds, measured from the last write; a session in use renews itself.
    * @default 604800 (7 days)
    */
-  ttl?: number
+  ttl?: number | undefined
   /**
    * A read-only request re-issues the session (renewing its idle lifetime) at
    * most once per this many seconds.
    * @default 3600, capped at half the `ttl` and half the cookie's `Max-Age`
    */
-  touchAfter?: number
+  touchAfter?: number | undefined
   /**
    * Absolute lifetime in seconds from creation, whatever the activity. Off by default.
    */
-  maxAge?: number
+  maxAge?: number | undefined
   /**
    * Production mode: a strong secret is required and the cookie is `Secure`.
    * @default true when `ARC_ENV` is `staging` or `production`, or `NODE_ENV` is `production`
    */
-  production?: boolean
+  production?: boolean | undefined
   /**
    * The environment to read `ARC_*` variables from, e.g. `process.env` on Node
-   * or the Worker's `env`. Explicit options win over it.
+   * or the Worker's `env` (any object: an `interface Env` as `wrangler types`
+   * writes it is fine). Only its `ARC_*` string values are read. Explicit options win over it.
    */
-  env?: Readonly<Record<string, unknown>>
+  env?: object | undefined
   /**
    * The clock, in milliseconds since the epoch.
    * @default Date.now
    */
-  now?: () => number
+  now?: (() => number) | undefined
   /**
    * Receives start-up warnings (the development key is in use).
    * @default console.warn, once per process
    */
-  onWarning?: (message: string) => void
+  onWarning?: ((message: string) => void) | undefined
   /**
    * Architect compatibility (`seshjs/architect` sets it): with no secret,
    * outside production, session ids and CSRF tokens are signed with
@@ -114,7 +115,7 @@ export interface SessionOptions {
    * DynamoDB cookies stay valid. The cookie store still uses the development key.
    * @default false
    */
-  appNameFallback?: boolean
+  appNameFallback?: boolean | undefined
 }
 
 const CONFIG: unique symbol = Symbol('seshjs.config')
@@ -194,7 +195,7 @@ const PRODUCTION_ENVS = new Set(['staging', 'production'])
 let developmentWarningShown = false
 
 function envString(env: SessionOptions['env'], name: string): string | undefined {
-  const value = env?.[name]
+  const value = (env as Readonly<Record<string, unknown>> | undefined)?.[name]
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 

@@ -16,7 +16,7 @@ export interface WithSessionOptions extends SessionOptions {
    * The response when the store fails.
    * @default a plain-text 503
    */
-  onStoreError?: StoreErrorHandler
+  onStoreError?: StoreErrorHandler | undefined
 }
 
 /**

@@ -22,14 +22,14 @@ export interface ArchitectOptions extends Omit<SessionOptions, 'env'> {
    * Where `ARC_*` variables are read from. Explicit options win over it.
    * @default process.env
    */
-  env?: Env
+  env?: Env | undefined
   /**
    * Makes the DynamoDB store when `ARC_SESSION_TABLE_NAME` names a table.
    * @default `dynamoStore` from `seshjs/dynamodb` on the table Architect would use: deployed
    * (`ARC_ENV` `staging`/`production`), a logical or physical name looked up in AWS SSM under
    * `/<stack>/tables`; under Architect's sandbox, its local table and endpoint; otherwise the name as given
    */
-  dynamoStore?: (table: string, env: Env) => SessionStore | Promise<SessionStore>
+  dynamoStore?: ((table: string, env: Env) => SessionStore | Promise<SessionStore>) | undefined
 }
 
 /** The engine with what the adapter needs to know about it. */

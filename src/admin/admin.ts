@@ -19,7 +19,7 @@ export interface AdminOptions {
    * for listing and revoking one user's sessions.
    * @default 'user'
    */
-  userKey?: string
+  userKey?: string | undefined
 }
 
 /** A session as the admin API shows it. Times are epoch seconds. */
@@ -39,14 +39,14 @@ export interface SessionSummary<Data extends object = SessionData> {
 /** Options of {@link SessionAdmin.list}. */
 export interface ListSessionsOptions {
   /** The `cursor` of the previous page. */
-  cursor?: string
+  cursor?: string | undefined
   /**
    * How many sessions the store examines for this page (a page may hold fewer, and still have a cursor).
    * @default 100 (at most 1000)
    */
-  limit?: number
+  limit?: number | undefined
   /** Only this user's sessions (the value under the `userKey`). */
-  user?: string
+  user?: string | undefined
 }
 
 /** One page of sessions. */
@@ -60,7 +60,7 @@ export interface SessionPage<Data extends object = SessionData> {
 /** Options of {@link SessionAdmin.revokeUser}. */
 export interface RevokeUserOptions {
   /** Called after each session revoked, with the count so far (for a progress line). */
-  onProgress?(revoked: number): void
+  onProgress?: ((revoked: number) => void) | undefined
 }
 
 /** The admin API of one engine (see {@link createAdmin}). */

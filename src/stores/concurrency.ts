@@ -30,15 +30,15 @@ export interface ConcurrencyOptions {
    * A conflicting write whose data equals what it read (a renewal) is dropped silently.
    * @default 'last-write-wins', or 'optimistic' when `merge` is given
    */
-  concurrency?: 'last-write-wins' | 'optimistic'
+  concurrency?: 'last-write-wins' | 'optimistic' | undefined
   /** Resolves conflicts instead of raising them (implies `'optimistic'`). */
-  merge?: MergeFunction
+  merge?: MergeFunction | undefined
   /**
    * How many times a write is re-tried through `merge` before it gives up
    * with a {@link SessionConflictError}.
    * @default 3
    */
-  mergeAttempts?: number
+  mergeAttempts?: number | undefined
 }
 
 /** The options after validation. @internal */

@@ -38,14 +38,14 @@ export interface KvStoreOptions {
    * Prepended to every session id to make the KV key.
    * @default 'session:'
    */
-  prefix?: string
+  prefix?: string | undefined
   /**
    * Keep a per-user index entry beside each session whose data holds a user
    * id (a string or number) under this key, so the admin API finds (and
    * revokes) a user's sessions without listing every session. Entries live
    * under `<prefix>~<userKey>:<user id>:<session id>` and expire with the session.
    */
-  userKey?: string
+  userKey?: string | undefined
 }
 
 /** Workers KV refuses an `expirationTtl` under 60 seconds. */

@@ -16,7 +16,7 @@ export interface MemoryStoreOptions extends ConcurrencyOptions {
    * first, then the least recently written or renewed.
    * @default 10000
    */
-  maxEntries?: number
+  maxEntries?: number | undefined
 }
 
 interface Entry {

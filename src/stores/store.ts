@@ -163,12 +163,12 @@ export interface ListOptions {
   /** Now, in epoch seconds: expired records are left out. */
   now: number
   /** The `cursor` of the previous page; omit for the first page. */
-  cursor?: string
+  cursor?: string | undefined
   /**
    * The most records to examine for this page: a page may hold fewer (even
    * none) and still have a `cursor`.
    */
-  limit?: number
+  limit?: number | undefined
 }
 
 /** One page of a listing. */

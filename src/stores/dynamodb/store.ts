@@ -26,7 +26,7 @@ export interface DynamoSessionStoreOptions extends ConcurrencyOptions {
    * index on the user key, or `false` to always Scan.
    * @default found with one DescribeTable call: an active index whose hash key is the user key
    */
-  userIndex?: string | false
+  userIndex?: string | false | undefined
 }
 
 /** Attributes that are not session data. */

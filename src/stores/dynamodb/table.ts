@@ -17,13 +17,13 @@ export interface CreateTableOptions {
    * How long to wait for a new table (or index) to become active, in milliseconds.
    * @default 60000
    */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
   /**
    * Also keep a global secondary index on this session key (it must hold the
    * user id as a string), so a user's sessions are found with a Query instead
    * of a Scan. Added to an existing table that lacks it.
    */
-  userKey?: string
+  userKey?: string | undefined
 }
 
 /**
