@@ -94,7 +94,7 @@ export interface SessionAdmin<Data extends object = SessionData> {
    * Ends every session of one user ("log out everywhere"); resolves with how
    * many were ended. A request of that user in flight cannot bring its
    * session back where the store writes conditionally (memory, DynamoDB);
-   * see the docs for KV.
+   * on KV, revoke again a minute later (docs/out-of-band.md).
    */
   revokeUser(user: string, options?: RevokeUserOptions): Promise<number>
   /** The cookie value (`<id>.<signature>`) that names this session, signed with the newest secret. */

@@ -61,4 +61,4 @@ describe('Workers KV specifics', () => {
 
 describeListing('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock })
 
-describeAdmin('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock })
+describeAdmin('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock, conditionalWrites: false })

@@ -13,6 +13,8 @@ export interface ListingHarness {
   make(): SessionStore
   /** Couples the store's own clock (KV expiry) to the suite's clock. */
   clock?: { now(): number; advance(seconds: number): void }
+  /** `false` for stores without conditional writes (KV): a write racing a revoke can bring the session back. */
+  conditionalWrites?: boolean
 }
 
 const DAY = 24 * 60 * 60
