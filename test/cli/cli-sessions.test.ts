@@ -50,7 +50,8 @@ beforeAll(async () => {
       return db.client.send(command)
     },
   }
-  const app = createCounterApp({ secret: SECRET, store: dynamoStore({ table: TABLE, client }) })
+  // the held write waits for a CLI run: a store deadline long enough for it
+  const app = createCounterApp({ secret: SECRET, store: dynamoStore({ table: TABLE, client }), storeTimeout: 120_000 })
   server = await serve(app.fetch, { port: 0, hostname: '127.0.0.1' })
 })
 
