@@ -29,8 +29,8 @@ export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoS
  * usually (not the document client: sesh marshals items itself).
  */
 export interface DynamoClient {
-  /** Sends an SDK command. */
-  send(command: any): Promise<any>
+  /** Sends an SDK command; sesh passes `{ abortSignal }` when a store call's deadline may abandon it. */
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
 }
 
 /** Options of {@link dynamoStore}. */
@@ -69,7 +69,42 @@ function isLoopback(url: string | undefined): boolean {
 }
 
 /**
- * The default client: `new DynamoDBClient()` as the SDK configures it. When the
+ * The timeouts and retries sesh gives the DynamoDB client it creates. The
+ * engine's deadline (`storeTimeout`, 3 s by default) bounds the whole call;
+ * these keep each attempt short enough for a retry to fit inside it: a
+ * connection must open within 500 ms and an attempt answer within 1 s, and
+ * throttling, 5xx answers, resets and timeouts are retried (up to 3 attempts,
+ * the SDK's standard mode: exponential backoff with jitter).
+ */
+export const DYNAMO_CLIENT_DEFAULTS = {
+  connectionTimeout: 500,
+  requestTimeout: 1000,
+  maxAttempts: 3,
+} as const
+
+/**
+ * A `DynamoDBClient` with sesh's timeouts and retries ({@link DYNAMO_CLIENT_DEFAULTS})
+ * under `config`; what {@link dynamoStore} uses when given no client.
+ *
+ * @example
+ * ```ts
+ * const client = createDynamoClient({ region: 'eu-west-1' })
+ * app.use(sessions({ store: dynamoStore({ table: 'sessions', client }) }))
+ * ```
+ * @param config the SDK's own configuration, which wins over sesh's defaults
+ */
+export function createDynamoClient(config: DynamoDBClientConfig = {}): DynamoDBClient {
+  const { connectionTimeout, requestTimeout, maxAttempts } = DYNAMO_CLIENT_DEFAULTS
+  return new DynamoDBClient({
+    maxAttempts,
+    retryMode: 'standard',
+    requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true },
+    ...config,
+  })
+}
+
+/**
+ * The default client: `createDynamoClient()`, configured by the SDK's own sources. When the
  * endpoint is a local emulator (`AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`
  * on loopback) and no region or credentials are set, it uses `us-east-1` and
  * dummy credentials, as Architect's sandbox does, so a local demo needs no AWS account.
@@ -84,7 +119,7 @@ export function defaultDynamoClient(): DynamoDBClient {
       config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
     }
   }
-  defaultClient = new DynamoDBClient(config)
+  defaultClient = createDynamoClient(config)
   return defaultClient
 }
 
@@ -95,13 +130,14 @@ export function defaultDynamoClient(): DynamoDBClient {
  */
 export function callFor(client: DynamoClient): DynamoCall {
   if (!client || typeof client.send !== 'function') throw new TypeError('dynamoStore: client must have a send() method')
-  return (operation, input) => client.send(new COMMANDS[operation](input))
+  return (operation, input, options) =>
+    options?.abortSignal ? client.send(new COMMANDS[operation](input), options) : client.send(new COMMANDS[operation](input))
 }
 
 function lazyCall(client: DynamoClient | undefined): DynamoCall {
   if (client) return callFor(client)
   let call: DynamoCall | undefined
-  return (operation, input) => (call ??= callFor(defaultDynamoClient()))(operation, input)
+  return (operation, input, options) => (call ??= callFor(defaultDynamoClient()))(operation, input, options)
 }
 
 /**
