@@ -2,7 +2,7 @@
  * Adapters are clients of the public API: a file under adapters/ imports from
  * src/ nothing but the package's entry, src/index.ts (values and types alike).
  * Two kinds of files are the core's own, placed outside src/: a store subpath
- * (`seshjs/dynamodb`, `seshjs/kv`) re-exporting its own store module, whose
+ * (`seshjs/dynamodb`, `seshjs/kv`, and likewise `seshjs/admin`) re-exporting its own module, whose
  * public face that subpath is, and the crypto provider files behind the core's
  * `#crypto-provider` import (outside src/ so that src/ has no `node:` import).
  */
@@ -18,6 +18,7 @@ const root = resolve(adapters, '..')
 const CORE_FILES: Record<string, RegExp> = {
   'adapters/dynamodb.ts': /^src\/stores\/dynamodb\/index\.ts$/,
   'adapters/kv.ts': /^src\/stores\/kv\.ts$/,
+  'adapters/admin.ts': /^src\/admin\/index\.ts$/,
   'adapters/crypto/provider.d.ts': /^src\/crypto\/provider\.ts$/,
   'adapters/crypto/node.d.ts': /^src\/crypto\/provider\.ts$/,
   'adapters/crypto/none.d.ts': /^src\/crypto\/provider\.ts$/,
