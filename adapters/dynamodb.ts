@@ -14,12 +14,17 @@ import {
   type DynamoDBClientConfig,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
+  ScanCommand,
   UpdateItemCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
 import type { SessionStore } from '../src/stores/store.js'
 import { type ConcurrencyOptions } from '../src/stores/concurrency.js'
 import { type DynamoCall, type DynamoOperation, createTable, dynamoSessionStore } from '../src/stores/dynamodb/index.js'
+
+export { userIndexName } from '../src/stores/dynamodb/index.js'
 
 export type { ConcurrencyOptions, MergeFunction } from '../src/stores/concurrency.js'
 export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../src/stores/dynamodb/index.js'
@@ -35,6 +40,12 @@ export interface DynamoClient {
 
 /** Options of {@link dynamoStore}. */
 export interface DynamoStoreOptions extends ConcurrencyOptions {
+  /**
+   * Finding a user's sessions (the admin API): the name of the global secondary
+   * index on the user key, or `false` to always Scan.
+   * @default found with one DescribeTable call: an active index whose hash key is the user key
+   */
+  userIndex?: string | false | undefined
   /** The table name: `_idx` (String) hash key, TTL on `_ttl`. Create it with {@link createSessionTable}. */
   table: string
   /**
@@ -54,6 +65,9 @@ const COMMANDS: Record<DynamoOperation, new (input: any) => unknown> = {
   DescribeTable: DescribeTableCommand,
   UpdateTimeToLive: UpdateTimeToLiveCommand,
   DescribeTimeToLive: DescribeTimeToLiveCommand,
+  Scan: ScanCommand,
+  Query: QueryCommand,
+  UpdateTable: UpdateTableCommand,
 }
 
 let defaultClient: DynamoDBClient | undefined
@@ -174,10 +188,18 @@ export interface CreateSessionTableOptions {
    */
   client?: DynamoClient | undefined
   /**
-   * How long to wait for a new table to become active, in milliseconds.
+   * How long to wait for a new table (or index) to become active, in milliseconds.
    * @default 60000
    */
   timeoutMs?: number | undefined
+  /**
+   * Also keep a global secondary index on this session key, so the admin API
+   * and `seshjs sessions revoke --user` find a user's sessions with a Query
+   * instead of a Scan. The key must hold the user id as a string: DynamoDB
+   * refuses to write an item whose indexed attribute has another type.
+   * Added to an existing table that lacks it.
+   */
+  userKey?: string | undefined
 }
 
 /**
@@ -192,6 +214,11 @@ export interface CreateSessionTableOptions {
  * @param options the table and the client
  */
 export function createSessionTable(options: CreateSessionTableOptions): Promise<boolean> {
-  const { client, table, timeoutMs } = options
-  return createTable({ table, call: lazyCall(client), ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+  const { client, table, timeoutMs, userKey } = options
+  return createTable({
+    table,
+    call: lazyCall(client),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(userKey === undefined ? {} : { userKey }),
+  })
 }
