@@ -37,7 +37,13 @@ export default defineConfig({
         // As off Node: the package's `#crypto-provider` import resolves to no platform provider.
         extends: true,
         resolve: { alias: [{ find: /^#crypto-provider$/, replacement: here('./adapters/crypto/none.js') }] },
-        test: { name: 'webcrypto', include: WIRE_TESTS, env: { SESH_EXPECTED_CRYPTO: 'webcrypto' } },
+        test: {
+          name: 'webcrypto',
+          include: WIRE_TESTS,
+          env: { SESH_EXPECTED_CRYPTO: 'webcrypto' },
+          // the per-request benchmarks once more on this path (bench/crypto.bench.ts compares the providers itself)
+          benchmark: { include: ['bench/sessions.bench.ts', 'bench/stores.bench.ts'] },
+        },
       },
     ],
   },

@@ -14,12 +14,17 @@ import {
   type DynamoDBClientConfig,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
+  ScanCommand,
   UpdateItemCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
 import type { SessionStore } from '../src/stores/store.js'
 import { type ConcurrencyOptions } from '../src/stores/concurrency.js'
 import { type DynamoCall, type DynamoOperation, createTable, dynamoSessionStore } from '../src/stores/dynamodb/index.js'
+
+export { userIndexName } from '../src/stores/dynamodb/index.js'
 
 export type { ConcurrencyOptions, MergeFunction } from '../src/stores/concurrency.js'
 export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../src/stores/dynamodb/index.js'
@@ -29,12 +34,18 @@ export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoS
  * usually (not the document client: sesh marshals items itself).
  */
 export interface DynamoClient {
-  /** Sends an SDK command. */
-  send(command: any): Promise<any>
+  /** Sends an SDK command; sesh passes `{ abortSignal }` when a store call's deadline may abandon it. */
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
 }
 
 /** Options of {@link dynamoStore}. */
 export interface DynamoStoreOptions extends ConcurrencyOptions {
+  /**
+   * Finding a user's sessions (the admin API): the name of the global secondary
+   * index on the user key, or `false` to always Scan.
+   * @default found with one DescribeTable call: an active index whose hash key is the user key
+   */
+  userIndex?: string | false | undefined
   /** The table name: `_idx` (String) hash key, TTL on `_ttl`. Create it with {@link createSessionTable}. */
   table: string
   /**
@@ -54,6 +65,9 @@ const COMMANDS: Record<DynamoOperation, new (input: any) => unknown> = {
   DescribeTable: DescribeTableCommand,
   UpdateTimeToLive: UpdateTimeToLiveCommand,
   DescribeTimeToLive: DescribeTimeToLiveCommand,
+  Scan: ScanCommand,
+  Query: QueryCommand,
+  UpdateTable: UpdateTableCommand,
 }
 
 let defaultClient: DynamoDBClient | undefined
@@ -69,7 +83,42 @@ function isLoopback(url: string | undefined): boolean {
 }
 
 /**
- * The default client: `new DynamoDBClient()` as the SDK configures it. When the
+ * The timeouts and retries sesh gives the DynamoDB client it creates. The
+ * engine's deadline (`storeTimeout`, 3 s by default) bounds the whole call;
+ * these keep each attempt short enough for a retry to fit inside it: a
+ * connection must open within 500 ms and an attempt answer within 1 s, and
+ * throttling, 5xx answers, resets and timeouts are retried (up to 3 attempts,
+ * the SDK's standard mode: exponential backoff with jitter).
+ */
+export const DYNAMO_CLIENT_DEFAULTS = {
+  connectionTimeout: 500,
+  requestTimeout: 1000,
+  maxAttempts: 3,
+} as const
+
+/**
+ * A `DynamoDBClient` with sesh's timeouts and retries ({@link DYNAMO_CLIENT_DEFAULTS})
+ * under `config`; what {@link dynamoStore} uses when given no client.
+ *
+ * @example
+ * ```ts
+ * const client = createDynamoClient({ region: 'eu-west-1' })
+ * app.use(sessions({ store: dynamoStore({ table: 'sessions', client }) }))
+ * ```
+ * @param config the SDK's own configuration, which wins over sesh's defaults
+ */
+export function createDynamoClient(config: DynamoDBClientConfig = {}): DynamoDBClient {
+  const { connectionTimeout, requestTimeout, maxAttempts } = DYNAMO_CLIENT_DEFAULTS
+  return new DynamoDBClient({
+    maxAttempts,
+    retryMode: 'standard',
+    requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true },
+    ...config,
+  })
+}
+
+/**
+ * The default client: `createDynamoClient()`, configured by the SDK's own sources. When the
  * endpoint is a local emulator (`AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`
  * on loopback) and no region or credentials are set, it uses `us-east-1` and
  * dummy credentials, as Architect's sandbox does, so a local demo needs no AWS account.
@@ -84,7 +133,7 @@ export function defaultDynamoClient(): DynamoDBClient {
       config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
     }
   }
-  defaultClient = new DynamoDBClient(config)
+  defaultClient = createDynamoClient(config)
   return defaultClient
 }
 
@@ -95,13 +144,14 @@ export function defaultDynamoClient(): DynamoDBClient {
  */
 export function callFor(client: DynamoClient): DynamoCall {
   if (!client || typeof client.send !== 'function') throw new TypeError('dynamoStore: client must have a send() method')
-  return (operation, input) => client.send(new COMMANDS[operation](input))
+  return (operation, input, options) =>
+    options?.abortSignal ? client.send(new COMMANDS[operation](input), options) : client.send(new COMMANDS[operation](input))
 }
 
 function lazyCall(client: DynamoClient | undefined): DynamoCall {
   if (client) return callFor(client)
   let call: DynamoCall | undefined
-  return (operation, input) => (call ??= callFor(defaultDynamoClient()))(operation, input)
+  return (operation, input, options) => (call ??= callFor(defaultDynamoClient()))(operation, input, options)
 }
 
 /**
@@ -138,10 +188,18 @@ export interface CreateSessionTableOptions {
    */
   client?: DynamoClient | undefined
   /**
-   * How long to wait for a new table to become active, in milliseconds.
+   * How long to wait for a new table (or index) to become active, in milliseconds.
    * @default 60000
    */
   timeoutMs?: number | undefined
+  /**
+   * Also keep a global secondary index on this session key, so the admin API
+   * and `seshjs sessions revoke --user` find a user's sessions with a Query
+   * instead of a Scan. The key must hold the user id as a string: DynamoDB
+   * refuses to write an item whose indexed attribute has another type.
+   * Added to an existing table that lacks it.
+   */
+  userKey?: string | undefined
 }
 
 /**
@@ -156,6 +214,11 @@ export interface CreateSessionTableOptions {
  * @param options the table and the client
  */
 export function createSessionTable(options: CreateSessionTableOptions): Promise<boolean> {
-  const { client, table, timeoutMs } = options
-  return createTable({ table, call: lazyCall(client), ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+  const { client, table, timeoutMs, userKey } = options
+  return createTable({
+    table,
+    call: lazyCall(client),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(userKey === undefined ? {} : { userKey }),
+  })
 }

@@ -5,14 +5,17 @@
  */
 import { parseJsonObject } from '../json.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from './concurrency.js'
+import { holdsUser, pageOfIds } from './listing.js'
 import { serverStore } from './server.js'
 import type { SessionStore, StoredRecord } from './store.js'
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions extends ConcurrencyOptions {
   /**
-   * The most sessions kept at once; when full, expired sessions are dropped
-   * first, then the least recently written or renewed.
+   * The most sessions kept at once. When full, a new session evicts the least
+   * recently used one (read, written or renewed), in constant time: a session
+   * in use survives as long as fewer than `maxEntries` other sessions are used
+   * after it, however many new sessions arrive.
    * @default 10000
    */
   maxEntries?: number | undefined
@@ -44,9 +47,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
   const concurrency = resolveConcurrency(options, 'memoryStore')
   const entries = new Map<string, Entry>()
 
-  function makeRoom(now: number): void {
-    if (entries.size < maxEntries) return
-    for (const [id, entry] of entries) if (entry.expiresAt <= now) entries.delete(id)
+  // The map's insertion order is the recency order: every use re-inserts at the end,
+  // so the first entry is always the least recently used, and eviction is O(1).
+  function use(id: string, entry: Entry): void {
+    entries.delete(id)
+    entries.set(id, entry)
+  }
+
+  function makeRoom(): void {
     while (entries.size >= maxEntries) entries.delete(entries.keys().next().value!)
   }
 
@@ -57,6 +65,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       entries.delete(id)
       return undefined
     }
+    use(id, entry)
     const data = parseJsonObject(entry.json)!
     const extra = concurrency.optimistic ? { ...entry.extra, [VERSION]: entry.version, [BASE]: entry.json } : entry.extra
     return { data, expiresAt: entry.expiresAt, createdAt: entry.createdAt, extra }
@@ -65,7 +74,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
   function put(id: string, record: StoredRecord, now: number): void {
     const { [VERSION]: version, [BASE]: _base, ...extra } = record.extra ?? {}
     entries.delete(id) // re-insert at the end: the map's order is the eviction order
-    makeRoom(now)
+    makeRoom()
     entries.set(id, {
       json: JSON.stringify(record.data),
       expiresAt: record.expiresAt,
@@ -77,8 +86,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
 
   const store = serverStore({
     get,
-    async set(id, record: StoredRecord, now) {
-      if (!concurrency.optimistic) return put(id, record, now)
+    async set(id, record: StoredRecord, now, options) {
+      if (!concurrency.optimistic) {
+        if (options?.mustExist && !((entries.get(id)?.expiresAt ?? 0) > now)) return false // revoked or expired meanwhile
+        return put(id, record, now)
+      }
       const conditional = {
         get,
         async put(key: string, next: StoredRecord, expected: number | undefined) {
@@ -98,9 +110,19 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       const entry = entries.get(id)
       if (!entry || entry.expiresAt <= now) return false
       entry.expiresAt = expiresAt
-      entries.delete(id) // re-insert at the end: recently used sessions are evicted last
-      entries.set(id, entry)
+      use(id, entry) // renewals count as use
       return true
+    },
+    // Listing (the admin API): in id order, so a cursor survives evictions and writes.
+    list: (options) => pageOfIds(entries.keys(), options, get),
+    async count(now) {
+      let live = 0
+      for (const entry of entries.values()) if (entry.expiresAt > now) live++
+      return live
+    },
+    async listByUser(userKey, userId, options) {
+      const page = await pageOfIds(entries.keys(), options, get)
+      return { ...page, records: page.records.filter((record) => holdsUser(record.data, userKey, userId)) }
     },
   })
   Object.defineProperty(store, 'size', { get: () => entries.size, enumerable: true })

@@ -38,6 +38,18 @@ export interface StoreContext {
   now: number
   /** The idle lifetime in seconds. */
   ttl: number
+  /**
+   * Aborted when the call's deadline (`storeTimeout`) has passed and the
+   * engine has given up on it: pass it to clients that take one (the AWS
+   * SDK's `send(command, { abortSignal })`, `fetch`).
+   */
+  signal?: AbortSignal
+}
+
+/** What a {@link RecordKeeper} call gets besides its arguments. */
+export interface KeeperCallOptions {
+  /** Aborted when the call's deadline has passed (see {@link StoreContext.signal}). */
+  signal?: AbortSignal
 }
 
 /** A record read from a cookie value. */
@@ -58,6 +70,12 @@ export interface ReadResult {
 export interface SessionStore {
   /** `true` when the store keeps no ids (the cookie store): the engine then makes none. */
   readonly stateless?: boolean
+  /**
+   * The {@link RecordKeeper} behind a server-side store ({@link serverStore}
+   * sets it), for out-of-band work: the admin API lists, counts and finds a
+   * user's sessions through it. Never used on the request path.
+   */
+  readonly records?: RecordKeeper
   /** Reads the session a cookie value names. */
   read(cookieValue: string, context: StoreContext): Promise<ReadResult | undefined>
   /**
@@ -96,7 +114,7 @@ export interface WriteOptions {
 }
 
 /** Options of {@link RecordKeeper.set}. */
-export interface SetOptions {
+export interface SetOptions extends KeeperCallOptions {
   /** Write only if a live record for the id exists; return `false` (writing nothing) otherwise. */
   mustExist?: boolean
 }
@@ -120,7 +138,7 @@ export interface StoredRecord {
  */
 export interface RecordKeeper {
   /** The record for `id`, or `undefined` when there is none or it has expired. */
-  get(id: string, now: number): Promise<StoredRecord | undefined>
+  get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined>
   /**
    * Creates or replaces the record for `id`. With `mustExist`, a keeper that
    * can (conditional writes) writes only over a live record and returns
@@ -128,11 +146,47 @@ export interface RecordKeeper {
    */
   set(id: string, record: StoredRecord, now: number, options?: SetOptions): Promise<StoredRecord | void | false>
   /** Removes the record for `id` (no error when it does not exist). */
-  delete(id: string): Promise<void>
+  delete(id: string, options?: KeeperCallOptions): Promise<void>
   /**
    * Optional: moves the expiry of an existing, live record to `expiresAt`
    * without touching its data. Returns `false` (and creates nothing) when
    * there is no such record. Without it, renewals rewrite the whole record.
    */
-  touch?(id: string, expiresAt: number, now: number): Promise<boolean>
+  touch?(id: string, expiresAt: number, now: number, options?: KeeperCallOptions): Promise<boolean>
+  /** Optional: one page of the live records (for the admin API and the CLI). */
+  list?(options: ListOptions): Promise<RecordPage>
+  /** Optional: how many live records there are (may read every record). */
+  count?(now: number): Promise<number>
+  /**
+   * Optional: one page of the live records whose data holds `userId` (a string,
+   * or a number written as one) under the top-level key `userKey`.
+   */
+  listByUser?(userKey: string, userId: string, options: ListOptions): Promise<RecordPage>
+}
+
+/** A record with its id, as listings return it. */
+export interface ListedRecord extends StoredRecord {
+  /** The session id. */
+  id: string
+}
+
+/** Where a listing starts and how much it examines. */
+export interface ListOptions {
+  /** Now, in epoch seconds: expired records are left out. */
+  now: number
+  /** The `cursor` of the previous page; omit for the first page. */
+  cursor?: string | undefined
+  /**
+   * The most records to examine for this page: a page may hold fewer (even
+   * none) and still have a `cursor`.
+   */
+  limit?: number | undefined
+}
+
+/** One page of a listing. */
+export interface RecordPage {
+  /** Live records, in the store's order. */
+  records: ListedRecord[]
+  /** Pass it back for the next page; `undefined` after the last page. */
+  cursor?: string
 }

@@ -7,11 +7,12 @@
  * @module
  */
 import { randomId } from '../../crypto.js'
-import { SessionTooLargeError } from '../../errors.js'
+import { SessionNotSerializableError, SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { serverStore } from '../server.js'
-import type { RecordKeeper, SessionStore, StoredRecord } from '../store.js'
+import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../store.js'
 import { type DynamoCall, errorName, send } from './call.js'
+import { listing } from './listing.js'
 import { type AttributeValue, type Item, ITEM_LIMIT, itemSize, marshal, protoKey, unmarshalItem } from './item.js'
 
 /** Options of {@link dynamoSessionStore}. */
@@ -20,6 +21,12 @@ export interface DynamoSessionStoreOptions extends ConcurrencyOptions {
   table: string
   /** Sends DynamoDB operations. */
   call: DynamoCall
+  /**
+   * Finding a user's sessions (the admin API): the name of the global secondary
+   * index on the user key, or `false` to always Scan.
+   * @default found with one DescribeTable call: an active index whose hash key is the user key
+   */
+  userIndex?: string | false | undefined
 }
 
 /** Attributes that are not session data. */
@@ -29,6 +36,12 @@ const TTL = '_ttl'
 const CREATED = '_created'
 const VERSION_ATTRIBUTE = '_version'
 const META = new Set([ID, SECRET, TTL, CREATED, VERSION_ATTRIBUTE])
+
+/** How many attempts the AWS SDK made (its errors carry `$metadata.attempts`); 1 when unknown. */
+function attemptsOf(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts
+  return typeof attempts === 'number' ? attempts : 1
+}
 
 function numberOf(attribute: AttributeValue | undefined): number | undefined {
   if (!attribute || !('N' in attribute)) return undefined
@@ -80,10 +93,14 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
     return { [SECRET]: (item[SECRET] as { S: string }).S, ...(version === undefined ? {} : { [VERSION]: version }) }
   }
 
-  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
-    const output = await send(call, 'GetItem', { TableName: table, Key: { [ID]: { S: id } }, ConsistentRead: true })
+  async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
+    const input = { TableName: table, Key: { [ID]: { S: id } }, ConsistentRead: true }
+    const output = await send(call, 'GetItem', input, [], options?.signal)
     const item = output.Item as Item | undefined
-    if (!item) return undefined
+    return item && recordOf(item, now)
+  }
+
+  function recordOf(item: Item, now: number): StoredRecord | undefined {
     const secret = item[SECRET]
     // Like Architect, an item without a _secret is not a session; unlike it, an expired one is not either.
     if (!secret || !('S' in secret) || secret.S === '') return undefined
@@ -100,7 +117,29 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
     return { data, expiresAt, createdAt: numberOf(item[CREATED]), extra }
   }
 
-  async function put(id: string, record: StoredRecord, expected: number | undefined): Promise<boolean> {
+  /**
+   * PutItem, with the one validation failure a session can cause named: a
+   * user index (`createSessionTable({ userKey })`) whose key holds a non-string.
+   */
+  async function putItem(input: Record<string, unknown>, conditional = false, signal?: AbortSignal): Promise<void> {
+    const expected = conditional ? ['ConditionalCheckFailedException', 'ValidationException'] : ['ValidationException']
+    try {
+      await send(call, 'PutItem', input, expected, signal)
+    } catch (error) {
+      if (errorName(error) !== 'ValidationException') throw error
+      const key = /Type mismatch for Index Key (.+?) Expected/.exec(String((error as Error).message))?.[1]
+      if (key !== undefined) {
+        throw new SessionNotSerializableError(
+          `Session value for key "${key}" cannot be stored in this DynamoDB table: its user index needs the user id there as a string.`,
+          key,
+          { cause: error },
+        )
+      }
+      throw new SessionStoreUnavailableError('DynamoDB PutItem failed (ValidationException).', { cause: error })
+    }
+  }
+
+  async function put(id: string, record: StoredRecord, expected: number | undefined, signal?: AbortSignal): Promise<boolean> {
     const version = record.extra?.[VERSION] as number
     const item = toItem(id, record, version)
     const names: Record<string, string> = { '#idx': ID }
@@ -116,9 +155,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       delete names['#idx']
     }
     try {
-      await send(
-        call,
-        'PutItem',
+      await putItem(
         {
           TableName: table,
           Item: item,
@@ -126,28 +163,66 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
           ExpressionAttributeNames: names,
           ...(expected !== undefined && expected !== 0 ? { ExpressionAttributeValues: values } : {}),
         },
-        ['ConditionalCheckFailedException'],
+        true,
+        signal,
       )
       record.extra = { ...record.extra, ...extraOf(item, version) }
       return true
     } catch (error) {
-      if (errorName(error) === 'ConditionalCheckFailedException') return false
-      throw error
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error
+      // Retried by the client after an ambiguous failure (a reset or a timeout once the request
+      // was sent), a conditional write may fail its condition because its first attempt landed.
+      // Neither "conflict" nor "success" is known to be true: the outcome is unknown, like a timeout.
+      if (attemptsOf(error) > 1) {
+        throw new SessionStoreUnavailableError(
+          'DynamoDB PutItem was retried and then failed its condition: whether the first attempt was written is unknown.',
+          { cause: error },
+        )
+      }
+      return false
     }
   }
 
   const keeper: RecordKeeper = {
     get,
-    async set(id, record, now) {
-      if (concurrency.optimistic) return optimisticSet({ get, put }, id, record, now, concurrency)
+    async set(id, record, now, options) {
+      const signal = options?.signal
+      if (concurrency.optimistic) {
+        const conditional = {
+          get: (key: string, at: number) => get(key, at, options),
+          put: (key: string, next: StoredRecord, expected: number | undefined) => put(key, next, expected, signal),
+        }
+        return optimisticSet(conditional, id, record, now, concurrency)
+      }
       const item = toItem(id, record, undefined)
-      await send(call, 'PutItem', { TableName: table, Item: item })
+      if (!options?.mustExist) {
+        await putItem({ TableName: table, Item: item }, false, signal)
+        return { ...record, extra: extraOf(item, undefined) }
+      }
+      // A rewrite of a session this request read: only over a live item, so a session revoked or
+      // expired meanwhile is never brought back (the engine then ends the visitor's session).
+      try {
+        await putItem(
+          {
+            TableName: table,
+            Item: item,
+            ConditionExpression: 'attribute_exists(#secret) AND #ttl > :now',
+            ExpressionAttributeNames: { '#secret': SECRET, '#ttl': TTL },
+            ExpressionAttributeValues: { ':now': { N: String(now) } },
+          },
+          true,
+          signal,
+        )
+      } catch (error) {
+        if (errorName(error) === 'ConditionalCheckFailedException') return false
+        throw error
+      }
       return { ...record, extra: extraOf(item, undefined) }
     },
-    async delete(id) {
-      await send(call, 'DeleteItem', { TableName: table, Key: { [ID]: { S: id } } })
+    async delete(id, options) {
+      await send(call, 'DeleteItem', { TableName: table, Key: { [ID]: { S: id } } }, [], options?.signal)
     },
-    async touch(id, expiresAt, now) {
+    async touch(id, expiresAt, now, options) {
       // Only _ttl changes: a renewal never writes data over a concurrent request's write, and the
       // condition keeps it from recreating an item deleted (a logout) or expired meanwhile.
       try {
@@ -163,6 +238,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
             ExpressionAttributeValues: { ':ttl': { N: String(Math.floor(expiresAt)) }, ':now': { N: String(now) } },
           },
           ['ConditionalCheckFailedException'],
+          options?.signal,
         )
         return true
       } catch (error) {
@@ -171,5 +247,6 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       }
     },
   }
+  Object.assign(keeper, listing({ table, call, get, recordOf, userIndex: options.userIndex }))
   return serverStore(keeper)
 }
