@@ -1,8 +1,9 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
 import { createSessions, SessionNotSerializableError } from 'seshjs'
+import { createAdmin } from 'seshjs/admin'
 import { SECRET } from '../helpers.js'
 import { createSessionTable, dynamoStore, type DynamoClient } from 'seshjs/dynamodb'
 import { describeStore } from './conformance.js'
@@ -102,3 +103,27 @@ describe('DynamoDB user index', () => {
 
 describeAdmin('DynamoDB (dynalite), user index', { make: () => dynamoStore({ table: INDEXED, client: dynamo.client }) })
 describeAdmin('DynamoDB (dynalite), Scan', { make: () => dynamoStore({ table: TABLE, client: dynamo.client }) })
+
+describe('DynamoDB: sessions written by Architect', () => {
+  it('an item in @architect/functions\' format is listed by user (Query), shown, patched and revoked', async () => {
+    const admin = createAdmin(createSessions({ secret: SECRET, store: dynamoStore({ table: INDEXED, client: dynamo.client }) }))
+    const id = 'ArchitectWrote0123456789'
+    const ttl = Math.floor(Date.now() / 1000) + 3600
+    // exactly what arc.http.session.write puts: { _idx, _secret, _ttl, ...data }
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: INDEXED,
+        Item: { _idx: { S: id }, _secret: { S: 'architect-secret-0123456' }, _ttl: { N: String(ttl) }, user: { S: 'linus' }, n: { N: '1' } },
+      }),
+    )
+    expect((await admin.list({ user: 'linus' })).sessions).toEqual([
+      { id, data: { user: 'linus', n: 1 }, issuedAt: ttl - 7 * 24 * 3600, expiresAt: ttl },
+    ])
+    expect((await admin.patch(id, { n: 2 }))?.data).toEqual({ user: 'linus', n: 2 })
+    const { Item } = await dynamo.client.send(new GetItemCommand({ TableName: INDEXED, Key: { _idx: { S: id } }, ConsistentRead: true }))
+    expect(Item).toMatchObject({ _secret: { S: 'architect-secret-0123456' }, user: { S: 'linus' }, n: { N: '2' } }) // still Architect's item
+    expect(await admin.revokeUser('linus')).toBe(1)
+    expect(await admin.get(id)).toBeUndefined()
+  })
+})
+
