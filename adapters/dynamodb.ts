@@ -1,28 +1,25 @@
 /**
  * `seshjs/dynamodb`: sessions in a DynamoDB table, wire-compatible with
- * `@architect/functions` (`{ _idx, _secret, _ttl, ...data }`), on
- * `@aws-sdk/client-dynamodb` (an optional peer dependency, loaded only here).
+ * `@architect/functions` (`{ _idx, _secret, _ttl, ...data }`).
+ *
+ * Importing this module never loads the AWS SDK. `dynamoStore()` and
+ * `createSessionTable()` load `@aws-sdk/client-dynamodb` (an optional peer
+ * dependency) on their first request; `dynamoSessionStore({ table, call })`
+ * never does, so a Worker can sign its own requests (e.g. with `aws4fetch`).
  *
  * @module
  */
-import {
-  CreateTableCommand,
-  DeleteItemCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb'
 import type { SessionStore } from '../src/stores/store.js'
 import { type ConcurrencyOptions } from '../src/stores/concurrency.js'
 import { type DynamoCall, type DynamoOperation, createTable, dynamoSessionStore } from '../src/stores/dynamodb/index.js'
 
 export type { ConcurrencyOptions, MergeFunction } from '../src/stores/concurrency.js'
-export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../src/stores/dynamodb/index.js'
+export {
+  dynamoSessionStore,
+  type DynamoCall,
+  type DynamoOperation,
+  type DynamoSessionStoreOptions,
+} from '../src/stores/dynamodb/index.js'
 
 /**
  * Anything with the AWS SDK v3 client's `send(command)`: a `DynamoDBClient`,
@@ -45,18 +42,34 @@ export interface DynamoStoreOptions extends ConcurrencyOptions {
   client?: DynamoClient | undefined
 }
 
-const COMMANDS: Record<DynamoOperation, new (input: any) => unknown> = {
-  GetItem: GetItemCommand,
-  PutItem: PutItemCommand,
-  UpdateItem: UpdateItemCommand,
-  DeleteItem: DeleteItemCommand,
-  CreateTable: CreateTableCommand,
-  DescribeTable: DescribeTableCommand,
-  UpdateTimeToLive: UpdateTimeToLiveCommand,
-  DescribeTimeToLive: DescribeTimeToLiveCommand,
+/** What sesh takes from `@aws-sdk/client-dynamodb`. */
+type Sdk = { DynamoDBClient: new (config: ClientConfig) => DynamoClient } & {
+  [Operation in DynamoOperation as `${Operation}Command`]: new (input: unknown) => unknown
 }
 
-let defaultClient: DynamoDBClient | undefined
+interface ClientConfig {
+  region?: string
+  credentials?: { accessKeyId: string; secretAccessKey: string }
+}
+
+// Not a string literal in import(), so that bundlers (wrangler, esbuild) leave
+// the SDK out of a Worker that uses dynamoSessionStore({ call }) only.
+const SDK = '@aws-sdk/client-dynamodb'
+let sdk: Promise<Sdk> | undefined
+
+function loadSdk(): Promise<Sdk> {
+  sdk ??= (import(SDK) as Promise<Sdk>).catch((cause: unknown) => {
+    sdk = undefined
+    throw new Error(
+      `seshjs/dynamodb: dynamoStore() and createSessionTable() send requests with ${SDK}, which could not be loaded: ` +
+        `npm install ${SDK}, or use dynamoSessionStore({ table, call }) to send them yourself.`,
+      { cause },
+    )
+  })
+  return sdk
+}
+
+let defaultClient: Promise<DynamoClient> | undefined
 
 function isLoopback(url: string | undefined): boolean {
   if (!url) return false
@@ -74,34 +87,39 @@ function isLoopback(url: string | undefined): boolean {
  * on loopback) and no region or credentials are set, it uses `us-east-1` and
  * dummy credentials, as Architect's sandbox does, so a local demo needs no AWS account.
  */
-export function defaultDynamoClient(): DynamoDBClient {
-  if (defaultClient) return defaultClient
-  const env = typeof process === 'undefined' ? {} : process.env
-  const config: DynamoDBClientConfig = {}
-  if (isLoopback(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL)) {
-    if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) config.region = 'us-east-1'
-    if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
-      config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
+function defaultDynamoClient(): Promise<DynamoClient> {
+  defaultClient ??= loadSdk().then(({ DynamoDBClient }) => {
+    const env: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env
+    const config: ClientConfig = {}
+    if (isLoopback(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL)) {
+      if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) config.region = 'us-east-1'
+      if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
+        config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
+      }
     }
-  }
-  defaultClient = new DynamoDBClient(config)
+    return new DynamoDBClient(config)
+  })
+  defaultClient.catch(() => (defaultClient = undefined))
   return defaultClient
 }
 
 /**
- * A {@link DynamoCall} over an SDK-shaped client.
+ * A {@link DynamoCall} over an SDK-shaped client (the SDK's command classes
+ * are loaded on the first call).
  *
  * @param client the client
  */
 export function callFor(client: DynamoClient): DynamoCall {
   if (!client || typeof client.send !== 'function') throw new TypeError('dynamoStore: client must have a send() method')
-  return (operation, input) => client.send(new COMMANDS[operation](input))
+  return async (operation, input) => {
+    const Command = (await loadSdk())[`${operation}Command`]
+    return client.send(new Command(input))
+  }
 }
 
 function lazyCall(client: DynamoClient | undefined): DynamoCall {
   if (client) return callFor(client)
-  let call: DynamoCall | undefined
-  return (operation, input) => (call ??= callFor(defaultDynamoClient()))(operation, input)
+  return async (operation, input) => callFor(await defaultDynamoClient())(operation, input)
 }
 
 /**
@@ -137,6 +155,8 @@ export interface CreateSessionTableOptions {
    * @default the same default client as {@link dynamoStore}
    */
   client?: DynamoClient | undefined
+  /** Send the requests yourself instead (no AWS SDK): see {@link dynamoSessionStore}. */
+  call?: DynamoCall | undefined
   /**
    * How long to wait for a new table to become active, in milliseconds.
    * @default 60000
@@ -156,6 +176,6 @@ export interface CreateSessionTableOptions {
  * @param options the table and the client
  */
 export function createSessionTable(options: CreateSessionTableOptions): Promise<boolean> {
-  const { client, table, timeoutMs } = options
-  return createTable({ table, call: lazyCall(client), ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+  const { client, call, table, timeoutMs } = options
+  return createTable({ table, call: call ?? lazyCall(client), ...(timeoutMs === undefined ? {} : { timeoutMs }) })
 }
