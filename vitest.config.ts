@@ -3,6 +3,15 @@ import { defineConfig } from 'vitest/config'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
+/** Tests of the wire that run a second time on the WebCrypto + jose path (the Workers/Deno/Bun default). */
+const WIRE_TESTS = [
+  'src/crypto.test.ts',
+  'src/crypto/default-provider.test.ts',
+  'test/architect-vectors.test.ts',
+  'test/architect/jwe-wire.test.ts',
+  'test/stores/cookie.conformance.test.ts',
+]
+
 export default defineConfig({
   resolve: {
     alias: [
@@ -11,9 +20,25 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
-    globalSetup: ['test/setup/build-dist.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+          env: { SESH_EXPECTED_CRYPTO: 'node' },
+          // The package tests import dist/, rebuilt when stale (here only, so it runs once).
+          globalSetup: ['test/setup/build-dist.ts'],
+        },
+      },
+      {
+        // As off Node: the package's `#crypto-provider` import resolves to no platform provider.
+        extends: true,
+        resolve: { alias: [{ find: /^#crypto-provider$/, replacement: here('./adapters/crypto/none.js') }] },
+        test: { name: 'webcrypto', include: WIRE_TESTS, env: { SESH_EXPECTED_CRYPTO: 'webcrypto' } },
+      },
+    ],
   },
 })

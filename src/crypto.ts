@@ -1,14 +1,22 @@
 /**
- * Secrets → keys, JWE sealing (via jose), id signing (HMAC-SHA256) and random ids.
- * WebCrypto only, so it runs on every runtime.
+ * Secrets → keys, JWE sealing, id signing (HMAC-SHA256) and random ids, through
+ * a {@link CryptoProvider}: on Node a synchronous `node:crypto` one (chosen by the
+ * package's `#crypto-provider` import and its `node` condition), elsewhere — or
+ * with `crypto: 'webcrypto'` — WebCrypto + jose, loaded on first use.
  *
  * @module
  */
-import { base64url, CompactEncrypt, compactDecrypt } from 'jose'
+import { provider as platformProvider } from '#crypto-provider'
 import { SessionSecretError } from './errors.js'
+import type { ContentEncryption, CryptoProvider, IdSigner, JweCipher, Opened } from './crypto/provider.js'
 
-/** The JWE content encryptions Architect writes. */
-export type ContentEncryption = 'A256GCM' | 'A192GCM' | 'A128GCM'
+export type { ContentEncryption, CryptoProvider, IdSigner, JweCipher, Opened } from './crypto/provider.js'
+
+/**
+ * Which crypto to use: a {@link CryptoProvider}, `'webcrypto'` for WebCrypto +
+ * jose, or `'default'` for the platform's (`node:crypto` on Node, else WebCrypto + jose).
+ */
+export type CryptoChoice = 'default' | 'webcrypto' | CryptoProvider
 
 /** Key length in bytes for each content encryption. */
 export const KEY_BYTES: Readonly<Record<ContentEncryption, number>> = { A256GCM: 32, A192GCM: 24, A128GCM: 16 }
@@ -82,8 +90,31 @@ export function legacyJweKeyBytes(secret: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes.slice(0, 16))
 }
 
+/** WebCrypto + jose, imported on first use so Node's default path never loads jose. */
+let webcrypto: Promise<CryptoProvider> | undefined
+const loadWebcrypto = () => (webcrypto ??= import('./crypto/webcrypto.js').then((m) => m.webcryptoProvider))
+
+function providerOf(choice: CryptoChoice): CryptoProvider | Promise<CryptoProvider> {
+  if (choice === 'default') return platformProvider ?? loadWebcrypto()
+  if (choice === 'webcrypto') return loadWebcrypto()
+  if (choice === null || typeof choice !== 'object' || typeof choice.jwe !== 'function' || typeof choice.hmac !== 'function') {
+    throw new TypeError("crypto must be 'default', 'webcrypto' or a provider with jwe() and hmac()")
+  }
+  return choice
+}
+
 /**
- * Every key made from the configured secrets, imported once and reused for the
+ * The name of the crypto provider a choice resolves to (`node` or `webcrypto`
+ * for the built-in ones).
+ *
+ * @param choice the `crypto` option
+ */
+export async function cryptoProviderName(choice: CryptoChoice = 'default'): Promise<string> {
+  return (await providerOf(choice)).name
+}
+
+/**
+ * Every key made from the configured secrets, prepared once and reused for the
  * life of the process. The first secret seals and signs; all of them open and verify.
  */
 export class Keyring {
@@ -92,19 +123,28 @@ export class Keyring {
   readonly #jweBytes: Uint8Array<ArrayBuffer>[]
   readonly #secrets: readonly string[]
   readonly #rebuild: (signingSecrets: readonly string[]) => Keyring
-  #jweKeys?: Promise<CryptoKey[]>
-  #hmacKeys?: Promise<CryptoKey[]>
+  readonly #provider: CryptoProvider | Promise<CryptoProvider>
+  #cipher?: JweCipher | Promise<JweCipher>
+  #signer?: IdSigner | Promise<IdSigner>
 
   /**
    * @param secrets newest first; validated here, so a bad secret fails at start-up
    * @param enc the content encryption
    * @param scheme `legacy` for Architect's pre-v7 key derivation (forces A128GCM)
    * @param signingSecrets the secrets that sign ids, when not `secrets` themselves
+   * @param crypto the crypto provider (default: the platform's)
    */
-  constructor(secrets: readonly string[], enc: ContentEncryption, scheme: KeyScheme = 'architect', signingSecrets = secrets) {
+  constructor(
+    secrets: readonly string[],
+    enc: ContentEncryption,
+    scheme: KeyScheme = 'architect',
+    signingSecrets = secrets,
+    crypto: CryptoChoice = 'default',
+  ) {
     this.enc = scheme === 'legacy' ? 'A128GCM' : enc
     this.#secrets = signingSecrets
-    this.#rebuild = (other) => new Keyring(secrets, enc, scheme, other)
+    this.#provider = providerOf(crypto)
+    this.#rebuild = (other) => new Keyring(secrets, enc, scheme, other, crypto)
     this.#jweBytes = secrets.map((secret) => (scheme === 'legacy' ? legacyJweKeyBytes(secret) : jweKeyBytes(secret, enc)))
   }
 
@@ -118,22 +158,25 @@ export class Keyring {
     return this.#rebuild(secrets)
   }
 
-  /** The JWE keys (AES-GCM), newest first. */
-  jweKeys(): Promise<CryptoKey[]> {
-    this.#jweKeys ??= Promise.all(
-      this.#jweBytes.map((bytes) => crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt'])),
-    )
-    return this.#jweKeys
+  /** The JWE cipher over the keys (synchronous once the provider is known). */
+  cipher(): JweCipher | Promise<JweCipher> {
+    if (this.#cipher) return this.#cipher
+    const provider = this.#provider
+    const make = (p: CryptoProvider) => (this.#cipher = p.jwe(this.#jweBytes, this.enc))
+    return provider instanceof Promise ? (this.#cipher = provider.then(make)) : make(provider)
   }
 
-  /** The HMAC-SHA256 keys over the whole UTF-8 secret (Architect's id signing), newest first. */
-  hmacKeys(): Promise<CryptoKey[]> {
-    this.#hmacKeys ??= Promise.all(
-      this.#secrets.map((secret) =>
-        crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
-      ),
-    )
-    return this.#hmacKeys
+  /** The HMAC-SHA256 signer over the signing secrets. */
+  signer(): IdSigner | Promise<IdSigner> {
+    if (this.#signer) return this.#signer
+    const provider = this.#provider
+    const make = (p: CryptoProvider) => (this.#signer = p.hmac(this.#secrets))
+    return provider instanceof Promise ? (this.#signer = provider.then(make)) : make(provider)
+  }
+
+  /** The name of the provider in use (`node`, `webcrypto`, or a custom provider's). */
+  async providerName(): Promise<string> {
+    return (await this.#provider).name
   }
 }
 
@@ -144,19 +187,8 @@ export class Keyring {
  * @param keyring the keys
  */
 export async function seal(payload: string, keyring: Keyring): Promise<string> {
-  const [key] = await keyring.jweKeys()
-  return new CompactEncrypt(encoder.encode(payload)).setProtectedHeader({ alg: 'dir', enc: keyring.enc }).encrypt(key!)
+  return (await keyring.cipher()).seal(payload)
 }
-
-/** What {@link open} found. */
-export interface Opened {
-  /** The decrypted JSON text. */
-  payload: string
-  /** Which key opened it: 0 is the newest; anything else asks for a re-seal. */
-  keyIndex: number
-}
-
-const decoder = new TextDecoder()
 
 /**
  * Opens a compact JWE with any of the keys, accepting only `alg: dir` and the
@@ -166,23 +198,7 @@ const decoder = new TextDecoder()
  * @param keyring the keys
  */
 export async function open(token: string, keyring: Keyring): Promise<Opened | undefined> {
-  const keys = await keyring.jweKeys()
-  const options = { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: [keyring.enc] }
-  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
-    try {
-      const { plaintext } = await compactDecrypt(token, keys[keyIndex]!, options)
-      return { payload: decoder.decode(plaintext), keyIndex }
-    } catch {
-      // wrong key, tampered or malformed: try the next key, then give up
-    }
-  }
-  return undefined
-}
-
-/** Base64 (standard alphabet, no `=` padding) of HMAC-SHA256(key, value): Architect's cookie-signature format. */
-async function hmac(key: CryptoKey, value: string): Promise<string> {
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(value)))
-  return base64url.encode(mac).replace(/-/g, '+').replace(/_/g, '/')
+  return (await keyring.cipher()).open(token)
 }
 
 /**
@@ -192,8 +208,7 @@ async function hmac(key: CryptoKey, value: string): Promise<string> {
  * @param keyring the keys
  */
 export async function signId(id: string, keyring: Keyring): Promise<string> {
-  const [key] = await keyring.hmacKeys()
-  return `${id}.${await hmac(key!, id)}`
+  return `${id}.${await (await keyring.signer()).sign(id)}`
 }
 
 /** What {@link unsignId} found. */
@@ -214,12 +229,8 @@ export async function unsignId(value: string, keyring: Keyring): Promise<Unsigne
   const dot = value.lastIndexOf('.')
   if (dot <= 0) return undefined
   const id = value.slice(0, dot)
-  const keys = await keyring.hmacKeys()
-  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
-    const expected = `${id}.${await hmac(keys[keyIndex]!, id)}`
-    if (timingSafeEqual(expected, value)) return { id, keyIndex }
-  }
-  return undefined
+  const keyIndex = await (await keyring.signer()).verify(id, value.slice(dot + 1))
+  return keyIndex < 0 ? undefined : { id, keyIndex }
 }
 
 /**
@@ -240,5 +251,8 @@ export function timingSafeEqual(a: string, b: string): boolean {
  * characters — the shape of Architect's `_idx` and `_secret`.
  */
 export function randomId(): string {
-  return base64url.encode(crypto.getRandomValues(new Uint8Array(18)))
+  const bytes = crypto.getRandomValues(new Uint8Array(18))
+  let binary = ''
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_')
 }

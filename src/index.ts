@@ -17,7 +17,7 @@ export {
   type CookieAttributes,
   type SameSite,
 } from './options.js'
-export type { ContentEncryption, Keyring } from './crypto.js'
+export type { ContentEncryption, CryptoChoice, CryptoProvider, JweCipher, IdSigner, Keyring, Opened } from './crypto.js'
 export {
   SessionError,
   SessionSecretError,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ContentEncryption, DEVELOPMENT_SECRETS, KEY_BYTES, Keyring } from './crypto.js'
+import { type ContentEncryption, type CryptoChoice, DEVELOPMENT_SECRETS, KEY_BYTES, Keyring } from './crypto.js'
 import { SessionSecretError } from './errors.js'
 import { cookieStore } from './stores/cookie.js'
 import type { SessionStore } from './stores/store.js'
@@ -65,6 +65,14 @@ export interface SessionOptions {
    * @default false
    */
   legacyKeys?: boolean | undefined
+  /**
+   * The crypto implementation. `'default'` is the platform's: a synchronous
+   * `node:crypto` provider on Node (and Lambda), WebCrypto + jose elsewhere;
+   * `'webcrypto'` forces WebCrypto + jose; or pass your own {@link CryptoProvider}.
+   * Every choice reads and writes the same tokens.
+   * @default 'default'
+   */
+  crypto?: CryptoChoice
   /**
    * Where sessions live.
    * @default cookieStore()
@@ -327,7 +335,7 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
     )
   }
   const signingSecrets = appNameSecret === undefined ? secrets : [appNameSecret]
-  const keyring = new Keyring(secrets, algorithm, legacyKeys ? 'legacy' : 'architect', signingSecrets)
+  const keyring = new Keyring(secrets, algorithm, legacyKeys ? 'legacy' : 'architect', signingSecrets, options.crypto)
 
   const ttl = positiveInteger(options.ttl ?? DEFAULTS.ttl, 'ttl')
   const maxAge = options.maxAge === undefined ? undefined : positiveInteger(options.maxAge, 'maxAge')

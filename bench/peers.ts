@@ -1,0 +1,156 @@
+/**
+ * Part of `npm run bench`: sesh side by side with its peers, over real HTTP on
+ * loopback. Each variant is a Hono app on @hono/node-server in its own child
+ * process (bench/peers/server.ts); autocannon drives it (10 connections) in
+ * alternating rounds, and the server's own CPU time (process.cpuUsage) divided by
+ * the requests served gives CPU µs per request. The floor is Hono with no
+ * sessions; "Δ" is what the session layer adds. Medians over the rounds.
+ *
+ * BENCH_ROUNDS (default 3) and BENCH_SECONDS (per measurement, default 2) bound it;
+ * BENCH_VARIANTS=a,b limits the variants.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+// @ts-expect-error autocannon ships no types (and @types/autocannon is not installed)
+import autocannonUntyped from 'autocannon'
+
+interface AutocannonResult {
+  errors: number
+  non2xx: number
+  requests: { total: number; average: number }
+}
+const autocannon = autocannonUntyped as (options: {
+  url: string
+  connections: number
+  duration: number
+  headers: Record<string, string>
+}) => Promise<AutocannonResult>
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
+const CONNECTIONS = 10
+const ALL = [
+  'hono',
+  'sesh-cookie-node',
+  'sesh-memory-node',
+  'sesh-cookie-webcrypto',
+  'sesh-memory-webcrypto',
+  'hono-session',
+  'iron-session',
+] as const
+const LABELS: Record<string, string> = {
+  hono: 'Hono, no sessions (floor: whole request)',
+  'sesh-cookie-node': 'sesh, cookie store, node:crypto (Node default)',
+  'sesh-memory-node': 'sesh, memory store, node:crypto (Node default)',
+  'sesh-cookie-webcrypto': "sesh, cookie store, WebCrypto + jose (crypto: 'webcrypto')",
+  'sesh-memory-webcrypto': "sesh, memory store, WebCrypto + jose (crypto: 'webcrypto')",
+  'hono-session': '@hono/session 0.2 (JWE cookie)',
+  'iron-session': 'iron-session 8 (sealed cookie)',
+}
+const variants = process.env.BENCH_VARIANTS ? process.env.BENCH_VARIANTS.split(',') : [...ALL]
+const scenarios = ['read', 'write'] as const
+
+interface Server {
+  name: string
+  child: ChildProcess
+  url: string
+  cookie: string
+}
+
+async function start(name: string): Promise<Server> {
+  const child = fork(fileURLToPath(new URL('./peers/server.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, VARIANT: name, PORT: '0', NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port))
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)))
+  })
+  const url = `http://127.0.0.1:${port}`
+  const init = await fetch(`${url}/init`)
+  const cookie = init.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  if (name !== 'hono' && !cookie) throw new Error(`${name}: /init set no cookie`)
+  // The session must read back (a wrong cookie would make every variant look fast).
+  const read = await (await fetch(`${url}/read`, { headers: { cookie } })).text()
+  if (name !== 'hono' && read !== '1') throw new Error(`${name}: /read gave ${read}, not 1`)
+  return { name, child, url, cookie }
+}
+
+const cpu = async (server: Server) => ((await (await fetch(`${server.url}/__cpu`)).json()) as { cpu: number }).cpu
+
+/** One measurement: server CPU µs per request for `scenario`. */
+async function measure(server: Server, scenario: string, seconds: number): Promise<{ cpu: number; rps: number }> {
+  const before = await cpu(server)
+  const result = await autocannon({
+    url: `${server.url}/${scenario}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: server.cookie ? { cookie: server.cookie } : {},
+  })
+  const after = await cpu(server)
+  if (result.errors || result.non2xx) throw new Error(`${server.name} ${scenario}: ${result.errors} errors, ${result.non2xx} non-2xx`)
+  return { cpu: (after - before) / result.requests.total, rps: result.requests.average }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+const servers: Server[] = []
+try {
+  for (const name of variants) servers.push(await start(name))
+  console.log(`peers: ${servers.length} servers, ${ROUNDS} rounds × ${SECONDS} s × ${scenarios.length} scenarios, ${CONNECTIONS} connections`)
+  for (const server of servers) for (const scenario of scenarios) await measure(server, scenario, 1) // warm-up (JIT)
+
+  const samples = new Map<string, number[]>()
+  const rates = new Map<string, number[]>()
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 ? [...servers].reverse() : servers
+    for (const scenario of round % 2 ? [...scenarios].reverse() : scenarios) {
+      for (const server of order) {
+        const { cpu, rps } = await measure(server, scenario, SECONDS)
+        const key = `${server.name} ${scenario}`
+        samples.set(key, [...(samples.get(key) ?? []), cpu])
+        rates.set(key, [...(rates.get(key) ?? []), rps])
+      }
+    }
+    process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`)
+  }
+
+  const at = (name: string, scenario: string) => median(samples.get(`${name} ${scenario}`) ?? [NaN])
+  const floor = { read: at('hono', 'read'), write: at('hono', 'write') }
+  const delta = (name: string, scenario: 'read' | 'write') => at(name, scenario) - floor[scenario]
+  const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–')
+  const ratio = (name: string, scenario: 'read' | 'write') =>
+    variants.includes('hono-session') && name !== 'hono' ? `${(delta(name, scenario) / delta('hono-session', scenario)).toFixed(2)}` : '–'
+
+  const lines = [
+    `Server CPU µs per request (median of ${ROUNDS} rounds; Δ = minus Hono with no sessions; ratio = Δ / @hono/session's Δ)`,
+    '',
+    '| | read µs | write µs | read Δ | write Δ | read ratio | write ratio | req/s read | req/s write |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ]
+  for (const name of variants) {
+    const isFloor = name === 'hono'
+    lines.push(
+      `| ${LABELS[name] ?? name} | ${fmt(at(name, 'read'))} | ${fmt(at(name, 'write'))} | ${isFloor ? '–' : fmt(delta(name, 'read'))} | ${isFloor ? '–' : fmt(delta(name, 'write'))} | ${ratio(name, 'read')} | ${ratio(name, 'write')} | ${Math.round(median(rates.get(`${name} read`)!))} | ${Math.round(median(rates.get(`${name} write`)!))} |`,
+    )
+  }
+  console.log(`\n${lines.join('\n')}\n`)
+
+  if (['hono', 'sesh-cookie-node', 'sesh-memory-node', 'hono-session'].every((v) => variants.includes(v))) {
+    const goals = [
+      ['cookie store read Δ ≤ 1/6 of @hono/session', delta('sesh-cookie-node', 'read'), delta('hono-session', 'read') / 6],
+      ['cookie store write Δ ≤ 1/4 of @hono/session', delta('sesh-cookie-node', 'write'), delta('hono-session', 'write') / 4],
+      ["memory store read Δ ≤ Hono's own request", delta('sesh-memory-node', 'read'), floor.read],
+    ] as const
+    for (const [goal, value, limit] of goals) console.log(`${value <= limit ? 'met    ' : 'NOT met'}  ${goal}: ${fmt(value)} µs vs ${fmt(limit)} µs`)
+  }
+  console.log(`\n${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}`)
+} finally {
+  for (const server of servers) server.child.kill()
+}

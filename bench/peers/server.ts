@@ -1,0 +1,129 @@
+/**
+ * One server of the peer benchmark (bench/peers.ts), in its own process so its
+ * CPU time is its own: `VARIANT` picks the session layer, `PORT` the port.
+ * Routes: GET /init (a signed-in session: user + count), GET /read (reads the
+ * count), GET /write (reads and increments it), GET /__cpu (process.cpuUsage()).
+ */
+import { serve } from '@hono/node-server'
+import { useSession } from '@hono/session'
+import { Hono, type Context } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
+import { getIronSession } from 'iron-session'
+import { memoryStore, sessions, type SessionMiddlewareOptions } from 'seshjs'
+
+const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
+const USER = { id: 42, name: 'Ada Lovelace', roles: ['admin', 'editor'] }
+type Data = { user?: typeof USER; count?: number }
+
+/** The variants, by name; each returns a Hono app with the three routes. */
+const variants: Record<string, () => Hono> = {
+  hono: () =>
+    routes({
+      read: async () => 0,
+      write: async () => 1,
+      init: async () => {},
+    }),
+  'sesh-cookie-node': () => seshApp({}),
+  'sesh-cookie-webcrypto': () => seshApp({ crypto: 'webcrypto' }),
+  'sesh-memory-node': () => seshApp({ store: memoryStore() }),
+  'sesh-memory-webcrypto': () => seshApp({ store: memoryStore(), crypto: 'webcrypto' }),
+  'hono-session': () => {
+    const app = new Hono<{ Variables: { session: { get(): Promise<Data | null>; update(d: (p: Data | null) => Data): Promise<void> } } }>()
+    app.use(useSession({ secret: 'a1'.repeat(32) }) as never)
+    return routes(
+      {
+        read: async (c) => (await c.var.session.get())?.count ?? 0,
+        write: async (c) => {
+          let count = 0
+          await c.var.session.update((previous: Data | null) => ({ ...previous, count: (count = (previous?.count ?? 0) + 1) }))
+          return count
+        },
+        init: async (c) => c.var.session.update(() => ({ user: USER, count: 1 })),
+      },
+      app,
+    )
+  },
+  'iron-session': () => {
+    const options = { password: SECRET, cookieName: 'iron' }
+    const open = (c: Context) =>
+      getIronSession<Data>(
+        {
+          get: (name: string) => {
+            const value = getCookie(c, name)
+            return value === undefined ? undefined : { name, value }
+          },
+          set: (name: string, value: string, cookie?: object) => setCookie(c, name, value, cookie as never),
+        } as never,
+        options,
+      )
+    return routes({
+      read: async (c) => (await open(c)).count ?? 0,
+      write: async (c) => {
+        const session = await open(c)
+        session.count = (session.count ?? 0) + 1
+        await session.save()
+        return session.count
+      },
+      init: async (c) => {
+        const session = await open(c)
+        session.user = USER
+        session.count = 1
+        await session.save()
+      },
+    })
+  },
+}
+
+function seshApp(options: SessionMiddlewareOptions): Hono {
+  const app = new Hono<{ Variables: { session: import('seshjs').Session<Data> } }>()
+  app.use(sessions<Data>({ secret: SECRET, ...options }) as never)
+  return routes(
+    {
+      read: async (c) => (await c.var.session.get('count')) ?? 0,
+      write: async (c) => {
+        const session = c.var.session
+        const count = ((await session.get('count')) ?? 0) + 1
+        session.set('count', count)
+        return count
+      },
+      init: async (c) => {
+        c.var.session.set('user', USER)
+        c.var.session.set('count', 1)
+      },
+    },
+    app,
+  )
+}
+
+// Each variant's context carries its own session type; the routes need none of it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyContext = Context<any>
+
+interface Handlers {
+  read(c: AnyContext): Promise<number>
+  write(c: AnyContext): Promise<number>
+  init(c: AnyContext): Promise<unknown>
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function routes(handlers: Handlers, app: Hono<any> = new Hono()): Hono {
+  app.get('/read', async (c) => c.text(String(await handlers.read(c))))
+  app.get('/write', async (c) => c.text(String(await handlers.write(c))))
+  app.get('/init', async (c) => {
+    await handlers.init(c)
+    return c.text('ok')
+  })
+  app.get('/__cpu', (c) => {
+    const { user, system } = process.cpuUsage()
+    return c.json({ cpu: user + system })
+  })
+  return app
+}
+
+const variant = process.env.VARIANT ?? 'hono'
+const make = variants[variant]
+if (!make) throw new Error(`unknown VARIANT ${variant}; one of ${Object.keys(variants).join(', ')}`)
+const server = serve({ fetch: make().fetch, port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' }, (info) => {
+  process.send?.({ port: info.port })
+})
+process.on('disconnect', () => server.close())
