@@ -22,7 +22,7 @@ describe('serve', () => {
 
   it('serves on the port it reports', async () => {
     expect(server.port).toBeGreaterThan(0)
-    expect(server.url).toBe(`http://localhost:${server.port}`)
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`)
     const response = await fetch(`http://127.0.0.1:${server.port}/path`, { headers: { cookie: 'x=1; y=2' } })
     expect(await response.text()).toBe('GET /path x=1; y=2')
   })

@@ -78,3 +78,5 @@ export function workerOptions(env: WorkerEnv, options: SessionMiddlewareOptions 
   const store = options.store ?? storeFromEnv(env)
   return { ...options, env: options.env ?? env, ...(store ? { store } : {}) }
 }
+
+export { upgradeWebSocket } from './workers-ws.js'

@@ -12,3 +12,33 @@ export function freePort(): Promise<number> {
     })
   })
 }
+
+/**
+ * Whether something already listens on `port` (at `host`): tried by listening
+ * there for a moment.
+ *
+ * @param port the port
+ * @param host the address (default: every interface, as the servers bind)
+ */
+export function portInUse(port: number, host?: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(true) : reject(error)))
+    server.listen(port, host, () => server.close(() => resolve(false)))
+  })
+}
+
+/**
+ * Ends the process with "port N is in use, set PORT" when `port` is taken,
+ * instead of the raw EADDRINUSE stack a server (or wrangler) would print.
+ *
+ * @param port the port
+ * @param host the address
+ */
+export async function exitIfPortInUse(port: number, host?: string): Promise<void> {
+  if (!(await portInUse(port, host))) return
+  const script = process.env.npm_lifecycle_event
+  const command = script === undefined ? '' : ` ${script === 'start' ? 'npm start' : `npm run ${script}`}`
+  console.error(`port ${port} is in use, set PORT (for example PORT=${port + 1}${command})`)
+  process.exit(1)
+}

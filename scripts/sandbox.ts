@@ -10,7 +10,7 @@
  * through the sandbox's `env` option, which then stands in for `.env` / `prefs.arc`.
  */
 import sandbox from '@architect/sandbox'
-import { freePort } from './free-port.js'
+import { exitIfPortInUse, freePort } from './free-port.js'
 
 /** Forwarded besides `ARC_*`: where the AWS SDK finds DynamoDB (a local emulator, for a session table). */
 const AWS_ENDPOINTS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB']
@@ -55,6 +55,7 @@ export function forwardedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  */
 export async function runSandbox(cwd: string, label: string): Promise<void> {
   const port = Number(process.env.PORT ?? 3333)
+  await exitIfPortInUse(port)
   for (const name of SANDBOX_PORTS) process.env[name] ??= String(await freePort())
   // The sandbox looks for AWS credentials at start; a local run needs none and must not
   // probe the EC2 instance-metadata address (not loopback) for them.

@@ -8,9 +8,12 @@
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { exitIfPortInUse } from './free-port.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const port = process.env.PORT ?? '8787'
+
+await exitIfPortInUse(Number(port), process.env.HOST ?? 'localhost')
 
 const vars: Record<string, string> = { ARC_ENV: 'testing' }
 for (const [name, value] of Object.entries(process.env)) {
@@ -30,9 +33,11 @@ wrangler.stdout.on('data', (chunk: Buffer) => {
   const text = chunk.toString()
   // wrangler echoes the bindings it got, values included: keep the secret out of the log
   process.stdout.write(process.env.ARC_APP_SECRET ? text.replaceAll(process.env.ARC_APP_SECRET, '(hidden)') : text)
-  if (!announced && /Ready on/i.test(text)) {
+  const ready = /Ready on (https?:\/\/\S+)/i.exec(text.replace(/\x1b\[[0-9;]*m/g, ""))
+  if (!announced && ready) {
     announced = true
-    console.log(`sesh counter (Worker in local workerd) listening on http://localhost:${port}`)
+    // the address wrangler actually bound, not the one asked for
+    console.log(`sesh counter (Worker in local workerd) listening on ${ready[1]!.replace(/\/$/, '')}`)
   }
 })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => wrangler.kill(signal))

@@ -8,6 +8,7 @@ import { SessionStoreUnavailableError } from './errors.js'
 import type { SessionOptions } from './options.js'
 import type { Session } from './session.js'
 import { createSessions, type Sessions } from './sessions.js'
+import { rememberEngine } from './socket.js'
 import type { SessionData } from './stores/store.js'
 import { type StoreErrorHandler, storeUnavailableResponse } from './unavailable.js'
 
@@ -76,7 +77,9 @@ export function sessions<Data extends object = SessionData, Bindings extends obj
     const [engine, onStoreError] = engineFor(c)
     const session = await engine.load(c.req.raw)
     c.set('session', session)
+    rememberEngine(session, engine) // for the socket handlers of a WebSocket upgrade
     await next()
+    if (isUpgrade(c)) return
     let cookie: string | undefined
     try {
       if (c.error instanceof SessionStoreUnavailableError) throw c.error
@@ -90,4 +93,15 @@ export function sessions<Data extends object = SessionData, Bindings extends obj
     }
     if (cookie !== undefined) c.header('set-cookie', cookie, { append: true })
   }
+}
+
+/**
+ * A WebSocket upgrade, answered: passed through untouched. There is nothing to
+ * put a cookie on (a 101 carries none sesh could rely on; on Node the adapter
+ * answers the handshake outside the response), and on Workers a rebuilt 101
+ * loses its `webSocket`. Sockets change the session by id instead.
+ */
+function isUpgrade(c: Context): boolean {
+  if (c.res.status === 101) return true
+  return c.req.header('upgrade')?.toLowerCase() === 'websocket' && c.res.ok && !c.error
 }

@@ -45,3 +45,5 @@ export type {
 } from './stores/store.js'
 export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export type { JsonValue } from './json.js'
+export { SocketSession, SESSION_ENDED_CLOSE_CODE } from './socket.js'
+export { sessionSocket, type SessionSocketHandlers, type SessionSocketOptions } from './websocket.js'

@@ -1,50 +1,111 @@
 /**
  * The counter: one app, run unchanged on Node, AWS Lambda and Cloudflare Workers.
- * GET / shows the count; POST /count adds one; POST /reset ends the session.
+ * GET / shows the count; POST /count adds one; POST /reset ends the session;
+ * POST /start starts a session at the current count (for a WebSocket, which
+ * cannot set a cookie). Each runtime's entry adds `GET /ws` with its own
+ * `upgradeWebSocket` and {@link counterSocket}.
  */
-import { Hono } from 'hono'
-import { sessions, type SessionEnv, type SessionMiddlewareOptions } from 'seshjs'
+import { type Context, Hono } from 'hono'
+import { SessionError, type SessionEnv, type SessionMiddlewareOptions, sessionSocket, sessions } from 'seshjs'
 
 /** The counter's session data. */
 export type CounterData = { count: number }
 
-/** The page: two plain forms, no script. */
-export function renderPage(count: number): string {
+/** Where the count is kept, for the page: a store's description, or a function of the runtime's bindings giving one. */
+export type StoreLabel<Bindings> = string | ((env: Bindings) => string | undefined)
+
+const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#222}
+form{display:inline}button{font:inherit;padding:.4rem .9rem;margin:0 .4rem .4rem 0;border:1px solid #888;border-radius:.4rem;background:#f4f4f4;cursor:pointer}
+button:hover{background:#e8e8e8}#count button{font-weight:600;min-width:7rem}.note{color:#555;font-size:.9rem}#ws-status:empty{display:none}`
+
+// Opens /ws on the first click (after POST /start, so the session exists: a socket cannot set a cookie),
+// sends "count", and shows the reply on the Count button; a 4401 close means the session ended.
+const SCRIPT = `const countButton = document.querySelector('#count button');
+const status = document.getElementById('ws-status');
+let socket;
+function connect() {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
+    ws.onopen = () => resolve(ws);
+    ws.onmessage = (event) => {
+      const reply = JSON.parse(event.data);
+      if (typeof reply.count === 'number') countButton.textContent = 'Count ' + reply.count;
+      else status.textContent = reply.error;
+    };
+    ws.onclose = (event) => {
+      socket = undefined;
+      if (event.code === 4401) status.textContent = 'The session ended, so the server closed the socket (4401). Click again for a new one.';
+      reject(new Error('closed'));
+    };
+  });
+}
+document.getElementById('ws').addEventListener('click', async () => {
+  status.textContent = '';
+  socket ??= fetch('/start', { method: 'POST' }).then(connect);
+  try {
+    (await socket).send('count');
+  } catch {
+    socket = undefined;
+  }
+});`
+
+/**
+ * The page: two plain forms, and a button that counts over the WebSocket.
+ *
+ * @param count the count to show
+ * @param where where the session is kept, in words
+ */
+export function renderPage(count: number, where: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>sesh counter</title>
+<style>${STYLE}</style>
 </head>
 <body>
 <h1>sesh counter</h1>
-<form method="post" action="/count">
+<p>The count lives in your session, kept ${where}. Counting over HTTP posts a form; counting over the WebSocket saves the session by id, which only a server-side store allows.</p>
+<form method="post" action="/count" id="count">
   <button type="submit">Count ${count}</button>
 </form>
 <form method="post" action="/reset">
   <button type="submit">Reset</button>
 </form>
+<button type="button" id="ws">Count over WebSocket</button>
+<p id="ws-status" role="status"></p>
+<p class="note">Logging in and out, flash messages and CSRF: see the login example (<code>npm run start:architect</code>) in <a href="https://www.npmjs.com/package/seshjs#examples">the sesh docs</a>.</p>
+<script type="module">${SCRIPT}</script>
 </body>
 </html>
 `
+}
+
+function describeStore<Bindings>(label: StoreLabel<Bindings> | undefined, env: Bindings, id: string | undefined): string {
+  const named = typeof label === 'function' ? label(env) : label
+  if (named) return `in ${named}; your cookie holds only its signed id`
+  return id === undefined ? 'in your cookie, encrypted (the cookie store)' : 'in a server-side store; your cookie holds only its signed id'
 }
 
 /**
  * The counter app.
  *
  * @param options session options, or a function of the runtime's bindings returning them
+ * @param store where sessions are kept, for the page (default: "cookie" or "a server-side store")
  */
 export function createCounterApp<Bindings extends object = object>(
   options: SessionMiddlewareOptions | ((env: Bindings) => SessionMiddlewareOptions) = {},
+  store?: StoreLabel<Bindings>,
 ) {
   const app = new Hono<SessionEnv<CounterData, Bindings>>()
   app.use(sessions<CounterData, Bindings>(options))
 
   app.get('/', async (c) => {
-    const count = (await c.get('session').get('count')) ?? 0
+    const session = c.get('session')
+    const count = (await session.get('count')) ?? 0
     c.header('cache-control', 'no-store')
-    return c.html(renderPage(count))
+    return c.html(renderPage(count, describeStore(store, c.env, session.id)))
   })
 
   app.post('/count', async (c) => {
@@ -53,10 +114,51 @@ export function createCounterApp<Bindings extends object = object>(
     return c.redirect('/', 302)
   })
 
+  app.post('/start', async (c) => {
+    const session = c.get('session')
+    session.set('count', (await session.get('count')) ?? 0) // an unchanged session is not rewritten
+    return c.body(null, 204)
+  })
+
   app.post('/reset', (c) => {
     c.get('session').destroy()
     return c.redirect('/', 302)
   })
 
   return app
+}
+
+const reply = (message: { count: number } | { error: string }) => JSON.stringify(message)
+
+/**
+ * The counter's WebSocket (`GET /ws`), for any runtime's `upgradeWebSocket`.
+ * On open it sends `{"count":N}`; the message `count` re-reads the session,
+ * adds one, saves it by id and replies `{"count":N+1}` — or `{"error":…}` with
+ * the cookie store, which a socket cannot write. A socket whose session ended
+ * (POST /reset) is closed with code 4401 on its next message.
+ *
+ * @param c the upgrade request's context
+ */
+export function counterSocket(c: Context) {
+  return sessionSocket<CounterData>(c, {
+    async open(socket, ws) {
+      ws.send(reply({ count: (await socket.session.get('count')) ?? 0 }))
+    },
+    async message(event, socket, ws) {
+      if (event.data !== 'count') return ws.send(reply({ error: 'unknown message: send "count"' }))
+      const { session } = socket
+      if (!socket.started && session.id !== undefined) {
+        return ws.send(reply({ error: 'no session to count in: a socket cannot set a cookie, so start one over HTTP first (POST /start)' }))
+      }
+      const count = ((await session.get('count')) ?? 0) + 1
+      session.set('count', count)
+      try {
+        await socket.save()
+      } catch (error) {
+        if (error instanceof SessionError && error.code === 'ERR_SESSION_SERVER_STORE_REQUIRED') return ws.send(reply({ error: error.message }))
+        throw error
+      }
+      ws.send(reply({ count }))
+    },
+  })
 }

@@ -4,7 +4,17 @@
  * names), never at module scope. `npm run start:worker` runs it in local
  * workerd; `npx wrangler deploy` deploys it (see wrangler.toml).
  */
-import { type WorkerEnv, workerOptions } from 'seshjs/workers'
-import { createCounterApp } from './app.js'
+import { sessionTableName } from 'seshjs'
+import { upgradeWebSocket, type WorkerEnv, workerOptions } from 'seshjs/workers'
+import { counterSocket, createCounterApp } from './app.js'
 
-export default createCounterApp<WorkerEnv>((env) => workerOptions(env))
+const app = createCounterApp<WorkerEnv>(
+  (env) => workerOptions(env),
+  (env) => {
+    const name = sessionTableName(env)
+    return name === undefined ? undefined : `the Workers KV namespace ${name}`
+  },
+)
+app.get('/ws', upgradeWebSocket(counterSocket))
+
+export default app

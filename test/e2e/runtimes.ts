@@ -113,14 +113,15 @@ export async function startLambda(env: Record<string, string>): Promise<Runtime>
 }
 
 /**
- * The counter's Worker entry in workerd (Miniflare), bundled as wrangler
- * would, with a `SESSIONS` KV namespace and `bindings` (secret, `ARC_*`).
+ * The counter's Worker entry (or another `entry`) in workerd (Miniflare),
+ * bundled as wrangler would, with a `SESSIONS` KV namespace and `bindings`
+ * (secret, `ARC_*`).
  */
-export async function startWorker(bindings: Record<string, string>): Promise<Runtime & { mf: Miniflare }> {
+export async function startWorker(bindings: Record<string, string>, entry = 'examples/counter/worker.ts'): Promise<Runtime & { mf: Miniflare }> {
   const dir = await mkdtemp(join(tmpdir(), 'sesh-worker-'))
   const scriptPath = join(dir, 'worker.mjs')
   await build({
-    entryPoints: [`${root}examples/counter/worker.ts`],
+    entryPoints: [`${root}${entry}`],
     outfile: scriptPath,
     bundle: true,
     format: 'esm',

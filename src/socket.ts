@@ -1,0 +1,135 @@
+/**
+ * The session of one WebSocket, framework-free. A socket starts as an HTTP
+ * upgrade request that carries the session cookie; after that its messages
+ * carry no cookie and nothing can set one. So a socket reads the session it
+ * was opened with, re-reads it by id to see what HTTP requests changed, saves
+ * it by id (server stores only), and learns when it ended.
+ *
+ * @module
+ */
+import type { Session } from './session.js'
+import type { Sessions } from './sessions.js'
+import type { SessionData } from './stores/store.js'
+
+/** The close code sesh uses for a socket whose session ended: 4401, "unauthorized" in the 4000-4999 private range. */
+export const SESSION_ENDED_CLOSE_CODE = 4401
+
+const engines = new WeakMap<object, Sessions<never>>()
+
+/**
+ * Remembers which engine made `session`, so {@link SocketSession.of} can find it
+ * (the Hono middleware does this for every session it loads).
+ * @internal
+ */
+export function rememberEngine<Data extends object>(session: Session<Data>, engine: Sessions<Data>): void {
+  engines.set(session, engine as unknown as Sessions<never>)
+}
+
+/**
+ * The session of one WebSocket connection.
+ *
+ * - {@link SocketSession.open} loads the session the upgrade request carried;
+ * - {@link SocketSession.reload} re-reads it and says whether it is still live
+ *   (a logout, reset or revocation over HTTP ends it);
+ * - {@link SocketSession.save} writes changes by id: server stores only; with
+ *   the cookie store it rejects with `SessionServerStoreRequiredError`, because
+ *   a socket cannot set a cookie.
+ *
+ * @example
+ * ```ts
+ * const socket = new SocketSession(sessions, await sessions.load(upgradeRequest))
+ * await socket.open()
+ * // on each message:
+ * if (!(await socket.reload())) return ws.close(4401, 'session ended')
+ * socket.session.set('count', ((await socket.session.get('count')) ?? 0) + 1)
+ * await socket.save()
+ * ```
+ */
+export class SocketSession<Data extends object = SessionData> {
+  readonly #engine: Sessions<Data>
+  readonly #session: Session<Data>
+  #opening: Promise<void> | undefined
+  #started = false
+  #ended = false
+
+  /**
+   * @param engine the engine that loaded `session` (from `createSessions()`)
+   * @param session the session of the upgrade request
+   */
+  constructor(engine: Sessions<Data>, session: Session<Data>) {
+    this.#engine = engine
+    this.#session = session
+  }
+
+  /**
+   * The socket of a session the Hono middleware loaded (`c.get('session')`).
+   *
+   * @param session the upgrade request's session
+   */
+  static of<Data extends object>(session: Session<Data>): SocketSession<Data> {
+    const engine = engines.get(session) as Sessions<Data> | undefined
+    if (!engine) throw new TypeError('SocketSession.of() takes a session loaded by the sessions() middleware; otherwise use new SocketSession(engine, session)')
+    return new SocketSession(engine, session)
+  }
+
+  /** The session. Its data is what the last {@link open} or {@link reload} read, plus your changes. */
+  get session(): Session<Data> {
+    return this.#session
+  }
+
+  /** Whether the upgrade request carried a live session (known after {@link open}). */
+  get started(): boolean {
+    return this.#started
+  }
+
+  /** Whether the session has ended since the socket opened (known after {@link reload}). */
+  get ended(): boolean {
+    return this.#ended
+  }
+
+  /** Loads the session the upgrade request carried. Safe to call more than once. */
+  async open(): Promise<Session<Data>> {
+    this.#opening ??= this.#session.load().then(
+      (session) => {
+        this.#started = !session.isNew
+      },
+      (error: unknown) => {
+        this.#opening = undefined // a store outage: the next call tries again
+        throw error
+      },
+    )
+    await this.#opening
+    return this.#session
+  }
+
+  /**
+   * Re-reads the session (from the store, for server stores), dropping unsaved
+   * changes. Resolves `false` when the session the socket opened with has
+   * ended meanwhile (destroyed, regenerated, revoked or expired); from then on
+   * the socket should close (sesh uses code {@link SESSION_ENDED_CLOSE_CODE}).
+   * A socket opened without a session stays "live": it never had one to lose.
+   */
+  async reload(): Promise<boolean> {
+    await this.open()
+    if (this.#ended) return false
+    await this.#session.reload()
+    if (this.#started && this.#session.isNew) this.#ended = true
+    return !this.#ended
+  }
+
+  /**
+   * Saves the session by id. Server stores only: with the cookie store this
+   * rejects with `SessionServerStoreRequiredError` (code
+   * `ERR_SESSION_SERVER_STORE_REQUIRED`). An ended session is never written
+   * back (a socket does not resurrect a logged-out session); nor is the session
+   * of a socket opened without one, whose id no cookie names.
+   */
+  async save(): Promise<void> {
+    await this.open()
+    if (this.#ended) throw new TypeError('The session ended: a socket cannot save it again (close the socket)')
+    if (!this.#started && this.#engine.config.store.stateless !== true) {
+      throw new TypeError('The socket was opened without a session: no cookie names this id, so saving it would be lost. Start the session over HTTP first.')
+    }
+    await this.#engine.byId.save(this.#session)
+  }
+}
