@@ -2,32 +2,29 @@
  * `seshjs/dynamodb`: sessions in a DynamoDB table, wire-compatible with
  * `@architect/functions` (`{ _idx, _secret, _ttl, ...data }`).
  *
- * Importing this module never loads the AWS SDK. `dynamoStore()` and
- * `createSessionTable()` load `@aws-sdk/client-dynamodb` (an optional peer
- * dependency) on their first request; `dynamoSessionStore({ table, call })`
- * never does, so a Worker can sign its own requests (e.g. with `aws4fetch`).
+ * Importing this module never loads the AWS SDK. `dynamoStore()`,
+ * `createSessionTable()` and `createDynamoClient()` load
+ * `@aws-sdk/client-dynamodb` (an optional peer dependency) when they first need
+ * it; `dynamoSessionStore({ table, call })` never does, so a Worker can sign its
+ * own requests (e.g. with `aws4fetch`).
  *
  * @module
  */
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { SessionStore } from '../src/stores/store.js'
 import { type ConcurrencyOptions } from '../src/stores/concurrency.js'
 import { type DynamoCall, type DynamoOperation, createTable, dynamoSessionStore } from '../src/stores/dynamodb/index.js'
 
 export type { ConcurrencyOptions, MergeFunction } from '../src/stores/concurrency.js'
-export {
-  dynamoSessionStore,
-  type DynamoCall,
-  type DynamoOperation,
-  type DynamoSessionStoreOptions,
-} from '../src/stores/dynamodb/index.js'
+export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../src/stores/dynamodb/index.js'
 
 /**
  * Anything with the AWS SDK v3 client's `send(command)`: a `DynamoDBClient`,
  * usually (not the document client: sesh marshals items itself).
  */
 export interface DynamoClient {
-  /** Sends an SDK command. */
-  send(command: any): Promise<any>
+  /** Sends an SDK command; sesh passes `{ abortSignal }` when a store call's deadline may abandon it. */
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
 }
 
 /** Options of {@link dynamoStore}. */
@@ -43,13 +40,8 @@ export interface DynamoStoreOptions extends ConcurrencyOptions {
 }
 
 /** What sesh takes from `@aws-sdk/client-dynamodb`. */
-type Sdk = { DynamoDBClient: new (config: ClientConfig) => DynamoClient } & {
-  [Operation in DynamoOperation as `${Operation}Command`]: new (input: unknown) => unknown
-}
-
-interface ClientConfig {
-  region?: string
-  credentials?: { accessKeyId: string; secretAccessKey: string }
+type Sdk = { DynamoDBClient: typeof DynamoDBClient } & {
+  [Operation in DynamoOperation as `${Operation}Command`]: new (input: any) => unknown
 }
 
 // Not a string literal in import(), so that bundlers (wrangler, esbuild) leave
@@ -61,15 +53,15 @@ function loadSdk(): Promise<Sdk> {
   sdk ??= (import(SDK) as Promise<Sdk>).catch((cause: unknown) => {
     sdk = undefined
     throw new Error(
-      `seshjs/dynamodb: dynamoStore() and createSessionTable() send requests with ${SDK}, which could not be loaded: ` +
-        `npm install ${SDK}, or use dynamoSessionStore({ table, call }) to send them yourself.`,
+      `seshjs/dynamodb: dynamoStore(), createSessionTable() and createDynamoClient() send requests with ${SDK}, ` +
+        `which could not be loaded: npm install ${SDK}, or use dynamoSessionStore({ table, call }) to send them yourself.`,
       { cause },
     )
   })
   return sdk
 }
 
-let defaultClient: Promise<DynamoClient> | undefined
+let defaultClient: Promise<DynamoDBClient> | undefined
 
 function isLoopback(url: string | undefined): boolean {
   if (!url) return false
@@ -82,23 +74,60 @@ function isLoopback(url: string | undefined): boolean {
 }
 
 /**
- * The default client: `new DynamoDBClient()` as the SDK configures it. When the
+ * The timeouts and retries sesh gives the DynamoDB client it creates. The
+ * engine's deadline (`storeTimeout`, 3 s by default) bounds the whole call;
+ * these keep each attempt short enough for a retry to fit inside it: a
+ * connection must open within 500 ms and an attempt answer within 1 s, and
+ * throttling, 5xx answers, resets and timeouts are retried (up to 3 attempts,
+ * the SDK's standard mode: exponential backoff with jitter).
+ */
+export const DYNAMO_CLIENT_DEFAULTS = {
+  connectionTimeout: 500,
+  requestTimeout: 1000,
+  maxAttempts: 3,
+} as const
+
+/**
+ * A `DynamoDBClient` with sesh's timeouts and retries ({@link DYNAMO_CLIENT_DEFAULTS})
+ * under `config`; what {@link dynamoStore} uses when given no client.
+ *
+ * Resolves once the SDK is loaded (this module does not load it on import).
+ *
+ * @example
+ * ```ts
+ * const client = await createDynamoClient({ region: 'eu-west-1' })
+ * app.use(sessions({ store: dynamoStore({ table: 'sessions', client }) }))
+ * ```
+ * @param config the SDK's own configuration, which wins over sesh's defaults
+ */
+export async function createDynamoClient(config: DynamoDBClientConfig = {}): Promise<DynamoDBClient> {
+  const { DynamoDBClient } = await loadSdk()
+  const { connectionTimeout, requestTimeout, maxAttempts } = DYNAMO_CLIENT_DEFAULTS
+  return new DynamoDBClient({
+    maxAttempts,
+    retryMode: 'standard',
+    requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true },
+    ...config,
+  })
+}
+
+/**
+ * The default client: `createDynamoClient()`, configured by the SDK's own sources. When the
  * endpoint is a local emulator (`AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`
  * on loopback) and no region or credentials are set, it uses `us-east-1` and
  * dummy credentials, as Architect's sandbox does, so a local demo needs no AWS account.
  */
-function defaultDynamoClient(): Promise<DynamoClient> {
-  defaultClient ??= loadSdk().then(({ DynamoDBClient }) => {
-    const env: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env
-    const config: ClientConfig = {}
-    if (isLoopback(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL)) {
-      if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) config.region = 'us-east-1'
-      if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
-        config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
-      }
+function defaultDynamoClient(): Promise<DynamoDBClient> {
+  if (defaultClient) return defaultClient
+  const env: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env
+  const config: DynamoDBClientConfig = {}
+  if (isLoopback(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL)) {
+    if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) config.region = 'us-east-1'
+    if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
+      config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
     }
-    return new DynamoDBClient(config)
-  })
+  }
+  defaultClient = createDynamoClient(config)
   defaultClient.catch(() => (defaultClient = undefined))
   return defaultClient
 }
@@ -111,15 +140,15 @@ function defaultDynamoClient(): Promise<DynamoClient> {
  */
 export function callFor(client: DynamoClient): DynamoCall {
   if (!client || typeof client.send !== 'function') throw new TypeError('dynamoStore: client must have a send() method')
-  return async (operation, input) => {
-    const Command = (await loadSdk())[`${operation}Command`]
-    return client.send(new Command(input))
+  return async (operation, input, options) => {
+    const command = new (await loadSdk())[`${operation}Command`](input)
+    return options?.abortSignal ? client.send(command, options) : client.send(command)
   }
 }
 
 function lazyCall(client: DynamoClient | undefined): DynamoCall {
   if (client) return callFor(client)
-  return async (operation, input) => callFor(await defaultDynamoClient())(operation, input)
+  return async (operation, input, options) => callFor(await defaultDynamoClient())(operation, input, options)
 }
 
 /**

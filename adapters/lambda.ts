@@ -10,7 +10,7 @@
  * (Hono marks `hono/aws-lambda` deprecated in favour of the `@hono/aws-lambda`
  * package, to be removed in Hono 5; the switch is one import line.) Note that
  * Hono logs with `console.error` when an event cannot become a `Request`
- * (it then answers 400).
+ * (this module then answers 400).
  *
  * @module
  */
@@ -123,9 +123,15 @@ function multiValueHeaders(event: APIGatewayProxyEvent | ALBEvent, request: Requ
   const headers = new Headers(request.headers)
   for (const [name, values] of Object.entries(multi)) {
     if (!Array.isArray(values) || values.length < 2) continue
+    const mapped = new Headers()
+    try {
+      if (name.toLowerCase() === 'cookie') mapped.set(name, values.join('; '))
+      else for (const value of values) mapped.append(name, value)
+    } catch {
+      continue // a name or value no `Headers` accepts: keep what Hono made of it
+    }
     headers.delete(name)
-    if (name.toLowerCase() === 'cookie') headers.set(name, values.join('; '))
-    else for (const value of values) headers.append(name, value)
+    for (const [key, value] of mapped) headers.append(key, value)
   }
   return headers
 }
@@ -168,9 +174,11 @@ function internalError(): Response {
  */
 export function toLambda(fetch: FetchHandler, options: ToLambdaOptions = {}): LambdaHttpHandler {
   return async function lambdaHandler(event, context) {
+    let reached = false
     // Hono's handle() needs only an object with `fetch`; it calls it with (request, { event, requestContext, lambdaContext }).
     const app = {
       async fetch(request: Request, env: LambdaBindings): Promise<Response> {
+        reached = true
         if (!isV2(event)) {
           const headers = multiValueHeaders(event as APIGatewayProxyEvent | ALBEvent, request)
           if (headers) request = new Request(request, { headers })
@@ -190,6 +198,9 @@ export function toLambda(fetch: FetchHandler, options: ToLambdaOptions = {}): La
       withoutGetBody(event) as never,
       context as never,
     )) as LambdaHttpResult
+    // Why: when the event cannot become a `Request` (a base64 body that does not decode, a
+    // header name or value no `Headers` accepts), Hono answers 500; it is the client's fault.
+    if (!reached) Object.assign(result, { statusCode: 400, body: 'Bad Request\n', isBase64Encoded: false })
     // Why added: ALB shows `statusDescription` in its documented response shape; Hono leaves it out.
     if (isAlb(event)) result.statusDescription = `${result.statusCode} ${statusText(result.statusCode)}`
     return result

@@ -5,7 +5,11 @@
  * @module
  */
 import { type ContentEncryption, type CryptoChoice, DEVELOPMENT_SECRETS, KEY_BYTES, Keyring } from './crypto.js'
+import { isProductionEnvironment } from './environment.js'
 import { SessionSecretError } from './errors.js'
+import { cookiePrefixRules, hostPrefixWarning } from './cookie-prefix.js'
+import { assertProductionSecret } from './secret-strength.js'
+import { resolveStoreTimeout, withDeadline } from './stores/deadline.js'
 import { cookieStore } from './stores/cookie.js'
 import type { SessionStore } from './stores/store.js'
 
@@ -112,10 +116,20 @@ export interface SessionOptions {
    */
   now?: (() => number) | undefined
   /**
-   * Receives start-up warnings (the development key is in use).
-   * @default console.warn, once per process
+   * Receives start-up warnings (the development key is in use; in production,
+   * a cookie open to cookie tossing).
+   * @default console.warn, each warning once per process
    */
   onWarning?: ((message: string) => void) | undefined
+  /**
+   * The deadline of one store call (a read, a write), in milliseconds,
+   * retries included. When it passes, the call is abandoned (its `AbortSignal`
+   * aborted) and the request gets the store-error response (503 with
+   * `Retry-After` by default): never a hang, never an empty session. A request
+   * makes at most a read and a write, so it waits at most about twice this.
+   * @default 3000
+   */
+  storeTimeout?: number
   /**
    * Architect compatibility (`seshjs/architect` sets it): with no secret,
    * outside production, session ids and CSRF tokens are signed with
@@ -198,12 +212,11 @@ export const DEFAULTS = {
 /** Browsers cap cookie lifetimes at 400 days. */
 const MAX_COOKIE_AGE = 400 * 24 * 60 * 60
 
-const PRODUCTION_ENVS = new Set(['staging', 'production'])
-
-let developmentWarningShown = false
+const shownWarnings = new Set<string>()
 
 function envString(env: SessionOptions['env'], name: string): string | undefined {
-  const value = (env as Readonly<Record<string, unknown>> | undefined)?.[name]
+  const record = env as Readonly<Record<string, unknown>> | undefined
+  const value = record && Object.hasOwn(record, name) ? record[name] : undefined
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
@@ -224,7 +237,7 @@ function sameSiteOf(value: string): SameSite {
 }
 
 function algorithmOf(value: string): ContentEncryption {
-  if (!(value in KEY_BYTES)) {
+  if (!Object.hasOwn(KEY_BYTES, value)) {
     throw new TypeError('The JWE algorithm must be one of A256GCM, A192GCM or A128GCM (ARC_APP_SECRET_ALGO)')
   }
   return value as ContentEncryption
@@ -255,9 +268,8 @@ export function sessionTableName(env: SessionOptions['env']): string | undefined
  * @param options the options
  */
 export function isProduction(options: Pick<SessionOptions, 'production' | 'env'>): boolean {
-  if (options.production !== undefined) return options.production
-  const arcEnv = envString(options.env, 'ARC_ENV')
-  return (arcEnv !== undefined && PRODUCTION_ENVS.has(arcEnv)) || envString(options.env, 'NODE_ENV') === 'production'
+  const fromEnv = isProductionEnvironment(options.env) // validated even when `production` decides
+  return options.production ?? fromEnv
 }
 
 function secretsOf(options: SessionOptions): string[] {
@@ -295,6 +307,11 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
   const { env } = options
   const production = isProduction(options)
+  const warn = options.onWarning ?? ((message: string) => {
+    if (shownWarnings.has(message)) return
+    shownWarnings.add(message)
+    console.warn(message)
+  })
   const algorithm = algorithmOf(options.algorithm ?? envString(env, 'ARC_APP_SECRET_ALGO') ?? DEFAULTS.algorithm)
   const legacyKeys = options.legacyKeys ?? envString(env, 'ARC_FORCE_LEGACY_JWE_SECRET') !== undefined
 
@@ -311,19 +328,13 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
       )
     }
     secrets = [legacyKeys ? btoa(DEVELOPMENT_SECRETS.A128GCM) : DEVELOPMENT_SECRETS[algorithm]]
-    const warn = options.onWarning ?? ((message: string) => {
-      if (developmentWarningShown) return
-      developmentWarningShown = true
-      console.warn(message)
-    })
     warn(
       'sesh: no ARC_APP_SECRET is set, so sessions use the public development key. ' +
         'Set ARC_APP_SECRET (e.g. `openssl rand -base64 32`) before deploying.',
     )
-  } else if (production && secrets.some((s) => Object.values(DEVELOPMENT_SECRETS).some((d) => s.startsWith(d)))) {
-    throw new SessionSecretError(
-      'The session secret is the public development key, which production refuses. ' +
-        'Set ARC_APP_SECRET to the output of `openssl rand -base64 32`.',
+  } else if (production) {
+    secrets.forEach((secret, i) =>
+      assertProductionSecret(secret, algorithm, legacyKeys ? 'legacy' : 'architect', secrets.length > 1 ? `secrets[${i}]` : undefined),
     )
   }
   const table = sessionTableName(env)
@@ -355,10 +366,13 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
   const hostPrefix = cookie.hostPrefix ?? false
   const partitioned = cookie.partitioned ?? false
   const domain = cookie.domain ?? envString(env, 'ARC_SESSION_DOMAIN') ?? envString(env, 'SESSION_DOMAIN')
-  if (hostPrefix && domain) throw new TypeError('A __Host- cookie cannot have a Domain')
   const name = cookie.name ?? DEFAULTS.cookieName
-  if (!/^[\w!#$%&'*.^`|~+-]+$/.test(name)) throw new TypeError('cookie.name is not a valid cookie name')
-  const secure = (cookie.secure ?? production) || hostPrefix || partitioned || sameSite === 'none'
+  if (typeof name !== 'string' || !/^[\w!#$%&'*.^`|~+-]+$/.test(name)) throw new TypeError('cookie.name is not a valid cookie name')
+  const prefix = cookiePrefixRules({ name, hostPrefix, domain, secure: cookie.secure })
+  const secure = (cookie.secure ?? production) || prefix.secure || partitioned || sameSite === 'none'
+  const tossing = hostPrefixWarning({ production, host: prefix.host, domain, hostPrefix: cookie.hostPrefix })
+  if (tossing) warn(tossing)
+  const storeTimeout = resolveStoreTimeout(options.storeTimeout)
 
   const now = options.now ?? Date.now
   if (typeof now !== 'function') throw new TypeError('now must be a function returning milliseconds')
@@ -368,14 +382,14 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
     keyring,
     csrfSecrets: Object.freeze([...signingSecrets]),
     table,
-    store: options.store ?? cookieStore(),
-    cookieName: hostPrefix ? `__Host-${name}` : name,
+    store: withDeadline(options.store ?? cookieStore(), storeTimeout),
+    cookieName: prefix.name,
     cookieAttributes: {
       path: '/' as const,
       httpOnly: true as const,
       sameSite,
       secure,
-      ...(domain && !hostPrefix ? { domain } : {}),
+      ...(domain && !prefix.host ? { domain } : {}),
       maxAge: cookieMaxAge,
       partitioned,
     },

@@ -67,6 +67,13 @@ export function cookieHeaderOf(event: Pick<ArcEvent, 'headers' | 'cookies'>): st
  * @param event the API Gateway event
  */
 export function toFetchRequest(event: Pick<ArcEvent, 'headers' | 'cookies'>): Request {
-  const cookie = cookieHeaderOf(event)
-  return new Request('http://localhost/', cookie ? { headers: { cookie } } : {})
+  let cookie = cookieHeaderOf(event)
+  // A header value must be a byte string without control characters; an event may carry
+  // anything (API Gateway passes UTF-8 through). Cookies that could not be sesh's are dropped.
+  if (typeof cookie === 'string' && !HEADER_VALUE.test(cookie)) {
+    cookie = cookie.split(';').filter((pair) => HEADER_VALUE.test(pair)).join(';')
+  }
+  return new Request('http://localhost/', typeof cookie === 'string' && cookie ? { headers: { cookie } } : {})
 }
+
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/

@@ -11,8 +11,10 @@ import type { SessionStore, StoredRecord } from './store.js'
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions extends ConcurrencyOptions {
   /**
-   * The most sessions kept at once; when full, expired sessions are dropped
-   * first, then the least recently written or renewed.
+   * The most sessions kept at once. When full, a new session evicts the least
+   * recently used one (read, written or renewed), in constant time: a session
+   * in use survives as long as fewer than `maxEntries` other sessions are used
+   * after it, however many new sessions arrive.
    * @default 10000
    */
   maxEntries?: number | undefined
@@ -44,9 +46,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
   const concurrency = resolveConcurrency(options, 'memoryStore')
   const entries = new Map<string, Entry>()
 
-  function makeRoom(now: number): void {
-    if (entries.size < maxEntries) return
-    for (const [id, entry] of entries) if (entry.expiresAt <= now) entries.delete(id)
+  // The map's insertion order is the recency order: every use re-inserts at the end,
+  // so the first entry is always the least recently used, and eviction is O(1).
+  function use(id: string, entry: Entry): void {
+    entries.delete(id)
+    entries.set(id, entry)
+  }
+
+  function makeRoom(): void {
     while (entries.size >= maxEntries) entries.delete(entries.keys().next().value!)
   }
 
@@ -57,6 +64,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       entries.delete(id)
       return undefined
     }
+    use(id, entry)
     const data = parseJsonObject(entry.json)!
     const extra = concurrency.optimistic ? { ...entry.extra, [VERSION]: entry.version, [BASE]: entry.json } : entry.extra
     return { data, expiresAt: entry.expiresAt, createdAt: entry.createdAt, extra }
@@ -65,7 +73,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
   function put(id: string, record: StoredRecord, now: number): void {
     const { [VERSION]: version, [BASE]: _base, ...extra } = record.extra ?? {}
     entries.delete(id) // re-insert at the end: the map's order is the eviction order
-    makeRoom(now)
+    makeRoom()
     entries.set(id, {
       json: JSON.stringify(record.data),
       expiresAt: record.expiresAt,
@@ -98,8 +106,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       const entry = entries.get(id)
       if (!entry || entry.expiresAt <= now) return false
       entry.expiresAt = expiresAt
-      entries.delete(id) // re-insert at the end: recently used sessions are evicted last
-      entries.set(id, entry)
+      use(id, entry) // renewals count as use
       return true
     },
   })

@@ -9,6 +9,8 @@ import type { RecordKeeper, SessionStore } from './store.js'
 
 /** Ids the engine makes are 24 base64url characters; anything else is refused before touching the store. */
 const ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/
+/** `<id>.<signature>`: an id of {@link ID_SHAPE} and a base64 HMAC-SHA256 (43 characters, 44 padded). */
+const COOKIE_SHAPE = /^[A-Za-z0-9_-]{16,128}\.[A-Za-z0-9+/]{43}=?$/
 
 /**
  * Turns a {@link RecordKeeper} into a {@link SessionStore} with a signed-id cookie.
@@ -24,30 +26,32 @@ const ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/
  */
 export function serverStore(keeper: RecordKeeper): SessionStore {
   const store: SessionStore = {
-    async read(cookieValue, { keyring, now, ttl }) {
+    async read(cookieValue, { keyring, now, ttl, signal }) {
+      // The shape first: a value no id could have is refused before any HMAC (a 1 MB "id" costs nothing).
+      if (cookieValue.length > 173 || !COOKIE_SHAPE.test(cookieValue)) return undefined
       const verified = await unsignId(cookieValue, keyring)
       if (!verified || !ID_SHAPE.test(verified.id)) return undefined
-      const record = await store.get!(verified.id, { keyring, now, ttl })
+      const record = await store.get!(verified.id, { keyring, now, ttl, signal })
       return record && { record, keyIndex: verified.keyIndex }
     },
-    async write(record, { keyring, now, ttl }, options) {
+    async write(record, { keyring, now, ttl, signal }, options) {
       const id = record.id!
       const stored = await keeper.set(
         id,
         { data: record.data, expiresAt: record.issuedAt + ttl, createdAt: record.createdAt, extra: record.extra },
         now,
-        options?.update ? { mustExist: true } : {},
+        options?.update ? { mustExist: true, signal } : { signal },
       )
       if (stored === false) return undefined
       if (stored) record.extra = stored.extra
       return signId(id, keyring)
     },
-    async delete(record) {
-      if (record.id) await keeper.delete(record.id)
+    async delete(record, { signal }) {
+      if (record.id) await keeper.delete(record.id, { signal })
     },
-    async get(id, { now, ttl }) {
+    async get(id, { now, ttl, signal }) {
       if (!ID_SHAPE.test(id)) return undefined
-      const stored = await keeper.get(id, now)
+      const stored = await keeper.get(id, now, { signal })
       if (!stored || stored.expiresAt <= now) return undefined
       return { id, data: stored.data, issuedAt: stored.expiresAt - ttl, createdAt: stored.createdAt, extra: stored.extra }
     },
@@ -55,9 +59,9 @@ export function serverStore(keeper: RecordKeeper): SessionStore {
   }
   const touchRecord = keeper.touch?.bind(keeper)
   if (touchRecord) {
-    store.touch = async (record, { keyring, now, ttl }) => {
+    store.touch = async (record, { keyring, now, ttl, signal }) => {
       const id = record.id!
-      return (await touchRecord(id, record.issuedAt + ttl, now)) ? signId(id, keyring) : undefined
+      return (await touchRecord(id, record.issuedAt + ttl, now, { signal })) ? signId(id, keyring) : undefined
     }
   }
   return store

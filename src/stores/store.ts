@@ -38,6 +38,18 @@ export interface StoreContext {
   now: number
   /** The idle lifetime in seconds. */
   ttl: number
+  /**
+   * Aborted when the call's deadline (`storeTimeout`) has passed and the
+   * engine has given up on it: pass it to clients that take one (the AWS
+   * SDK's `send(command, { abortSignal })`, `fetch`).
+   */
+  signal?: AbortSignal
+}
+
+/** What a {@link RecordKeeper} call gets besides its arguments. */
+export interface KeeperCallOptions {
+  /** Aborted when the call's deadline has passed (see {@link StoreContext.signal}). */
+  signal?: AbortSignal
 }
 
 /** A record read from a cookie value. */
@@ -96,7 +108,7 @@ export interface WriteOptions {
 }
 
 /** Options of {@link RecordKeeper.set}. */
-export interface SetOptions {
+export interface SetOptions extends KeeperCallOptions {
   /** Write only if a live record for the id exists; return `false` (writing nothing) otherwise. */
   mustExist?: boolean
 }
@@ -120,7 +132,7 @@ export interface StoredRecord {
  */
 export interface RecordKeeper {
   /** The record for `id`, or `undefined` when there is none or it has expired. */
-  get(id: string, now: number): Promise<StoredRecord | undefined>
+  get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined>
   /**
    * Creates or replaces the record for `id`. With `mustExist`, a keeper that
    * can (conditional writes) writes only over a live record and returns
@@ -128,11 +140,11 @@ export interface RecordKeeper {
    */
   set(id: string, record: StoredRecord, now: number, options?: SetOptions): Promise<StoredRecord | void | false>
   /** Removes the record for `id` (no error when it does not exist). */
-  delete(id: string): Promise<void>
+  delete(id: string, options?: KeeperCallOptions): Promise<void>
   /**
    * Optional: moves the expiry of an existing, live record to `expiresAt`
    * without touching its data. Returns `false` (and creates nothing) when
    * there is no such record. Without it, renewals rewrite the whole record.
    */
-  touch?(id: string, expiresAt: number, now: number): Promise<boolean>
+  touch?(id: string, expiresAt: number, now: number, options?: KeeperCallOptions): Promise<boolean>
 }

@@ -218,7 +218,7 @@ export function describeStore(name: string, harness: StoreHarness): void {
     if (harness.limit) {
       const { fits, tooLarge, bytes } = harness.limit
       it(`enforces its size limit (${bytes} bytes) before writing, keeping the old data`, async () => {
-        const { engine, jar } = make()
+        const { engine, jar } = make({}, { storeTimeout: 60_000 }) // writing up to 25 MB may outlast the default deadline
         await step(engine, jar, (s) => s.replace(fits))
         await step(engine, jar, async (s) => expect(Object.keys(await s.all())).toEqual(Object.keys(fits)))
         const before = jar.header()

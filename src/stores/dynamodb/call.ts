@@ -28,7 +28,17 @@ export type DynamoOperation =
  * const call: DynamoCall = (operation, input) => client.send(new commands[operation](input))
  * ```
  */
-export type DynamoCall = (operation: DynamoOperation, input: Record<string, unknown>) => Promise<Record<string, unknown>>
+export type DynamoCall = (
+  operation: DynamoOperation,
+  input: Record<string, unknown>,
+  options?: DynamoCallOptions,
+) => Promise<Record<string, unknown>>
+
+/** What a {@link DynamoCall} gets besides the operation. */
+export interface DynamoCallOptions {
+  /** Aborted when the store call's deadline has passed: hand it to the client (the SDK's `send(command, { abortSignal })`). */
+  abortSignal?: AbortSignal
+}
 
 /**
  * The error's DynamoDB type name, if it has one.
@@ -54,9 +64,10 @@ export async function send(
   operation: DynamoOperation,
   input: Record<string, unknown>,
   expected: readonly string[] = [],
+  signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
   try {
-    return await call(operation, input)
+    return await call(operation, input, signal ? { abortSignal: signal } : undefined)
   } catch (error) {
     const name = errorName(error)
     if (name !== undefined && expected.includes(name)) throw error

@@ -7,10 +7,10 @@
  * @module
  */
 import { randomId } from '../../crypto.js'
-import { SessionTooLargeError } from '../../errors.js'
+import { SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { serverStore } from '../server.js'
-import type { RecordKeeper, SessionStore, StoredRecord } from '../store.js'
+import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../store.js'
 import { type DynamoCall, errorName, send } from './call.js'
 import { type AttributeValue, type Item, ITEM_LIMIT, itemSize, marshal, protoKey, unmarshalItem } from './item.js'
 
@@ -29,6 +29,12 @@ const TTL = '_ttl'
 const CREATED = '_created'
 const VERSION_ATTRIBUTE = '_version'
 const META = new Set([ID, SECRET, TTL, CREATED, VERSION_ATTRIBUTE])
+
+/** How many attempts the AWS SDK made (its errors carry `$metadata.attempts`); 1 when unknown. */
+function attemptsOf(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts
+  return typeof attempts === 'number' ? attempts : 1
+}
 
 function numberOf(attribute: AttributeValue | undefined): number | undefined {
   if (!attribute || !('N' in attribute)) return undefined
@@ -80,8 +86,9 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
     return { [SECRET]: (item[SECRET] as { S: string }).S, ...(version === undefined ? {} : { [VERSION]: version }) }
   }
 
-  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
-    const output = await send(call, 'GetItem', { TableName: table, Key: { [ID]: { S: id } }, ConsistentRead: true })
+  async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
+    const input = { TableName: table, Key: { [ID]: { S: id } }, ConsistentRead: true }
+    const output = await send(call, 'GetItem', input, [], options?.signal)
     const item = output.Item as Item | undefined
     if (!item) return undefined
     const secret = item[SECRET]
@@ -100,7 +107,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
     return { data, expiresAt, createdAt: numberOf(item[CREATED]), extra }
   }
 
-  async function put(id: string, record: StoredRecord, expected: number | undefined): Promise<boolean> {
+  async function put(id: string, record: StoredRecord, expected: number | undefined, signal?: AbortSignal): Promise<boolean> {
     const version = record.extra?.[VERSION] as number
     const item = toItem(id, record, version)
     const names: Record<string, string> = { '#idx': ID }
@@ -127,27 +134,44 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
           ...(expected !== undefined && expected !== 0 ? { ExpressionAttributeValues: values } : {}),
         },
         ['ConditionalCheckFailedException'],
+        signal,
       )
       record.extra = { ...record.extra, ...extraOf(item, version) }
       return true
     } catch (error) {
-      if (errorName(error) === 'ConditionalCheckFailedException') return false
-      throw error
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error
+      // Retried by the client after an ambiguous failure (a reset or a timeout once the request
+      // was sent), a conditional write may fail its condition because its first attempt landed.
+      // Neither "conflict" nor "success" is known to be true: the outcome is unknown, like a timeout.
+      if (attemptsOf(error) > 1) {
+        throw new SessionStoreUnavailableError(
+          'DynamoDB PutItem was retried and then failed its condition: whether the first attempt was written is unknown.',
+          { cause: error },
+        )
+      }
+      return false
     }
   }
 
   const keeper: RecordKeeper = {
     get,
-    async set(id, record, now) {
-      if (concurrency.optimistic) return optimisticSet({ get, put }, id, record, now, concurrency)
+    async set(id, record, now, options) {
+      const signal = options?.signal
+      if (concurrency.optimistic) {
+        const conditional = {
+          get: (key: string, at: number) => get(key, at, options),
+          put: (key: string, next: StoredRecord, expected: number | undefined) => put(key, next, expected, signal),
+        }
+        return optimisticSet(conditional, id, record, now, concurrency)
+      }
       const item = toItem(id, record, undefined)
-      await send(call, 'PutItem', { TableName: table, Item: item })
+      await send(call, 'PutItem', { TableName: table, Item: item }, [], signal)
       return { ...record, extra: extraOf(item, undefined) }
     },
-    async delete(id) {
-      await send(call, 'DeleteItem', { TableName: table, Key: { [ID]: { S: id } } })
+    async delete(id, options) {
+      await send(call, 'DeleteItem', { TableName: table, Key: { [ID]: { S: id } } }, [], options?.signal)
     },
-    async touch(id, expiresAt, now) {
+    async touch(id, expiresAt, now, options) {
       // Only _ttl changes: a renewal never writes data over a concurrent request's write, and the
       // condition keeps it from recreating an item deleted (a logout) or expired meanwhile.
       try {
@@ -163,6 +187,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
             ExpressionAttributeValues: { ':ttl': { N: String(Math.floor(expiresAt)) }, ':now': { N: String(now) } },
           },
           ['ConditionalCheckFailedException'],
+          options?.signal,
         )
         return true
       } catch (error) {

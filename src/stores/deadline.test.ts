@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import { Keyring, signId } from '../crypto.js'
+import { SessionStoreUnavailableError } from '../errors.js'
+import { resolveOptions } from '../options.js'
+import { withSession } from '../with-session.js'
+import { withinDeadline } from './deadline.js'
+import { memoryStore } from './memory.js'
+import { serverStore } from './server.js'
+import type { KeeperCallOptions, StoredRecord } from './store.js'
+
+const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
+
+/** A keeper whose calls never settle (a server that accepts and never answers), recording the signals it got. */
+function hungKeeper(hang: { get?: boolean; set?: boolean }) {
+  const signals: AbortSignal[] = []
+  const records = new Map<string, StoredRecord>()
+  const wait = <T>(options: KeeperCallOptions | undefined, value: () => T, hung: boolean | undefined) => {
+    if (options?.signal) signals.push(options.signal)
+    return hung ? new Promise<T>(() => {}) : Promise.resolve(value())
+  }
+  return {
+    signals,
+    keeper: {
+      get: (id: string, _now: number, options?: KeeperCallOptions) => wait(options, () => records.get(id), hang.get),
+      set: (id: string, record: StoredRecord, _now: number, options?: KeeperCallOptions) =>
+        wait(options, () => void records.set(id, record), hang.set),
+      delete: async (id: string) => void records.delete(id),
+    },
+  }
+}
+
+describe('store deadlines', () => {
+  it('withinDeadline: settles as the call does, or rejects at the deadline and aborts the signal', async () => {
+    expect(await withinDeadline(1000, async () => 'ok')).toBe('ok')
+    await expect(withinDeadline(1000, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
+    let seen: AbortSignal | undefined
+    const started = Date.now()
+    const late = withinDeadline(50, (signal) => {
+      seen = signal
+      return new Promise((resolve) => setTimeout(() => resolve('late'), 200))
+    })
+    await expect(late).rejects.toBeInstanceOf(SessionStoreUnavailableError)
+    await expect(late).rejects.toThrow(/did not answer within 50 ms/)
+    expect(Date.now() - started).toBeLessThan(190)
+    expect(seen?.aborted).toBe(true)
+  })
+
+  it('a store that never answers a read gives a 503 with Retry-After at the deadline, not a hang and not an empty session', async () => {
+    const { keeper, signals } = hungKeeper({ get: true })
+    const writes: unknown[] = []
+    const handler = withSession(
+      async (_request, session) => {
+        const count = ((await session.get('count')) as number | undefined) ?? 0
+        session.set('count', count + 1)
+        writes.push(count)
+        return new Response(String(count))
+      },
+      { secret: SECRET, store: serverStore(keeper), storeTimeout: 100 },
+    )
+    const signed = await signId('abcdefghijklmnopqrstuvwx', new Keyring([SECRET], 'A256GCM'))
+    const started = Date.now()
+    const response = await handler(new Request('http://localhost/', { headers: { cookie: `_idx=${signed}` } }))
+    const elapsed = Date.now() - started
+    expect(response.status).toBe(503)
+    expect(response.headers.get('retry-after')).toBe('5')
+    expect(response.headers.get('set-cookie')).toBeNull()
+    expect(elapsed).toBeGreaterThanOrEqual(90)
+    expect(elapsed).toBeLessThan(1000)
+    expect(writes).toEqual([]) // the handler never saw an empty session
+    expect(signals.length).toBe(1)
+    expect(signals[0]!.aborted).toBe(true)
+  })
+
+  it('a store that never answers a write gives a 503 at the deadline', async () => {
+    const { keeper } = hungKeeper({ set: true })
+    const handler = withSession(
+      async (_request, session) => {
+        session.set('count', 1)
+        return new Response('ok')
+      },
+      { secret: SECRET, store: serverStore(keeper), storeTimeout: 100 },
+    )
+    const started = Date.now()
+    const response = await handler(new Request('http://localhost/'))
+    expect(response.status).toBe(503)
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
+  it('is an option with a default, validated at start-up; other store properties pass through', () => {
+    const store = memoryStore()
+    const resolved = resolveOptions({ secret: SECRET, store })
+    expect((resolved.store as typeof store).size).toBe(0)
+    expect(typeof resolved.store.touch).toBe('function')
+    for (const bad of [0, -1, Number.NaN, Infinity, '100']) {
+      expect(() => resolveOptions({ secret: SECRET, store, storeTimeout: bad as never }), String(bad)).toThrow(/storeTimeout/)
+    }
+    expect(resolveOptions({ secret: SECRET }).store.stateless).toBe(true) // the cookie store does no I/O: not wrapped
+  })
+})

@@ -1,0 +1,113 @@
+/**
+ * One deadline for every store call. The configuration wraps the store once;
+ * each call (`read`, `write`, `delete`, `touch`, `get`) then gets its own
+ * budget of `storeTimeout` milliseconds, covering whatever retries the store
+ * makes inside it. When the budget runs out the call is abandoned: its
+ * `context.signal` is aborted (the DynamoDB store hands it to the AWS SDK,
+ * which cancels the HTTP request) and the caller gets a
+ * {@link SessionStoreUnavailableError} — the usual 503 with `Retry-After`.
+ * Never a hang, never "no session".
+ *
+ * @module
+ */
+import { SessionStoreUnavailableError } from '../errors.js'
+import type { SessionStore } from './store.js'
+
+/** The default deadline of one store call, in milliseconds. */
+export const DEFAULT_STORE_TIMEOUT = 3000
+
+/** The store methods that reach the backing service. */
+const CALLS: ReadonlySet<PropertyKey> = new Set(['read', 'write', 'delete', 'touch', 'get'])
+
+/**
+ * Validates the `storeTimeout` option.
+ *
+ * @param value milliseconds, or `undefined` for the default
+ */
+export function resolveStoreTimeout(value: unknown): number {
+  if (value === undefined) return DEFAULT_STORE_TIMEOUT
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 2 ** 31 - 1) {
+    throw new TypeError('storeTimeout must be a positive number of milliseconds')
+  }
+  return value
+}
+
+/**
+ * Runs `call` with a deadline: resolves or rejects as it does, or rejects
+ * with a {@link SessionStoreUnavailableError} after `ms` milliseconds, aborting
+ * the signal it was handed. A late settlement of the abandoned call is ignored.
+ *
+ * @example
+ * ```ts
+ * const item = await withinDeadline(3000, (signal) => client.send(command, { abortSignal: signal }))
+ * ```
+ * @param ms the deadline
+ * @param call the call, given an `AbortSignal` to pass on where the client takes one
+ */
+export function withinDeadline<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = new SessionStoreUnavailableError(`The session store did not answer within ${ms} ms.`)
+      controller.abort(error)
+      reject(error)
+    }, ms)
+    let running: Promise<T>
+    try {
+      running = call(controller.signal)
+    } catch (error) {
+      running = Promise.reject(error)
+    }
+    running.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(controller.signal.aborted ? controller.signal.reason : error)
+      },
+    )
+  })
+}
+
+const wrapped = new WeakMap<SessionStore, Map<number, SessionStore>>()
+
+/**
+ * `store` with a deadline on every call that reaches its backing service. Other
+ * properties (a memory store's `size`, anything a store adds) pass through
+ * unchanged. The cookie store (stateless, no I/O) is returned as it is.
+ *
+ * @param store the store
+ * @param ms the deadline of one call, in milliseconds
+ */
+export function withDeadline<S extends SessionStore>(store: S, ms: number): S {
+  if (store.stateless) return store
+  let bySize = wrapped.get(store)
+  if (!bySize) wrapped.set(store, (bySize = new Map()))
+  const existing = bySize.get(ms)
+  if (existing) return existing as S
+  const methods = new Map<PropertyKey, unknown>()
+  const proxy = new Proxy(store, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver)
+      if (typeof value !== 'function' || !CALLS.has(property)) return value
+      let method = methods.get(property)
+      if (!method) {
+        const original = value as (...args: unknown[]) => Promise<unknown>
+        method = function storeCallWithDeadline(...args: unknown[]) {
+          return withinDeadline(ms, (signal) => {
+            // The context is the second argument of every SessionStore call; `get(id, context)` too.
+            const [first, context, ...rest] = args
+            const withSignal = context !== null && typeof context === 'object' ? { ...context, signal } : context
+            return original.call(target, first, withSignal, ...rest)
+          })
+        }
+        methods.set(property, method)
+      }
+      return method
+    },
+  })
+  bySize.set(ms, proxy)
+  return proxy
+}
