@@ -15,6 +15,8 @@ import type { SessionStore } from '../src/stores/store.js'
 import { type ConcurrencyOptions } from '../src/stores/concurrency.js'
 import { type DynamoCall, type DynamoOperation, createTable, dynamoSessionStore } from '../src/stores/dynamodb/index.js'
 
+export { userIndexName } from '../src/stores/dynamodb/index.js'
+
 export type { ConcurrencyOptions, MergeFunction } from '../src/stores/concurrency.js'
 export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../src/stores/dynamodb/index.js'
 
@@ -29,6 +31,12 @@ export interface DynamoClient {
 
 /** Options of {@link dynamoStore}. */
 export interface DynamoStoreOptions extends ConcurrencyOptions {
+  /**
+   * Finding a user's sessions (the admin API): the name of the global secondary
+   * index on the user key, or `false` to always Scan.
+   * @default found with one DescribeTable call: an active index whose hash key is the user key
+   */
+  userIndex?: string | false | undefined
   /** The table name: `_idx` (String) hash key, TTL on `_ttl`. Create it with {@link createSessionTable}. */
   table: string
   /**
@@ -187,10 +195,18 @@ export interface CreateSessionTableOptions {
   /** Send the requests yourself instead (no AWS SDK): see {@link dynamoSessionStore}. */
   call?: DynamoCall | undefined
   /**
-   * How long to wait for a new table to become active, in milliseconds.
+   * How long to wait for a new table (or index) to become active, in milliseconds.
    * @default 60000
    */
   timeoutMs?: number | undefined
+  /**
+   * Also keep a global secondary index on this session key, so the admin API
+   * and `seshjs sessions revoke --user` find a user's sessions with a Query
+   * instead of a Scan. The key must hold the user id as a string: DynamoDB
+   * refuses to write an item whose indexed attribute has another type.
+   * Added to an existing table that lacks it.
+   */
+  userKey?: string | undefined
 }
 
 /**

@@ -6,7 +6,8 @@
  * the requests served gives CPU µs per request. The floor is Hono with no
  * sessions; "Δ" is what the session layer adds. Medians over the rounds.
  *
- * BENCH_ROUNDS (default 3) and BENCH_SECONDS (per measurement, default 2) bound it;
+ * BENCH_ROUNDS (default 3) and BENCH_SECONDS (per measurement, default 2) bound it,
+ * BENCH_RATE sets the request rate (default 400/s, the same for all; 0 = unthrottled);
  * BENCH_VARIANTS=a,b limits the variants.
  */
 import { fork, type ChildProcess } from 'node:child_process'
@@ -24,12 +25,19 @@ const autocannon = autocannonUntyped as (options: {
   url: string
   connections: number
   duration: number
+  overallRate?: number
   headers: Record<string, string>
 }) => Promise<AutocannonResult>
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
 const CONNECTIONS = 10
+/**
+ * Requests per second, the same for every variant (0: as fast as each goes). A fixed
+ * rate keeps the comparison fair: a server's CPU per request falls as its throughput
+ * rises (more requests per event-loop turn), which would flatter the fastest.
+ */
+const RATE = Number(process.env.BENCH_RATE ?? 400)
 const ALL = [
   'hono',
   'sesh-cookie-node',
@@ -87,6 +95,7 @@ async function measure(server: Server, scenario: string, seconds: number): Promi
     url: `${server.url}/${scenario}`,
     connections: CONNECTIONS,
     duration: seconds,
+    ...(RATE > 0 ? { overallRate: RATE } : {}),
     headers: server.cookie ? { cookie: server.cookie } : {},
   })
   const after = await cpu(server)
@@ -103,7 +112,10 @@ const median = (values: number[]) => {
 const servers: Server[] = []
 try {
   for (const name of variants) servers.push(await start(name))
-  console.log(`peers: ${servers.length} servers, ${ROUNDS} rounds × ${SECONDS} s × ${scenarios.length} scenarios, ${CONNECTIONS} connections`)
+  console.log(
+    `peers: ${servers.length} servers, ${ROUNDS} rounds × ${SECONDS} s × ${scenarios.length} scenarios, ${CONNECTIONS} connections, ` +
+      (RATE > 0 ? `${RATE} requests/s each` : 'unthrottled'),
+  )
   for (const server of servers) for (const scenario of scenarios) await measure(server, scenario, 1) // warm-up (JIT)
 
   const samples = new Map<string, number[]>()

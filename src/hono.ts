@@ -91,7 +91,22 @@ export function sessions<Data extends object = SessionData, Bindings extends obj
       c.res = await onStoreError(error, c.req.raw)
       return
     }
-    if (cookie !== undefined) c.header('set-cookie', cookie, { append: true })
+    if (cookie !== undefined) appendSetCookie(c, cookie)
+  }
+}
+
+/**
+ * Appends the session cookie to the finished response. In place when its headers
+ * are mutable: `c.header()` after the handler would rebuild the response around
+ * its body stream, which on @hono/node-server turns a string body into a stream
+ * to pump — most of a write's cost. Immutable headers (a `fetch()` response) get
+ * Hono's rebuild.
+ */
+function appendSetCookie(c: Context, cookie: string): void {
+  try {
+    c.res.headers.append('set-cookie', cookie)
+  } catch {
+    c.header('set-cookie', cookie, { append: true })
   }
 }
 

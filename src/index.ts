@@ -42,6 +42,9 @@ export type {
   StoredRecord,
   WriteOptions,
   SetOptions,
+  ListedRecord,
+  ListOptions,
+  RecordPage,
 } from './stores/store.js'
 export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export type { JsonValue } from './json.js'

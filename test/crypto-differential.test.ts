@@ -268,6 +268,12 @@ describe(`the node:crypto provider against WebCrypto + jose (${CASES.toLocaleStr
     }
   })
 
+  it('never repeats an IV', () => {
+    const cipher = nodeProvider.jwe([KEYS.A256GCM[0]!], 'A256GCM')
+    const ivs = new Set(Array.from({ length: 5000 }, () => (cipher.seal('{}') as string).split('.')[2]))
+    expect(ivs.size).toBe(5000)
+  })
+
   it('signs and verifies ids identically', async () => {
     const secrets = fc.sample(fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 3 }), { numRuns: 200, seed: 7 })
     const values = fc.sample(fc.string({ unit: 'binary', maxLength: 30 }), { numRuns: 200, seed: 8 })

@@ -126,4 +126,7 @@ if (!make) throw new Error(`unknown VARIANT ${variant}; one of ${Object.keys(var
 const server = serve({ fetch: make().fetch, port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' }, (info) => {
   process.send?.({ port: info.port })
 })
-process.on('disconnect', () => server.close())
+process.on('disconnect', () => {
+  server.close()
+  process.exit(0)
+})

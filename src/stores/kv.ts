@@ -6,8 +6,9 @@
  */
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors.js'
 import { parseJsonObject } from '../json.js'
+import { holdsUser, pageSize } from './listing.js'
 import { serverStore } from './server.js'
-import type { SessionStore } from './store.js'
+import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from './store.js'
 
 /** The parts of a Workers KV namespace binding the store uses. */
 export interface KVNamespaceLike {
@@ -17,6 +18,18 @@ export interface KVNamespaceLike {
   put(key: string, value: string, options?: { expirationTtl?: number }): Promise<unknown>
   /** Removes a key. */
   delete(key: string): Promise<unknown>
+  /** Optional: lists keys by prefix, a page at a time (the admin API's listings need it). */
+  list?(options?: { prefix?: string; limit?: number; cursor?: string }): Promise<KVListResultLike>
+}
+
+/** The part of a Workers KV `list()` result the store reads. */
+export interface KVListResultLike {
+  /** The keys of this page, in lexicographic order. */
+  keys: { name: string; expiration?: number }[]
+  /** `true` on the last page. */
+  list_complete: boolean
+  /** The cursor of the next page, when not complete. */
+  cursor?: string
 }
 
 /** Options of {@link kvStore}. */
@@ -26,6 +39,13 @@ export interface KvStoreOptions {
    * @default 'session:'
    */
   prefix?: string | undefined
+  /**
+   * Keep a per-user index entry beside each session whose data holds a user
+   * id (a string or number) under this key, so the admin API finds (and
+   * revokes) a user's sessions without listing every session. Entries live
+   * under `<prefix>~<userKey>:<user id>:<session id>` and expire with the session.
+   */
+  userKey?: string | undefined
 }
 
 /** Workers KV refuses an `expirationTtl` under 60 seconds. */
@@ -34,6 +54,10 @@ const MIN_TTL = 60
 const VALUE_LIMIT = 25 * 1024 * 1024
 const TTL = '_ttl'
 const CREATED = '_created'
+/** `extra` key: the user id the record was read with, to move its index entry when it changes. */
+const USER = 'kvUser'
+/** Session ids, as the engine makes them. */
+const ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/
 
 const encoder = new TextEncoder()
 
@@ -67,19 +91,68 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
   }
   const prefix = options.prefix ?? 'session:'
   if (typeof prefix !== 'string') throw new TypeError('kvStore: prefix must be a string')
+  const { userKey } = options
+  if (userKey !== undefined && (typeof userKey !== 'string' || userKey === '')) {
+    throw new TypeError('kvStore: userKey must be a non-empty string')
+  }
+  // '~' sorts after every id character, so index entries follow all sessions in a listing.
+  const indexPrefix = (user: string) => `${prefix}~${userKey}:${encodeURIComponent(user)}:`
+  const userOf = (data: Record<string, unknown>): string | undefined => {
+    if (userKey === undefined || !Object.hasOwn(data, userKey)) return undefined
+    const value = data[userKey]
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+  }
 
-  return serverStore({
-    async get(id, now) {
-      const text = await attempt('get', () => namespace.get(prefix + id, 'text'))
-      if (text === null) return undefined
-      const value = parseJsonObject(text)
-      const expiresAt = value?.[TTL]
-      if (!value || typeof expiresAt !== 'number' || expiresAt <= now) return undefined
-      const created = value[CREATED]
-      delete value[TTL]
-      delete value[CREATED]
-      return { data: value, expiresAt, createdAt: typeof created === 'number' ? created : undefined }
-    },
+  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
+    const text = await attempt('get', () => namespace.get(prefix + id, 'text'))
+    if (text === null) return undefined
+    const value = parseJsonObject(text)
+    const expiresAt = value?.[TTL]
+    if (!value || typeof expiresAt !== 'number' || expiresAt <= now) return undefined
+    const created = value[CREATED]
+    delete value[TTL]
+    delete value[CREATED]
+    const user = userOf(value)
+    return {
+      data: value,
+      expiresAt,
+      createdAt: typeof created === 'number' ? created : undefined,
+      ...(user === undefined ? {} : { extra: { [USER]: user } }),
+    }
+  }
+
+  function lister(): NonNullable<KVNamespaceLike['list']> {
+    if (typeof namespace.list !== 'function') {
+      throw new TypeError('kvStore: listing sessions needs a namespace with list() (a Workers KV binding has it)')
+    }
+    return namespace.list.bind(namespace)
+  }
+
+  /** One page of keys under `keyPrefix`, each read back as a live record. */
+  async function page(keyPrefix: string, options: ListOptions, stopAt?: string): Promise<RecordPage> {
+    const list = lister()
+    const result = await attempt('list', () =>
+      list({ prefix: keyPrefix, limit: pageSize(options.limit), ...(options.cursor === undefined ? {} : { cursor: options.cursor }) }),
+    )
+    const records: ListedRecord[] = []
+    let done = result.list_complete
+    for (const { name } of result.keys) {
+      if (stopAt !== undefined && name.startsWith(stopAt)) {
+        done = true
+        break
+      }
+      const id = name.slice(keyPrefix.length)
+      if (!ID_SHAPE.test(id)) continue
+      const record = await get(id, options.now)
+      if (record) records.push({ id, ...record })
+    }
+    return { records, cursor: done ? undefined : result.cursor }
+  }
+
+  const keeper: RecordKeeper = {
+    get,
+    // KV has no conditional write, so `mustExist` is not honoured: a request that read a session before
+    // it was revoked and writes after brings it back (docs/out-of-band.md: revoke again after a minute).
     async set(id, record, now) {
       const head = `{"${TTL}":${Math.floor(record.expiresAt)}${record.createdAt === undefined ? '' : `,"${CREATED}":${record.createdAt}`}`
       const body = JSON.stringify(record.data)
@@ -93,10 +166,39 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
         )
       }
       const expirationTtl = Math.max(MIN_TTL, Math.ceil(record.expiresAt - now))
+      const user = userOf(record.data)
+      const before = record.extra?.[USER]
+      // The index entry first: a session is never stored where a listing by user cannot find it.
+      if (user !== undefined) await attempt('put', () => namespace.put(indexPrefix(user) + id, '', { expirationTtl }))
       await attempt('put', () => namespace.put(prefix + id, text, { expirationTtl }))
+      if (typeof before === 'string' && before !== user) await attempt('delete', () => namespace.delete(indexPrefix(before) + id))
+      return { ...record, extra: user === undefined ? {} : { [USER]: user } }
     },
     async delete(id) {
       await attempt('delete', () => namespace.delete(prefix + id))
     },
-  })
+    list: (options) => page(prefix, options, `${prefix}~`),
+    async count(now) {
+      const list = lister()
+      let total = 0
+      let cursor: string | undefined
+      for (;;) {
+        const result = await attempt('list', () => list({ prefix, ...(cursor === undefined ? {} : { cursor }) }))
+        for (const { name, expiration } of result.keys) {
+          if (ID_SHAPE.test(name.slice(prefix.length)) && (expiration === undefined || expiration > now)) total++
+        }
+        if (result.list_complete || result.cursor === undefined) return total
+        cursor = result.cursor
+      }
+    },
+    async listByUser(key, userId, options) {
+      if (key === userKey) {
+        const found = await page(indexPrefix(userId), options)
+        return { ...found, records: found.records.filter((record) => holdsUser(record.data, key, userId)) }
+      }
+      const found = await page(prefix, options, `${prefix}~`)
+      return { ...found, records: found.records.filter((record) => holdsUser(record.data, key, userId)) }
+    },
+  }
+  return serverStore(keeper)
 }

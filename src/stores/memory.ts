@@ -5,6 +5,7 @@
  */
 import { parseJsonObject } from '../json.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from './concurrency.js'
+import { holdsUser, pageOfIds } from './listing.js'
 import { serverStore } from './server.js'
 import type { SessionStore, StoredRecord } from './store.js'
 
@@ -85,8 +86,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
 
   const store = serverStore({
     get,
-    async set(id, record: StoredRecord, now) {
-      if (!concurrency.optimistic) return put(id, record, now)
+    async set(id, record: StoredRecord, now, options) {
+      if (!concurrency.optimistic) {
+        if (options?.mustExist && !((entries.get(id)?.expiresAt ?? 0) > now)) return false // revoked or expired meanwhile
+        return put(id, record, now)
+      }
       const conditional = {
         get,
         async put(key: string, next: StoredRecord, expected: number | undefined) {
@@ -108,6 +112,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       entry.expiresAt = expiresAt
       use(id, entry) // renewals count as use
       return true
+    },
+    // Listing (the admin API): in id order, so a cursor survives evictions and writes.
+    list: (options) => pageOfIds(entries.keys(), options, get),
+    async count(now) {
+      let live = 0
+      for (const entry of entries.values()) if (entry.expiresAt > now) live++
+      return live
+    },
+    async listByUser(userKey, userId, options) {
+      const page = await pageOfIds(entries.keys(), options, get)
+      return { ...page, records: page.records.filter((record) => holdsUser(record.data, userKey, userId)) }
     },
   })
   Object.defineProperty(store, 'size', { get: () => entries.size, enumerable: true })

@@ -26,6 +26,7 @@ const COOKIE_SHAPE = /^[A-Za-z0-9_-]{16,128}\.[A-Za-z0-9+/]{43}=?$/
  */
 export function serverStore(keeper: RecordKeeper): SessionStore {
   const store: SessionStore = {
+    records: keeper,
     async read(cookieValue, { keyring, now, ttl, signal }) {
       // The shape first: a value no id could have is refused before any HMAC (a 1 MB "id" costs nothing).
       if (cookieValue.length > 173 || !COOKIE_SHAPE.test(cookieValue)) return undefined

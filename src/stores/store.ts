@@ -70,6 +70,12 @@ export interface ReadResult {
 export interface SessionStore {
   /** `true` when the store keeps no ids (the cookie store): the engine then makes none. */
   readonly stateless?: boolean
+  /**
+   * The {@link RecordKeeper} behind a server-side store ({@link serverStore}
+   * sets it), for out-of-band work: the admin API lists, counts and finds a
+   * user's sessions through it. Never used on the request path.
+   */
+  readonly records?: RecordKeeper
   /** Reads the session a cookie value names. */
   read(cookieValue: string, context: StoreContext): Promise<ReadResult | undefined>
   /**
@@ -147,4 +153,40 @@ export interface RecordKeeper {
    * there is no such record. Without it, renewals rewrite the whole record.
    */
   touch?(id: string, expiresAt: number, now: number, options?: KeeperCallOptions): Promise<boolean>
+  /** Optional: one page of the live records (for the admin API and the CLI). */
+  list?(options: ListOptions): Promise<RecordPage>
+  /** Optional: how many live records there are (may read every record). */
+  count?(now: number): Promise<number>
+  /**
+   * Optional: one page of the live records whose data holds `userId` (a string,
+   * or a number written as one) under the top-level key `userKey`.
+   */
+  listByUser?(userKey: string, userId: string, options: ListOptions): Promise<RecordPage>
+}
+
+/** A record with its id, as listings return it. */
+export interface ListedRecord extends StoredRecord {
+  /** The session id. */
+  id: string
+}
+
+/** Where a listing starts and how much it examines. */
+export interface ListOptions {
+  /** Now, in epoch seconds: expired records are left out. */
+  now: number
+  /** The `cursor` of the previous page; omit for the first page. */
+  cursor?: string | undefined
+  /**
+   * The most records to examine for this page: a page may hold fewer (even
+   * none) and still have a `cursor`.
+   */
+  limit?: number | undefined
+}
+
+/** One page of a listing. */
+export interface RecordPage {
+  /** Live records, in the store's order. */
+  records: ListedRecord[]
+  /** Pass it back for the next page; `undefined` after the last page. */
+  cursor?: string
 }

@@ -4,6 +4,8 @@ import { createSessions } from 'seshjs'
 import { kvStore, type KVNamespaceLike } from 'seshjs/kv'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
 import { describeStore } from './conformance.js'
+import { describeAdmin } from './admin-conformance.js'
+import { describeListing } from './listing-conformance.js'
 import { MemoryStorage } from './kv-memory-storage.js'
 
 const clock = manualClock()
@@ -56,3 +58,7 @@ describe('Workers KV specifics', () => {
     expect(() => kvStore({} as KVNamespaceLike)).toThrow(TypeError)
   })
 })
+
+describeListing('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock })
+
+describeAdmin('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock, conditionalWrites: false })

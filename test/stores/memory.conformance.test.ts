@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { createSessions, memoryStore } from 'seshjs'
 import { CookieJar, SECRET } from '../helpers.js'
 import { describeStore } from './conformance.js'
+import { describeAdmin } from './admin-conformance.js'
+import { describeListing } from './listing-conformance.js'
 
 describeStore('memory', {
   make: (options) => memoryStore(options),
@@ -37,3 +39,7 @@ describe('memory store cap', () => {
     expect(() => memoryStore({ concurrency: 'last-write-wins', merge: (_b, _m, c) => c })).toThrow(TypeError)
   })
 })
+
+describeListing('memory', { make: () => memoryStore() })
+
+describeAdmin('memory', { make: () => memoryStore() })

@@ -17,6 +17,9 @@ export type DynamoOperation =
   | 'DescribeTable'
   | 'UpdateTimeToLive'
   | 'DescribeTimeToLive'
+  | 'Scan'
+  | 'Query'
+  | 'UpdateTable'
 
 /**
  * Sends one DynamoDB operation. Resolves with the operation's output; rejects

@@ -5,6 +5,6 @@
  * @module
  */
 export { dynamoSessionStore, type DynamoSessionStoreOptions } from './store.js'
-export { createTable, type CreateTableOptions } from './table.js'
+export { createTable, userIndexName, type CreateTableOptions } from './table.js'
 export { type DynamoCall, type DynamoOperation } from './call.js'
 export { ITEM_LIMIT, itemSize, marshal, unmarshal, unmarshalItem, type AttributeValue, type Item } from './item.js'

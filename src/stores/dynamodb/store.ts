@@ -7,11 +7,12 @@
  * @module
  */
 import { randomId } from '../../crypto.js'
-import { SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
+import { SessionNotSerializableError, SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { serverStore } from '../server.js'
 import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../store.js'
 import { type DynamoCall, errorName, send } from './call.js'
+import { listing } from './listing.js'
 import { type AttributeValue, type Item, ITEM_LIMIT, itemSize, marshal, protoKey, unmarshalItem } from './item.js'
 
 /** Options of {@link dynamoSessionStore}. */
@@ -20,6 +21,12 @@ export interface DynamoSessionStoreOptions extends ConcurrencyOptions {
   table: string
   /** Sends DynamoDB operations. */
   call: DynamoCall
+  /**
+   * Finding a user's sessions (the admin API): the name of the global secondary
+   * index on the user key, or `false` to always Scan.
+   * @default found with one DescribeTable call: an active index whose hash key is the user key
+   */
+  userIndex?: string | false | undefined
 }
 
 /** Attributes that are not session data. */
@@ -90,7 +97,10 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
     const input = { TableName: table, Key: { [ID]: { S: id } }, ConsistentRead: true }
     const output = await send(call, 'GetItem', input, [], options?.signal)
     const item = output.Item as Item | undefined
-    if (!item) return undefined
+    return item && recordOf(item, now)
+  }
+
+  function recordOf(item: Item, now: number): StoredRecord | undefined {
     const secret = item[SECRET]
     // Like Architect, an item without a _secret is not a session; unlike it, an expired one is not either.
     if (!secret || !('S' in secret) || secret.S === '') return undefined
@@ -105,6 +115,28 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       extra[BASE] = JSON.stringify(data)
     }
     return { data, expiresAt, createdAt: numberOf(item[CREATED]), extra }
+  }
+
+  /**
+   * PutItem, with the one validation failure a session can cause named: a
+   * user index (`createSessionTable({ userKey })`) whose key holds a non-string.
+   */
+  async function putItem(input: Record<string, unknown>, conditional = false, signal?: AbortSignal): Promise<void> {
+    const expected = conditional ? ['ConditionalCheckFailedException', 'ValidationException'] : ['ValidationException']
+    try {
+      await send(call, 'PutItem', input, expected, signal)
+    } catch (error) {
+      if (errorName(error) !== 'ValidationException') throw error
+      const key = /Type mismatch for Index Key (.+?) Expected/.exec(String((error as Error).message))?.[1]
+      if (key !== undefined) {
+        throw new SessionNotSerializableError(
+          `Session value for key "${key}" cannot be stored in this DynamoDB table: its user index needs the user id there as a string.`,
+          key,
+          { cause: error },
+        )
+      }
+      throw new SessionStoreUnavailableError('DynamoDB PutItem failed (ValidationException).', { cause: error })
+    }
   }
 
   async function put(id: string, record: StoredRecord, expected: number | undefined, signal?: AbortSignal): Promise<boolean> {
@@ -123,9 +155,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       delete names['#idx']
     }
     try {
-      await send(
-        call,
-        'PutItem',
+      await putItem(
         {
           TableName: table,
           Item: item,
@@ -133,7 +163,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
           ExpressionAttributeNames: names,
           ...(expected !== undefined && expected !== 0 ? { ExpressionAttributeValues: values } : {}),
         },
-        ['ConditionalCheckFailedException'],
+        true,
         signal,
       )
       record.extra = { ...record.extra, ...extraOf(item, version) }
@@ -165,7 +195,28 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
         return optimisticSet(conditional, id, record, now, concurrency)
       }
       const item = toItem(id, record, undefined)
-      await send(call, 'PutItem', { TableName: table, Item: item }, [], signal)
+      if (!options?.mustExist) {
+        await putItem({ TableName: table, Item: item }, false, signal)
+        return { ...record, extra: extraOf(item, undefined) }
+      }
+      // A rewrite of a session this request read: only over a live item, so a session revoked or
+      // expired meanwhile is never brought back (the engine then ends the visitor's session).
+      try {
+        await putItem(
+          {
+            TableName: table,
+            Item: item,
+            ConditionExpression: 'attribute_exists(#secret) AND #ttl > :now',
+            ExpressionAttributeNames: { '#secret': SECRET, '#ttl': TTL },
+            ExpressionAttributeValues: { ':now': { N: String(now) } },
+          },
+          true,
+          signal,
+        )
+      } catch (error) {
+        if (errorName(error) === 'ConditionalCheckFailedException') return false
+        throw error
+      }
       return { ...record, extra: extraOf(item, undefined) }
     },
     async delete(id, options) {
@@ -196,5 +247,6 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       }
     },
   }
+  Object.assign(keeper, listing({ table, call, get, recordOf, userIndex: options.userIndex }))
   return serverStore(keeper)
 }

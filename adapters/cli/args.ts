@@ -1,0 +1,60 @@
+/**
+ * Argument parsing over Node's `util.parseArgs`, with the options every
+ * command shares (`--help`, `--json`, `--debug`).
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
+/** The flags every command takes. */
+export interface CommonFlags {
+  help?: boolean
+  json?: boolean
+  debug?: boolean
+}
+
+/** What {@link parse} returns: option values by name, and the positional arguments. */
+export interface Parsed<V> {
+  values: V & CommonFlags
+  positionals: string[]
+}
+import { usage } from './io.js'
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+/** The options every command takes. */
+export const COMMON = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+} as const satisfies Options
+
+/**
+ * Parses `argv` for `command`, refusing unknown options with a usage error.
+ *
+ * @param argv the arguments after the command's name
+ * @param options the command's own options
+ * @param command the command's name, for messages
+ */
+export function parse<V extends object = object>(argv: string[], options: Options, command: string): Parsed<V> {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true })
+    return { values: values as V & CommonFlags, positionals }
+  } catch (error) {
+    throw usage(String((error as Error).message).split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), command)
+  }
+}
+
+/**
+ * A positive integer option.
+ *
+ * @param value the option's text
+ * @param name the option's name
+ * @param command the command, for messages
+ */
+export function positiveInteger(value: string | undefined, name: string, command: string): number | undefined {
+  if (value === undefined) return undefined
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 1) throw usage(`--${name} must be a positive integer`, command)
+  return number
+}

@@ -1,0 +1,169 @@
+/**
+ * `seshjs sessions`: list, show, change and revoke sessions in a DynamoDB
+ * table, through the admin API (`seshjs/admin`) and the same configuration
+ * as the app.
+ *
+ * @module
+ */
+import { createSessions, resolveConfig, sessionTableName } from '../../src/index.js'
+import { createAdmin, type SessionAdmin, type SessionSummary } from '../../src/admin/index.js'
+import { parse, positiveInteger } from './args.js'
+import { CliError, type Io, progress, usage } from './io.js'
+
+export const HELP = `Usage: seshjs sessions <command> [options]
+
+Commands:
+  list [--user <id>] [--limit N]   the live sessions (or one user's)
+  count                            how many live sessions there are (reads the whole table)
+  show <id>                        one session: data, issued-at, expiry
+  set <id> key=value... [--unset key]...
+                                   change a session; values are parsed as JSON when they
+                                   are JSON (42, true, {"a":1}, "quoted"), else kept as strings
+  revoke <id>                      end one session: its next request starts afresh
+  revoke --user <id>               end every session of one user ("log out everywhere")
+
+Options:
+  --table <name>    the DynamoDB table (default: ARC_SESSION_TABLE_NAME)
+  --user-key <key>  the session key holding the user id (default: user)
+  --ttl <seconds>   the app's idle ttl, if not the default 7 days (a change renews the
+                    session for this long, as the app's own write would)
+  --json            JSON output: list prints an array of {id, data, issuedAt, expiresAt}
+  -h, --help        this help
+
+A user's sessions are found with a Query when the table has the user index
+(\`seshjs table create --user-key\`), else with a Scan of the whole table.
+A change or revoke is seen by the session's next request; a request that was
+writing the session when it was revoked does not bring it back.`
+
+const OPTIONS = {
+  table: { type: 'string' },
+  user: { type: 'string' },
+  'user-key': { type: 'string' },
+  limit: { type: 'string' },
+  unset: { type: 'string', multiple: true },
+  ttl: { type: 'string' },
+} as const
+
+interface Values {
+  table?: string
+  user?: string
+  'user-key'?: string
+  limit?: string
+  unset?: string[]
+  ttl?: string
+}
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z')
+
+function line(session: SessionSummary): string {
+  const data = JSON.stringify(session.data)
+  return `${session.id}  expires ${iso(session.expiresAt)}  ${data.length > 120 ? `${data.slice(0, 117)}...` : data}`
+}
+
+function details(session: SessionSummary): string {
+  return [
+    `id:         ${session.id}`,
+    `issued at:  ${iso(session.issuedAt)}`,
+    `expires at: ${iso(session.expiresAt)}${session.absoluteExpiresAt === undefined ? '' : ` (at the latest ${iso(session.absoluteExpiresAt)})`}`,
+    `data:       ${JSON.stringify(session.data, null, 2).replace(/\n/g, '\n            ')}`,
+  ].join('\n')
+}
+
+/** `key=value` → [key, value], the value read as JSON when it is JSON. */
+function assignment(text: string): [string, unknown] {
+  const eq = text.indexOf('=')
+  if (eq <= 0) throw usage(`"${text}" is not key=value`, 'sessions set')
+  const raw = text.slice(eq + 1)
+  try {
+    return [text.slice(0, eq), JSON.parse(raw)]
+  } catch {
+    return [text.slice(0, eq), raw]
+  }
+}
+
+async function adminFor(values: Values, io: Io): Promise<SessionAdmin> {
+  const table = values.table ?? sessionTableName(io.env)
+  if (!table) throw usage('name the table with --table, or set ARC_SESSION_TABLE_NAME', 'sessions')
+  const ttl = positiveInteger(values.ttl, 'ttl', 'sessions')
+  const { dynamoStore } = await import('./dynamo.js')
+  const config = resolveConfig({ env: io.env, store: dynamoStore({ table }), onWarning: () => {}, ...(ttl ? { ttl } : {}) })
+  return createAdmin(createSessions(config), { userKey: values['user-key'] ?? 'user' })
+}
+
+/** Runs the command. */
+export async function sessions(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse<Values>(argv, OPTIONS, 'sessions')
+  const [command, ...rest] = positionals
+  if (values.help || command === undefined) {
+    io.out(`${HELP}\n`)
+    return values.help ? 0 : 2
+  }
+  const json = values.json === true
+  const print = (result: unknown, text: string) => io.out(json ? `${JSON.stringify(result)}\n` : `${text}\n`)
+  const one = () => {
+    if (rest.length !== 1) throw usage(`sessions ${command} takes one session id`, 'sessions')
+    return rest[0]!
+  }
+
+  switch (command) {
+    case 'list': {
+      if (rest.length > 0) throw usage('sessions list takes no arguments', 'sessions')
+      const limit = positiveInteger(values.limit, 'limit', 'sessions')
+      const admin = await adminFor(values, io)
+      const shown = progress(io)
+      const found: SessionSummary[] = []
+      for await (const session of admin.sessions({ ...(values.user === undefined ? {} : { user: values.user }) })) {
+        found.push(session)
+        if (!json) io.out(`${line(session)}\n`)
+        shown.update(`listed ${found.length} sessions...`)
+        if (limit !== undefined && found.length >= limit) break
+      }
+      shown.done()
+      if (json) io.out(`${JSON.stringify(found)}\n`)
+      else if (found.length === 0) io.out(`No live sessions${values.user === undefined ? '' : ` of user "${values.user}"`}.\n`)
+      return 0
+    }
+    case 'count': {
+      const admin = await adminFor(values, io)
+      const count = await admin.count()
+      print({ count }, `${count} live sessions`)
+      return 0
+    }
+    case 'show': {
+      const id = one()
+      const session = await (await adminFor(values, io)).get(id)
+      if (!session) throw new CliError(`No live session with id "${id}".`)
+      print(session, details(session))
+      return 0
+    }
+    case 'set': {
+      const [id, ...pairs] = rest
+      if (id === undefined || (pairs.length === 0 && !values.unset?.length)) {
+        throw usage('sessions set takes an id and key=value pairs (or --unset key)', 'sessions')
+      }
+      const changes: Record<string, unknown> = Object.fromEntries(pairs.map(assignment))
+      for (const key of values.unset ?? []) changes[key] = undefined
+      const session = await (await adminFor(values, io)).patch(id, changes)
+      if (!session) throw new CliError(`No live session with id "${id}": nothing was written.`)
+      print(session, details(session))
+      return 0
+    }
+    case 'revoke': {
+      const admin = await adminFor(values, io)
+      if (values.user !== undefined) {
+        if (rest.length > 0) throw usage('give a session id or --user, not both', 'sessions')
+        const shown = progress(io)
+        const revoked = await admin.revokeUser(values.user, { onProgress: (n) => shown.update(`revoked ${n} sessions...`) })
+        shown.done()
+        print({ user: values.user, revoked }, `Revoked ${revoked} session${revoked === 1 ? '' : 's'} of user "${values.user}".`)
+        return 0
+      }
+      const id = one()
+      const revoked = await admin.revoke(id)
+      print({ id, revoked }, revoked ? `Revoked session "${id}".` : `No live session with id "${id}" (nothing to revoke).`)
+      return 0
+    }
+    default:
+      throw usage(`unknown sessions command "${command}"`, 'sessions')
+  }
+}
