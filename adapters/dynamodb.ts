@@ -221,6 +221,11 @@ export interface CreateSessionTableOptions {
  * @param options the table and the client
  */
 export function createSessionTable(options: CreateSessionTableOptions): Promise<boolean> {
-  const { client, call, table, timeoutMs } = options
-  return createTable({ table, call: call ?? lazyCall(client), ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+  const { client, call, table, timeoutMs, userKey } = options
+  return createTable({
+    table,
+    call: call ?? lazyCall(client),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(userKey === undefined ? {} : { userKey }),
+  })
 }
