@@ -7,10 +7,11 @@
  *
  * @module
  */
-import { defineWebSocketHelper, WSContext, type UpgradeWebSocket } from 'hono/ws'
+import type { Context, MiddlewareHandler } from 'hono'
+import type { WSContext, WSEvents } from 'hono/ws'
 
 /** The part of a Workers `WebSocket` used here. */
-interface WorkersWebSocket {
+export interface WorkersWebSocket {
   accept(): void
   send(data: string | ArrayBuffer | Uint8Array): void
   close(code?: number, reason?: string): void
@@ -25,39 +26,48 @@ declare const WebSocketPair: { new (): { 0: WorkersWebSocket; 1: WorkersWebSocke
 /**
  * Hono's `upgradeWebSocket` for Workers (workerd): a `101` with the client end
  * of a `WebSocketPair`, the server end wired to your events, `onOpen`
- * included. Not an upgrade request: the route falls through to the next handler.
+ * included. A request that is not a WebSocket upgrade falls through to the
+ * next handler. (Written against Hono's types only, so it works with every
+ * Hono 4 from 4.6 on.)
  *
  * @example
  * ```ts
  * import { upgradeWebSocket } from 'seshjs/workers'
  * app.get('/ws', upgradeWebSocket((c) => sessionSocket(c, { open: (socket, ws) => ws.send('hi') })))
  * ```
+ * @param createEvents the socket's events, from the upgrade request's context
  */
-export const upgradeWebSocket: UpgradeWebSocket<WorkersWebSocket> = defineWebSocketHelper<WorkersWebSocket>(async (c, events) => {
-  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return
-  const pair = new WebSocketPair()
-  const client = pair[0]
-  const server = pair[1]
-  const ws = new WSContext<WorkersWebSocket>({
-    close: (code, reason) => server.close(code, reason),
-    get protocol() {
-      return server.protocol ?? null
-    },
-    raw: server,
-    get readyState() {
-      return server.readyState as 0 | 1 | 2 | 3
-    },
-    url: server.url ? new URL(server.url) : null,
-    send: (source) => server.send(source),
-  })
-  if (events.onMessage) server.addEventListener('message', (event: MessageEvent) => events.onMessage!(event, ws))
-  server.addEventListener('close', (event: CloseEvent) => {
-    // complete the closing handshake, or workerd counts the request as hung
-    if (server.readyState !== 3) server.close(event.code === 1005 || event.code === 1006 ? 1000 : event.code, event.reason)
-    events.onClose?.(event, ws)
-  })
-  if (events.onError) server.addEventListener('error', (event: Event) => events.onError!(event, ws))
-  server.accept()
-  events.onOpen?.(new Event('open'), ws)
-  return new Response(null, { status: 101, webSocket: client } as ResponseInit)
-})
+export function upgradeWebSocket(
+  createEvents: (c: Context) => WSEvents<WorkersWebSocket> | Promise<WSEvents<WorkersWebSocket>>,
+): MiddlewareHandler {
+  return async function upgradeWebSocket(c, next) {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return next()
+    const events = await createEvents(c)
+    const pair = new WebSocketPair()
+    const client = pair[0]
+    const server = pair[1]
+    const ws = {
+      raw: server,
+      binaryType: 'arraybuffer',
+      url: server.url ? new URL(server.url) : null,
+      get protocol() {
+        return server.protocol ?? null
+      },
+      get readyState() {
+        return server.readyState as 0 | 1 | 2 | 3
+      },
+      send: (source: string | ArrayBuffer | Uint8Array) => server.send(source),
+      close: (code?: number, reason?: string) => server.close(code, reason),
+    } as unknown as WSContext<WorkersWebSocket>
+    if (events.onMessage) server.addEventListener('message', (event: MessageEvent) => events.onMessage!(event, ws))
+    server.addEventListener('close', (event: CloseEvent) => {
+      // complete the closing handshake, or workerd counts the request as hung
+      if (server.readyState !== 3) server.close(event.code === 1005 || event.code === 1006 ? 1000 : event.code, event.reason)
+      events.onClose?.(event, ws)
+    })
+    if (events.onError) server.addEventListener('error', (event: Event) => events.onError!(event, ws))
+    server.accept()
+    events.onOpen?.(new Event('open'), ws)
+    return new Response(null, { status: 101, webSocket: client } as ResponseInit)
+  }
+}

@@ -45,7 +45,7 @@ function isKvNamespace(value: unknown): value is KVNamespaceLike {
 export function storeFromEnv(env: WorkerEnv): SessionStore | undefined {
   const name = sessionTableName(env)
   if (name === undefined) return undefined
-  const binding = (env as Readonly<Record<string, unknown>>)[name]
+  const binding = Object.hasOwn(env, name) ? (env as Readonly<Record<string, unknown>>)[name] : undefined // never Object.prototype's
   if (!isKvNamespace(binding)) {
     throw new TypeError(
       `ARC_SESSION_TABLE_NAME is "${name}", but the Worker has no KV namespace binding of that name: ` +

@@ -75,7 +75,7 @@ export function renderPage(count: number, where: string): string {
 </form>
 <button type="button" id="ws">Count over WebSocket</button>
 <p id="ws-status" role="status"></p>
-<p class="note">Logging in and out, flash messages and CSRF: see the login example (<code>npm run start:architect</code>) in <a href="https://www.npmjs.com/package/seshjs#examples">the sesh docs</a>.</p>
+<p class="note">Logging in and out, flash messages and CSRF: the login example, <code>npm run start:architect</code> (<code>docs/examples.md</code> and <code>docs/architect.md</code> in <a href="https://www.npmjs.com/package/seshjs#documentation">the sesh documentation</a>).</p>
 <script type="module">${SCRIPT}</script>
 </body>
 </html>

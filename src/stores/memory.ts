@@ -59,13 +59,22 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
   }
 
   async function get(id: string, now: number): Promise<StoredRecord | undefined> {
+    return lookup(id, now, true)
+  }
+
+  /** Listing (the admin API) is not use: it leaves the eviction order alone. */
+  async function peek(id: string, now: number): Promise<StoredRecord | undefined> {
+    return lookup(id, now, false)
+  }
+
+  function lookup(id: string, now: number, used: boolean): StoredRecord | undefined {
     const entry = entries.get(id)
     if (!entry) return undefined
     if (entry.expiresAt <= now) {
       entries.delete(id)
       return undefined
     }
-    use(id, entry)
+    if (used) use(id, entry)
     const data = parseJsonObject(entry.json)!
     const extra = concurrency.optimistic ? { ...entry.extra, [VERSION]: entry.version, [BASE]: entry.json } : entry.extra
     return { data, expiresAt: entry.expiresAt, createdAt: entry.createdAt, extra }
@@ -114,14 +123,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       return true
     },
     // Listing (the admin API): in id order, so a cursor survives evictions and writes.
-    list: (options) => pageOfIds(entries.keys(), options, get),
+    list: (options) => pageOfIds(entries.keys(), options, peek),
     async count(now) {
       let live = 0
       for (const entry of entries.values()) if (entry.expiresAt > now) live++
       return live
     },
     async listByUser(userKey, userId, options) {
-      const page = await pageOfIds(entries.keys(), options, get)
+      const page = await pageOfIds(entries.keys(), options, peek)
       return { ...page, records: page.records.filter((record) => holdsUser(record.data, userKey, userId)) }
     },
   })

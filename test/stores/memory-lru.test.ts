@@ -39,4 +39,16 @@ describe('memory store eviction', () => {
     expect((await visit(engine, a.cookie)).count).toBe(1)
     expect((await visit(engine, c.cookie)).count).toBe(3)
   })
+
+  it('listing sessions (the admin API) does not count as use', async () => {
+    const store = memoryStore({ maxEntries: 3 })
+    const engine = createSessions({ secret: SECRET, store })
+    const a = await visit(engine, undefined, 1)
+    await visit(engine, undefined, 2)
+    await visit(engine, undefined, 3)
+    const page = await store.records!.list!({ now: Math.floor(Date.now() / 1000) })
+    expect(page.records).toHaveLength(3)
+    await visit(engine, undefined, 4) // evicts the least recently used: still a
+    expect((await visit(engine, a.cookie)).count).toBeUndefined()
+  })
 })
