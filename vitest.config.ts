@@ -12,6 +12,9 @@ const WIRE_TESTS = [
   'test/stores/cookie.conformance.test.ts',
 ]
 
+/** The AWS SDK's banner about future Node versions (in every process that loads it), off for tests. */
+const QUIET = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }
+
 export default defineConfig({
   resolve: {
     alias: [
@@ -28,7 +31,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
-          env: { SESH_EXPECTED_CRYPTO: 'node' },
+          env: { SESH_EXPECTED_CRYPTO: 'node', ...QUIET },
           // The package tests import dist/, rebuilt when stale (here only, so it runs once).
           globalSetup: ['test/setup/build-dist.ts'],
         },
@@ -40,7 +43,7 @@ export default defineConfig({
         test: {
           name: 'webcrypto',
           include: WIRE_TESTS,
-          env: { SESH_EXPECTED_CRYPTO: 'webcrypto' },
+          env: { SESH_EXPECTED_CRYPTO: 'webcrypto', ...QUIET },
           // the per-request benchmarks once more on this path (bench/crypto.bench.ts compares the providers itself)
           benchmark: { include: ['bench/sessions.bench.ts', 'bench/stores.bench.ts'] },
         },

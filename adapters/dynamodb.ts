@@ -1,25 +1,16 @@
 /**
  * `seshjs/dynamodb`: sessions in a DynamoDB table, wire-compatible with
- * `@architect/functions` (`{ _idx, _secret, _ttl, ...data }`), on
- * `@aws-sdk/client-dynamodb` (an optional peer dependency, loaded only here).
+ * `@architect/functions` (`{ _idx, _secret, _ttl, ...data }`).
+ *
+ * Importing this module never loads the AWS SDK. `dynamoStore()`,
+ * `createSessionTable()` and `createDynamoClient()` load
+ * `@aws-sdk/client-dynamodb` (an optional peer dependency) when they first need
+ * it; `dynamoSessionStore({ table, call })` never does, so a Worker can sign its
+ * own requests (e.g. with `aws4fetch`).
  *
  * @module
  */
-import {
-  CreateTableCommand,
-  DeleteItemCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  UpdateTableCommand,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb'
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { ConcurrencyOptions, SessionStore } from '../src/index.js'
 import { type DynamoCall, type DynamoOperation, createTable, dynamoSessionStore } from '../src/stores/dynamodb/index.js'
 
@@ -55,21 +46,29 @@ export interface DynamoStoreOptions extends ConcurrencyOptions {
   client?: DynamoClient | undefined
 }
 
-const COMMANDS: Record<DynamoOperation, new (input: any) => unknown> = {
-  GetItem: GetItemCommand,
-  PutItem: PutItemCommand,
-  UpdateItem: UpdateItemCommand,
-  DeleteItem: DeleteItemCommand,
-  CreateTable: CreateTableCommand,
-  DescribeTable: DescribeTableCommand,
-  UpdateTimeToLive: UpdateTimeToLiveCommand,
-  DescribeTimeToLive: DescribeTimeToLiveCommand,
-  Scan: ScanCommand,
-  Query: QueryCommand,
-  UpdateTable: UpdateTableCommand,
+/** What sesh takes from `@aws-sdk/client-dynamodb`. */
+type Sdk = { DynamoDBClient: typeof DynamoDBClient } & {
+  [Operation in DynamoOperation as `${Operation}Command`]: new (input: any) => unknown
 }
 
-let defaultClient: DynamoDBClient | undefined
+// Not a string literal in import(), so that bundlers (wrangler, esbuild) leave
+// the SDK out of a Worker that uses dynamoSessionStore({ call }) only.
+const SDK = '@aws-sdk/client-dynamodb'
+let sdk: Promise<Sdk> | undefined
+
+function loadSdk(): Promise<Sdk> {
+  sdk ??= (import(SDK) as Promise<Sdk>).catch((cause: unknown) => {
+    sdk = undefined
+    throw new Error(
+      `seshjs/dynamodb: dynamoStore(), createSessionTable() and createDynamoClient() send requests with ${SDK}, ` +
+        `which could not be loaded: npm install ${SDK}, or use dynamoSessionStore({ table, call }) to send them yourself.`,
+      { cause },
+    )
+  })
+  return sdk
+}
+
+let defaultClient: Promise<DynamoDBClient> | undefined
 
 function isLoopback(url: string | undefined): boolean {
   if (!url) return false
@@ -99,14 +98,17 @@ export const DYNAMO_CLIENT_DEFAULTS = {
  * A `DynamoDBClient` with sesh's timeouts and retries ({@link DYNAMO_CLIENT_DEFAULTS})
  * under `config`; what {@link dynamoStore} uses when given no client.
  *
+ * Resolves once the SDK is loaded (this module does not load it on import).
+ *
  * @example
  * ```ts
- * const client = createDynamoClient({ region: 'eu-west-1' })
+ * const client = await createDynamoClient({ region: 'eu-west-1' })
  * app.use(sessions({ store: dynamoStore({ table: 'sessions', client }) }))
  * ```
  * @param config the SDK's own configuration, which wins over sesh's defaults
  */
-export function createDynamoClient(config: DynamoDBClientConfig = {}): DynamoDBClient {
+export async function createDynamoClient(config: DynamoDBClientConfig = {}): Promise<DynamoDBClient> {
+  const { DynamoDBClient } = await loadSdk()
   const { connectionTimeout, requestTimeout, maxAttempts } = DYNAMO_CLIENT_DEFAULTS
   return new DynamoDBClient({
     maxAttempts,
@@ -122,9 +124,9 @@ export function createDynamoClient(config: DynamoDBClientConfig = {}): DynamoDBC
  * on loopback) and no region or credentials are set, it uses `us-east-1` and
  * dummy credentials, as Architect's sandbox does, so a local demo needs no AWS account.
  */
-export function defaultDynamoClient(): DynamoDBClient {
+function defaultDynamoClient(): Promise<DynamoDBClient> {
   if (defaultClient) return defaultClient
-  const env = typeof process === 'undefined' ? {} : process.env
+  const env: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env
   const config: DynamoDBClientConfig = {}
   if (isLoopback(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL)) {
     if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) config.region = 'us-east-1'
@@ -133,24 +135,27 @@ export function defaultDynamoClient(): DynamoDBClient {
     }
   }
   defaultClient = createDynamoClient(config)
+  defaultClient.catch(() => (defaultClient = undefined))
   return defaultClient
 }
 
 /**
- * A {@link DynamoCall} over an SDK-shaped client.
+ * A {@link DynamoCall} over an SDK-shaped client (the SDK's command classes
+ * are loaded on the first call).
  *
  * @param client the client
  */
 export function callFor(client: DynamoClient): DynamoCall {
   if (!client || typeof client.send !== 'function') throw new TypeError('dynamoStore: client must have a send() method')
-  return (operation, input, options) =>
-    options?.abortSignal ? client.send(new COMMANDS[operation](input), options) : client.send(new COMMANDS[operation](input))
+  return async (operation, input, options) => {
+    const command = new (await loadSdk())[`${operation}Command`](input)
+    return options?.abortSignal ? client.send(command, options) : client.send(command)
+  }
 }
 
 function lazyCall(client: DynamoClient | undefined): DynamoCall {
   if (client) return callFor(client)
-  let call: DynamoCall | undefined
-  return (operation, input, options) => (call ??= callFor(defaultDynamoClient()))(operation, input, options)
+  return async (operation, input, options) => callFor(await defaultDynamoClient())(operation, input, options)
 }
 
 /**
@@ -186,6 +191,8 @@ export interface CreateSessionTableOptions {
    * @default the same default client as {@link dynamoStore}
    */
   client?: DynamoClient | undefined
+  /** Send the requests yourself instead (no AWS SDK): see {@link dynamoSessionStore}. */
+  call?: DynamoCall | undefined
   /**
    * How long to wait for a new table (or index) to become active, in milliseconds.
    * @default 60000
@@ -213,10 +220,10 @@ export interface CreateSessionTableOptions {
  * @param options the table and the client
  */
 export function createSessionTable(options: CreateSessionTableOptions): Promise<boolean> {
-  const { client, table, timeoutMs, userKey } = options
+  const { client, call, table, timeoutMs, userKey } = options
   return createTable({
     table,
-    call: lazyCall(client),
+    call: call ?? lazyCall(client),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(userKey === undefined ? {} : { userKey }),
   })

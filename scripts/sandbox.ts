@@ -53,7 +53,43 @@ export function forwardedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  * @param cwd the Architect project (its `app.arc`)
  * @param label what is being served, for the start-up line
  */
+/** The start of sesh's development-key warning (`resolveConfig` in src/options.ts). */
+export const DEVELOPMENT_KEY_WARNING = 'sesh: no ARC_APP_SECRET is set'
+
+/**
+ * The sandbox runs every request in a new Node process and copies its output
+ * to ours, so a warning the library gives once per process would repeat on
+ * every request. Pass each distinct line containing `marker` through once,
+ * and drop its repeats; everything else is written as it comes.
+ *
+ * @param stream where the sandbox copies the functions' output
+ * @param marker the text of the lines to show once
+ */
+export function onceOnly(stream: NodeJS.WriteStream, marker: string): void {
+  const write = stream.write.bind(stream) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean
+  const shown = new Set<string>()
+  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+    if (!text.includes(marker)) return write(chunk, ...rest)
+    const lines = text.split('\n').filter((line) => {
+      if (!line.includes(marker)) return true
+      if (shown.has(line.trim())) return false
+      shown.add(line.trim())
+      return true
+    })
+    const kept = lines.join('\n')
+    if (kept.trim() === '') {
+      const callback = rest.find((arg): arg is () => void => typeof arg === 'function')
+      callback?.()
+      return true
+    }
+    return write(kept, ...rest)
+  }) as typeof stream.write
+}
+
 export async function runSandbox(cwd: string, label: string): Promise<void> {
+  onceOnly(process.stderr, DEVELOPMENT_KEY_WARNING)
+  onceOnly(process.stdout, DEVELOPMENT_KEY_WARNING)
   const port = Number(process.env.PORT ?? 3333)
   await exitIfPortInUse(port)
   for (const name of SANDBOX_PORTS) process.env[name] ??= String(await freePort())

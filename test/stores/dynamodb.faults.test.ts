@@ -27,7 +27,7 @@ const REQUEST_BOUND = 2 * STORE_TIMEOUT + 1000
 let dynamo: Dynalite
 let proxy: FaultProxy
 let server: RunningServer
-let client: ReturnType<typeof createDynamoClient>
+let client: Awaited<ReturnType<typeof createDynamoClient>>
 
 beforeAll(async () => {
   dynamo = await startDynalite()
@@ -35,7 +35,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy(dynamo.endpoint)
   // The client sesh creates (timeouts, bounded retries), each attempt's timeout scaled to the test's deadline
   // (generous enough for dynalite on a loaded CI machine).
-  client = createDynamoClient({
+  client = await createDynamoClient({
     endpoint: proxy.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },

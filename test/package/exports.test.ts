@@ -10,7 +10,7 @@ import { build } from 'esbuild'
 import { publint } from 'publint'
 import { describe, expect, it } from 'vitest'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
+const root = fileURLToPath(new URL('../..', import.meta.url))
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, { types: string; default: string } | string> }
 
 describe('the package', () => {
