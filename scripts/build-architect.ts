@@ -22,10 +22,17 @@ export const ROUTES: Readonly<Record<string, string>> = {
   'post-logout': 'postLogout',
 }
 
-async function buildRoute(folder: string, exported: string): Promise<void> {
+/** WebSocket function folder (`@ws` in app.arc) → the ws.ts export serving it. */
+export const WS_ROUTES: Readonly<Record<string, string>> = {
+  'ws-connect': 'connect',
+  'ws-default': 'message',
+  'ws-disconnect': 'disconnect',
+}
+
+async function buildRoute(folder: string, exported: string, source = './src/handlers.ts'): Promise<void> {
   const result = await build({
     stdin: {
-      contents: `export { ${exported} as handler } from './src/handlers.ts'`,
+      contents: `export { ${exported} as handler } from '${source}'`,
       resolveDir: example,
       sourcefile: `${folder}.ts`,
       loader: 'ts',
@@ -36,7 +43,8 @@ async function buildRoute(folder: string, exported: string): Promise<void> {
     target: 'node20',
     format: 'esm',
     // The AWS SDK (DynamoDB sessions only) is loaded from node_modules rather than bundled into every route.
-    external: ['@aws-sdk/*'],
+    // So is @architect/functions, whose ws.send replies to WebSockets.
+    external: ['@aws-sdk/*', '@architect/functions'],
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     tsconfig: `${root}tsconfig.json`,
     logLevel: 'warning',
@@ -51,10 +59,13 @@ async function buildRoute(folder: string, exported: string): Promise<void> {
 
 /** Builds every route; returns the example's folder. */
 export async function buildArchitect(): Promise<string> {
-  await Promise.all(Object.entries(ROUTES).map(([folder, exported]) => buildRoute(folder, exported)))
+  await Promise.all([
+    ...Object.entries(ROUTES).map(([folder, exported]) => buildRoute(folder, exported)),
+    ...Object.entries(WS_ROUTES).map(([folder, exported]) => buildRoute(folder, exported, './src/ws.ts')),
+  ])
   return example
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(`built ${Object.keys(ROUTES).length} handlers into ${await buildArchitect()}/build`)
+  console.log(`built ${Object.keys(ROUTES).length + Object.keys(WS_ROUTES).length} handlers into ${await buildArchitect()}/build`)
 }

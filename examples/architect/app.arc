@@ -27,6 +27,16 @@ sesh-architect
   method post
   src build/post-logout
 
+# WebSockets: connect refuses visitors who are not logged in; default answers
+# "whoami" and "count" (see src/ws.ts).
+@ws
+connect
+  src build/ws-connect
+default
+  src build/ws-default
+disconnect
+  src build/ws-disconnect
+
 # Used when ARC_SESSION_TABLE_NAME=sessions (DynamoDB sessions); the default is jwe (cookies).
 @tables
 sessions
