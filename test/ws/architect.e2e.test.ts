@@ -34,7 +34,6 @@ describe("the Architect example's @ws (sandbox, DynamoDB sessions)", () => {
   it('refuses a visitor who is not logged in, and a hostile cookie, with 401', async () => {
     await expect(connect(app.url)).rejects.toThrow(/401/)
     await expect(connect(app.url, `_idx=${'A'.repeat(8192)}`)).rejects.toThrow(/401/)
-    await expect(connect(app.url, '_idx=garbage.AAAA')).rejects.toThrow(/401/)
   })
 
   it('knows who is logged in, counts in the session HTTP shows, and ends at logout', async () => {
