@@ -15,6 +15,7 @@ import { readSession, writeSession } from './architect/session-helpers.js'
 import type { ArcEvent, ArcRequest, PlainSession } from './architect/types.js'
 
 export { regenerate } from './architect/regenerate.js'
+export { ws, SESSION_ENDED, type WsConnections, type WsHandler, type WsOptions, type WsRequest, type WsResult } from './architect/ws.js'
 export type { ArcHandler } from './architect/chain.js'
 export type { Csrf } from './architect/csrf.js'
 export type { LambdaCallback, LambdaHandler } from './architect/http.js'
