@@ -16,4 +16,12 @@
  *
  * @module
  */
-export * from '../src/admin/index.js'
+export {
+  createAdmin,
+  type AdminOptions,
+  type ListSessionsOptions,
+  type RevokeUserOptions,
+  type SessionAdmin,
+  type SessionPage,
+  type SessionSummary,
+} from '../src/index.js'

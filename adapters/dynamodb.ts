@@ -11,13 +11,19 @@
  * @module
  */
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import type { ConcurrencyOptions, SessionStore } from '../src/index.js'
-import { type DynamoCall, type DynamoOperation, createTable, dynamoSessionStore } from '../src/stores/dynamodb/index.js'
+import {
+  type ConcurrencyOptions,
+  createDynamoTable,
+  type DynamoCall,
+  type DynamoOperation,
+  dynamoSessionStore,
+  type SessionStore,
+} from '../src/index.js'
 
-export { userIndexName } from '../src/stores/dynamodb/index.js'
+export { userIndexName } from '../src/index.js'
 
 export type { ConcurrencyOptions, MergeFunction } from '../src/index.js'
-export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../src/stores/dynamodb/index.js'
+export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../src/index.js'
 
 /**
  * Anything with the AWS SDK v3 client's `send(command)`: a `DynamoDBClient`,
@@ -221,7 +227,7 @@ export interface CreateSessionTableOptions {
  */
 export function createSessionTable(options: CreateSessionTableOptions): Promise<boolean> {
   const { client, call, table, timeoutMs, userKey } = options
-  return createTable({
+  return createDynamoTable({
     table,
     call: call ?? lazyCall(client),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),

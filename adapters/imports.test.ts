@@ -1,10 +1,8 @@
 /**
  * Adapters are clients of the public API: a file under adapters/ imports from
  * src/ nothing but the package's entry, src/index.ts (values and types alike).
- * Two kinds of files are the core's own, placed outside src/: a store subpath
- * (`seshjs/dynamodb`, `seshjs/kv`, and likewise `seshjs/admin`) re-exporting its own module, whose
- * public face that subpath is, and the crypto provider files behind the core's
- * `#crypto-provider` import (outside src/ so that src/ has no `node:` import).
+ * The store and admin subpaths re-export from that entry too, and the crypto
+ * provider files behind `#crypto-provider` take their types from it.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -14,15 +12,6 @@ import { expect, it } from 'vitest'
 const adapters = dirname(fileURLToPath(import.meta.url))
 const root = resolve(adapters, '..')
 
-/** A file of the core outside src/, and the src/ module it may import. */
-const CORE_FILES: Record<string, RegExp> = {
-  'adapters/dynamodb.ts': /^src\/stores\/dynamodb\/index\.ts$/,
-  'adapters/kv.ts': /^src\/stores\/kv\.ts$/,
-  'adapters/admin.ts': /^src\/admin\/index\.ts$/,
-  'adapters/crypto/provider.d.ts': /^src\/crypto\/provider\.ts$/,
-  'adapters/crypto/node.d.ts': /^src\/crypto\/provider\.ts$/,
-  'adapters/crypto/none.d.ts': /^src\/crypto\/provider\.ts$/,
-}
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -49,7 +38,7 @@ it('no file under adapters/ reaches into src/ past its public entry', () => {
       if (!specifier.startsWith('.')) continue
       const target = relative(root, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts')
       if (!target.startsWith('src/')) continue
-      if (target === 'src/index.ts' || CORE_FILES[from]?.test(target)) continue
+      if (target === 'src/index.ts') continue
       offences.push(`${from} → ${specifier}`)
     }
   }

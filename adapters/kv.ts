@@ -15,4 +15,4 @@
  *
  * @module
  */
-export { kvStore, type KVNamespaceLike, type KvStoreOptions } from '../src/stores/kv.js'
+export { kvStore, type KVNamespaceLike, type KvStoreOptions } from '../src/index.js'

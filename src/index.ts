@@ -50,3 +50,25 @@ export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.
 export type { JsonValue } from './json.js'
 export { SocketSession, SESSION_ENDED_CLOSE_CODE } from './socket.js'
 export { sessionSocket, type SessionSocketHandlers, type SessionSocketOptions } from './websocket.js'
+// The store and admin modules are web-standard core code; their subpaths
+// (`seshjs/dynamodb`, `seshjs/kv`, `seshjs/admin`) re-export them from here, so
+// adapters reach the core only through this entry.
+export {
+  dynamoSessionStore,
+  createTable as createDynamoTable,
+  userIndexName,
+  type DynamoSessionStoreOptions,
+  type CreateTableOptions as CreateDynamoTableOptions,
+  type DynamoCall,
+  type DynamoOperation,
+} from './stores/dynamodb/index.js'
+export { kvStore, type KVNamespaceLike, type KvStoreOptions } from './stores/kv.js'
+export {
+  createAdmin,
+  type AdminOptions,
+  type ListSessionsOptions,
+  type RevokeUserOptions,
+  type SessionAdmin,
+  type SessionPage,
+  type SessionSummary,
+} from './admin/index.js'

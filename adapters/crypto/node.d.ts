@@ -1,4 +1,4 @@
-import type { CryptoProvider } from '../../src/crypto/provider.js'
+import type { CryptoProvider } from '../../src/index.js'
 /** The synchronous `node:crypto` provider (Node, Lambda, seshjs/architect). */
 export declare const nodeProvider: CryptoProvider
 /** The platform's provider, read by the core through `#crypto-provider`. */
