@@ -7,7 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { SessionStoreUnavailableError } from './errors.js'
 import type { SessionOptions } from './options.js'
 import type { Session } from './session.js'
-import { createSessions, type Sessions } from './sessions.js'
+import { createSessions, type SavedCookie, type Sessions } from './sessions.js'
 import { rememberEngine } from './socket.js'
 import type { SessionData } from './stores/store.js'
 import { type StoreErrorHandler, storeUnavailableResponse } from './unavailable.js'
@@ -80,18 +80,18 @@ export function sessions<Data extends object = SessionData, Bindings extends obj
     rememberEngine(session, engine) // for the socket handlers of a WebSocket upgrade
     await next()
     if (isUpgrade(c)) return
-    let cookie: string | undefined
+    let saved: SavedCookie | undefined
     try {
       if (c.error instanceof SessionStoreUnavailableError) throw c.error
       if (c.error) return // the handler failed: its half-made session changes are not saved
-      cookie = await engine.save(session)
+      saved = await engine.saveCookie(session)
     } catch (error) {
       if (!(error instanceof SessionStoreUnavailableError)) throw error
       c.res = undefined // drop the failed response whole, rather than merging its headers
       c.res = await onStoreError(error, c.req.raw)
       return
     }
-    if (cookie !== undefined) appendSetCookie(c, cookie)
+    for (const cookie of saved?.headers ?? []) appendSetCookie(c, cookie) // several with chunked cookies
   }
 }
 

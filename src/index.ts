@@ -4,7 +4,7 @@
  * @module
  */
 export { sessions, type SessionEnv, type SessionMiddlewareOptions } from './hono.js'
-export { createSessions, type Sessions, type SessionsById, type SavedCookie } from './sessions.js'
+export { createSessions, type Sessions, type SessionsById, type SavedCookie, type CookieHeaderSource } from './sessions.js'
 export { withSession, type WithSessionOptions } from './with-session.js'
 export { Session, RESERVED_KEYS, type SessionInfo, type SessionKey, type SessionValue } from './session.js'
 export {
@@ -28,7 +28,7 @@ export {
   SessionServerStoreRequiredError,
   type SessionErrorOptions,
 } from './errors.js'
-export { cookieStore } from './stores/cookie.js'
+export { cookieStore, type CookieStoreOptions } from './stores/cookie.js'
 export { memoryStore, type MemoryStoreOptions } from './stores/memory.js'
 export type { ConcurrencyOptions, MergeFunction } from './stores/concurrency.js'
 export { serverStore } from './stores/server.js'
@@ -38,6 +38,7 @@ export type {
   SessionData,
   StoreContext,
   ReadResult,
+  CookieChunks,
   RecordKeeper,
   StoredRecord,
   WriteOptions,

@@ -7,6 +7,8 @@
 import { type ContentEncryption, type CryptoChoice, DEVELOPMENT_SECRETS, KEY_BYTES, Keyring } from './crypto.js'
 import { isProductionEnvironment } from './environment.js'
 import { SessionSecretError } from './errors.js'
+import { MAX_CHUNKS } from './cookie-chunks.js'
+import { COOKIE_LIMIT } from './cookie.js'
 import { cookiePrefixRules, hostPrefixWarning } from './cookie-prefix.js'
 import { assertProductionSecret } from './secret-strength.js'
 import { resolveStoreTimeout, withDeadline } from './stores/deadline.js'
@@ -291,6 +293,26 @@ function secretsOf(options: SessionOptions): string[] {
   return secret ? [secret] : []
 }
 
+/** A store's `chunks` declaration: stateless stores only, within the limits the engine can honour. */
+function assertChunks(store: SessionStore): void {
+  const { chunks } = store
+  if (chunks === undefined) return
+  if (!store.stateless) {
+    throw new TypeError('Chunked cookies are for the cookie store: a server-side store keeps only a short signed id in the cookie')
+  }
+  if (
+    chunks === null ||
+    typeof chunks !== 'object' ||
+    !Number.isInteger(chunks.max) ||
+    chunks.max < 2 ||
+    chunks.max > MAX_CHUNKS ||
+    !Number.isInteger(chunks.maxBytes) ||
+    chunks.maxBytes < COOKIE_LIMIT
+  ) {
+    throw new TypeError(`A store's chunks must be { max: 2 to ${MAX_CHUNKS}, maxBytes: at least ${COOKIE_LIMIT} }`)
+  }
+}
+
 /**
  * The one configuration resolver: applies defaults and the `ARC_*` environment
  * to `options`, validates them, and derives everything else (keys, id-signing
@@ -378,6 +400,8 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
   const tossing = hostPrefixWarning({ production, host: prefix.host, domain, hostPrefix: cookie.hostPrefix })
   if (tossing) warn(tossing)
   const storeTimeout = resolveStoreTimeout(options.storeTimeout)
+  const store = options.store ?? cookieStore()
+  assertChunks(store)
 
   const now = options.now ?? Date.now
   if (typeof now !== 'function') throw new TypeError('now must be a function returning milliseconds')
@@ -387,7 +411,7 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
     keyring,
     csrfSecrets: Object.freeze([...signingSecrets]),
     table,
-    store: withDeadline(options.store ?? cookieStore(), storeTimeout),
+    store: withDeadline(store, storeTimeout),
     cookieName: prefix.name,
     cookieAttributes: {
       path: '/' as const,

@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { expiredCookie, readCookie, sessionCookie } from './cookie.js'
+import { chunkCount, chunkedCookies, expiredCookies, readChunks } from './cookie-chunks.js'
+import { readCookie, sessionCookie } from './cookie.js'
 import { randomId } from './crypto.js'
 import { SessionServerStoreRequiredError } from './errors.js'
 import { assertJsonValue } from './json.js'
@@ -23,10 +24,26 @@ import type { SessionData, SessionRecord, SessionStore, StoreContext } from './s
 
 /** What {@link Sessions.saveCookie} returns: the cookie to send. */
 export interface SavedCookie {
-  /** The cookie's new value, or `null` when the cookie is being expired (the session ended). */
+  /**
+   * The cookie's new value, or `null` when the cookie is being expired (the
+   * session ended). With chunked cookies, the chunks' values joined: what
+   * {@link Sessions.open} takes back.
+   */
   value: string | null
-  /** The whole `Set-Cookie` header value. */
+  /** The session cookie's whole `Set-Cookie` header value (with chunked cookies, the first cookie's). */
   header: string
+  /**
+   * Every `Set-Cookie` header value to send, `header` first. Without chunked
+   * cookies it is `[header]`; with them, each chunk and the expiry of every
+   * chunk the request carried that the session no longer uses.
+   */
+  headers: string[]
+}
+
+/** The `Cookie` header of a request, for {@link Sessions.open}: the session cookie and its chunks are found in it. */
+export interface CookieHeaderSource {
+  /** The request's `Cookie` header (`null`/`undefined`: none). */
+  header: string | null | undefined
 }
 
 /**
@@ -75,13 +92,20 @@ export interface Sessions<Data extends object = SessionData> {
   /**
    * The session a cookie value names (or a new one for `undefined`), without a
    * `Request`. Lazy, validated and renewed exactly as {@link Sessions.load}.
+   * Pass `{ header }` (a `Cookie` header) to have the session cookie found in
+   * it — with chunked cookies, every chunk, so a save can expire the ones the
+   * session no longer uses.
    *
-   * @param cookieValue the session cookie's value (already percent-decoded), or `undefined`
+   * @param cookie the session cookie's value (already percent-decoded; chunked: the chunks joined, as
+   *   {@link SavedCookie.value}), `undefined`, or `{ header }`
    */
-  open(cookieValue: string | undefined): Session<Data>
+  open(cookie: string | undefined | CookieHeaderSource): Session<Data>
   /**
    * Writes the session if it changed (or is due for renewal) and returns the
    * `Set-Cookie` value to send, or `undefined` when nothing needs sending.
+   * With chunked cookies (`cookieStore({ chunks })`) a session may need
+   * several, so `save()` throws a `TypeError`: use {@link Sessions.commit}, or
+   * {@link Sessions.saveCookie} and send all of its `headers`.
    */
   save(session: Session<Data>): Promise<string | undefined>
   /**
@@ -90,7 +114,7 @@ export interface Sessions<Data extends object = SessionData> {
    */
   saveCookie(session: Session<Data>): Promise<SavedCookie | undefined>
   /**
-   * `response` with the session's `Set-Cookie` appended (a copy; the original
+   * `response` with the session's `Set-Cookie` headers appended (a copy; the original
    * is not modified). Returns `response` itself when nothing needs sending.
    */
   commit(session: Session<Data>, response: Response): Promise<Response>
@@ -123,6 +147,9 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
   const config = isSessionConfig(options) ? options : resolveConfig(options)
   const { store, cookieName, cookieAttributes, ttl, touchAfter, maxAge } = config
   const newId = store.stateless ? undefined : randomId
+  const { chunks } = store
+  /** With chunked cookies: the chunk numbers each session's request carried, or the value it was opened with. */
+  const carriedBy = new WeakMap<Session<Data>, readonly number[] | string>()
 
   function context(): StoreContext {
     return { keyring: config.keyring, now: Math.floor(config.now() / 1000), ttl }
@@ -142,13 +169,41 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
     return found ? live(found.record, found.keyIndex, ctx.now) : {}
   }
 
-  function open(cookieValue: string | undefined): Session<Data> {
-    if (cookieValue !== undefined && typeof cookieValue !== 'string') throw new TypeError('open() takes a cookie value (a string) or undefined')
-    const value = cookieValue === '' ? undefined : cookieValue
-    return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(value)), {
-      hadCookie: value !== undefined,
-      newId,
-    })
+  /** A lazy session of `value`; `hadCookie` when a cookie was sent, even one that cannot name a session. */
+  function sessionOf(value: string | undefined, hadCookie = value !== undefined): Session<Data> {
+    return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(value)), { hadCookie, newId })
+  }
+
+  function fromHeader(header: string | null | undefined): Session<Data> {
+    if (!chunks) return sessionOf(readCookie(header, cookieName))
+    const found = readChunks(header, cookieName, chunks)
+    const session = sessionOf(found.value, found.present)
+    if (found.carried.length > 0) carriedBy.set(session, found.carried)
+    return session
+  }
+
+  function open(cookie: string | undefined | CookieHeaderSource): Session<Data> {
+    if (cookie !== null && typeof cookie === 'object') {
+      const { header } = cookie
+      if (header !== undefined && header !== null && typeof header !== 'string') throw new TypeError('open({ header }) takes a Cookie header (a string)')
+      return fromHeader(header)
+    }
+    if (cookie !== undefined && typeof cookie !== 'string') {
+      throw new TypeError('open() takes a cookie value (a string), undefined, or { header } (a Cookie header)')
+    }
+    const value = cookie === '' ? undefined : cookie
+    const session = sessionOf(value)
+    if (chunks && value !== undefined) carriedBy.set(session, value) // its chunks are known when a save needs them
+    return session
+  }
+
+  /** The chunk numbers (1 and up) the session's request carried. */
+  function carriedChunks(session: Session<Data>): readonly number[] {
+    const carried = carriedBy.get(session)
+    if (typeof carried !== 'string') return carried ?? []
+    // opened by value: the chunks that value was sent as
+    const count = Math.min(chunkCount(cookieName, carried, cookieAttributes), chunks?.max ?? 1)
+    return Array.from({ length: count - 1 }, (_, i) => i + 1)
   }
 
   /** Writes what the session needs and returns the new cookie value (`null`: expire it), or `undefined` for no cookie. */
@@ -197,8 +252,13 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
   async function saveCookie(session: Session<Data>): Promise<SavedCookie | undefined> {
     const value = await persist(session)
     if (value === undefined) return undefined
-    if (value === null) return { value: null, header: expiredCookie(cookieName, cookieAttributes) }
-    return { value, header: sessionCookie(cookieName, value, cookieAttributes) }
+    const headers =
+      value === null
+        ? expiredCookies(cookieName, cookieAttributes, carriedChunks(session))
+        : chunks
+          ? chunkedCookies(cookieName, value, cookieAttributes, chunks, carriedChunks(session))
+          : [sessionCookie(cookieName, value, cookieAttributes)]
+    return { value, header: headers[0]!, headers }
   }
 
   function serverStore(what: string): SessionStore & Required<Pick<SessionStore, 'get' | 'cookieValue'>> {
@@ -264,18 +324,24 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
     byId,
     async load(request) {
       if (!(request instanceof Request)) throw new TypeError('load() takes a Request')
-      return open(readCookie(request.headers.get('cookie'), cookieName))
+      return fromHeader(request.headers.get('cookie'))
     },
     open,
     saveCookie,
     async save(session) {
+      if (chunks) {
+        throw new TypeError(
+          'save() returns one Set-Cookie value, and this cookie store may split a session over several cookies (chunks): ' +
+            'use commit(session, response), or saveCookie(session) and send every entry of its headers',
+        )
+      }
       return (await saveCookie(session))?.header
     },
     async commit(session, response) {
-      const cookie = (await saveCookie(session))?.header
-      if (cookie === undefined) return response
+      const saved = await saveCookie(session)
+      if (saved === undefined) return response
       const copy = new Response(response.body, response)
-      copy.headers.append('set-cookie', cookie)
+      for (const header of saved.headers) copy.headers.append('set-cookie', header)
       return copy
     },
   }

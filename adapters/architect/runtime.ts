@@ -98,6 +98,10 @@ function build(options: ArchitectOptions, env: Env, caches: Caches): Runtime {
   const keyring = caches.keyrings.get(keys) ?? resolved.keyring
   caches.keyrings.set(keys, keyring)
   const config: SessionConfig = keyring === resolved.keyring ? resolved : { ...resolved, keyring }
+  if (config.store.chunks) {
+    // Why refused: Architect's runtime reads one `_idx` cookie, so a chunked session would silently start over there.
+    throw new TypeError('seshjs/architect cannot use chunked cookies (cookieStore({ chunks })): Architect reads one session cookie. Use a DynamoDB session table for large sessions.')
+  }
   const sessions = createSessions(config)
   return {
     sessions,

@@ -71,6 +71,12 @@ export interface SessionStore {
   /** `true` when the store keeps no ids (the cookie store): the engine then makes none. */
   readonly stateless?: boolean
   /**
+   * Stateless stores only: a cookie value too big for one cookie may be split
+   * over several (`_idx`, `_idx.1`, …) within these limits. The engine reads
+   * and writes the chunks; `cookieStore({ chunks })` sets it. Absent: one cookie.
+   */
+  readonly chunks?: CookieChunks
+  /**
    * The {@link RecordKeeper} behind a server-side store ({@link serverStore}
    * sets it), for out-of-band work: the admin API lists, counts and finds a
    * user's sessions through it. Never used on the request path.
@@ -105,6 +111,14 @@ export interface SessionStore {
   get?(id: string, context: StoreContext): Promise<SessionRecord | undefined>
   /** Server stores only: the cookie value that names `id` (`<id>.<signature>`). */
   cookieValue?(id: string, context: StoreContext): Promise<string>
+}
+
+/** How far the engine may split one session cookie (see {@link SessionStore.chunks}). */
+export interface CookieChunks {
+  /** The most cookies one session may use, `_idx` included (2 to 50). */
+  readonly max: number
+  /** The most bytes the session's cookies may add to a request's `Cookie` header (names, values, `; `). */
+  readonly maxBytes: number
 }
 
 /** Options of {@link SessionStore.write}. */
