@@ -7,7 +7,7 @@
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors.js'
 import { parseJsonObject } from '../json.js'
 import { holdsUser, pageSize } from './listing.js'
-import { serverStore } from './server.js'
+import { refuseChunks, serverStore } from './server.js'
 import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from './store.js'
 
 /** The parts of a Workers KV namespace binding the store uses. */
@@ -89,6 +89,7 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
   if (!namespace || typeof namespace.get !== 'function' || typeof namespace.put !== 'function' || typeof namespace.delete !== 'function') {
     throw new TypeError('kvStore() takes a Workers KV namespace binding (get, put, delete)')
   }
+  refuseChunks(options, 'kvStore')
   const prefix = options.prefix ?? 'session:'
   if (typeof prefix !== 'string') throw new TypeError('kvStore: prefix must be a string')
   const { userKey } = options

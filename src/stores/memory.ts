@@ -6,7 +6,7 @@
 import { parseJsonObject } from '../json.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from './concurrency.js'
 import { holdsUser, pageOfIds } from './listing.js'
-import { serverStore } from './server.js'
+import { refuseChunks, serverStore } from './server.js'
 import type { SessionStore, StoredRecord } from './store.js'
 
 /** Options of {@link memoryStore}. */
@@ -40,6 +40,7 @@ interface Entry {
  * @param options the size cap and the concurrency mode
  */
 export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { readonly size: number } {
+  refuseChunks(options, 'memoryStore')
   const maxEntries = options.maxEntries ?? 10_000
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new TypeError('memoryStore: maxEntries must be a positive integer')

@@ -13,6 +13,21 @@ const ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/
 const COOKIE_SHAPE = /^[A-Za-z0-9_-]{16,128}\.[A-Za-z0-9+/]{43}=?$/
 
 /**
+ * Refuses `chunks` given to a server-side store's factory: chunked cookies are
+ * for the cookie store, whose cookie holds the whole session; a server store's
+ * cookie is a short signed id.
+ *
+ * @param options the factory's options
+ * @param factory the factory's name, for the message
+ */
+export function refuseChunks(options: object, factory: string): void {
+  const chunks = (options as { chunks?: unknown }).chunks
+  if (chunks !== undefined && chunks !== false) {
+    throw new TypeError(`${factory}: chunks are for the cookie store (cookieStore({ chunks })); a server-side store keeps only a short signed id in the cookie`)
+  }
+}
+
+/**
  * Turns a {@link RecordKeeper} into a {@link SessionStore} with a signed-id cookie.
  *
  * @example

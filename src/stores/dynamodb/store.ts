@@ -9,7 +9,7 @@
 import { randomId } from '../../crypto.js'
 import { SessionNotSerializableError, SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
-import { serverStore } from '../server.js'
+import { refuseChunks, serverStore } from '../server.js'
 import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../store.js'
 import { type DynamoCall, errorName, send } from './call.js'
 import { listing } from './listing.js'
@@ -63,6 +63,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
   const { table, call } = options
   if (typeof table !== 'string' || table === '') throw new TypeError('dynamoStore: table must be a non-empty string')
   if (typeof call !== 'function') throw new TypeError('dynamoStore: a client is required')
+  refuseChunks(options, 'dynamoStore')
   const concurrency = resolveConcurrency(options, 'dynamoStore')
 
   function toItem(id: string, record: StoredRecord, version: number | undefined): Item {
