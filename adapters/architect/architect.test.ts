@@ -1,7 +1,7 @@
 /** Unit tests of seshjs/architect's parts (the differential and wire tests live in test/architect/). */
 import { describe, expect, it } from 'vitest'
 import { createArchitect, type ArcEvent, type ArcRequest } from 'seshjs/architect'
-import { memoryStore, SessionSecretError, SessionStoreUnavailableError, type SessionStore } from 'seshjs'
+import { cookieStore, memoryStore, SessionSecretError, SessionStoreUnavailableError, type SessionStore } from 'seshjs'
 import { InvalidBodyError, parseBody } from './body.js'
 import { runChain } from './chain.js'
 import { negotiate } from './compress.js'
@@ -127,6 +127,11 @@ describe('http()', () => {
     const handler = http(async () => ({ text: 'x' }))
     await expect(handler(event())).rejects.toBeInstanceOf(SessionSecretError)
     await expect(handler(event())).rejects.toBeInstanceOf(SessionSecretError)
+  })
+
+  it('refuses chunked cookies: Architect reads one session cookie', async () => {
+    const { http } = createArchitect({ env, store: cookieStore({ chunks: 4 }) })
+    await expect(http(async () => ({ text: 'x' }))(event())).rejects.toThrow(/cannot use chunked cookies/)
   })
 })
 

@@ -5,7 +5,9 @@
  * (10,000 by default; set it higher for a soak). Zero throws into user code,
  * zero 500s.
  *
- * Targets: cookie headers (cookie and memory stores); JWE tokens sealed with
+ * Targets: cookie headers (cookie and memory stores); chunked cookie sets
+ * (real chunks shuffled, dropped, duplicated, mixed with another secret's and
+ * with arbitrary `_idx.N` cookies); JWE tokens sealed with
  * the real key but arbitrary protected headers and payloads; signed ids with
  * valid signatures over arbitrary ids; Lambda events (REST v1, HTTP v2,
  * Function URL, ALB) with arbitrary headers, cookies, bodies and base64
@@ -15,7 +17,7 @@
 import fc from 'fast-check'
 import { base64url } from 'jose'
 import { expect } from 'vitest'
-import { createSessions, memoryStore, type Session, type Sessions } from 'seshjs'
+import { cookieStore, createSessions, memoryStore, type Session, type Sessions } from 'seshjs'
 import type { ArcEvent } from 'seshjs/architect'
 import type { LambdaHttpEvent } from 'seshjs/lambda'
 import { jweKeyBytes } from '../../src/crypto.js'
@@ -67,6 +69,56 @@ export const cookieHeader = fc.oneof(
   fc.tuple(fc.string({ maxLength: 20 }), tokenish).map(([name, value]) => `${name}=${value}; _idx`),
   fc.string({ unit: 'binary', maxLength: 500 }),
 )
+
+// ── chunked cookie sets ───────────────────────────────────────────────────────
+/** An engine whose cookie store splits sessions over up to four cookies. */
+export const chunkedEngine = createSessions({ secret: SECRET, store: cookieStore({ chunks: 4 }), ...quiet })
+const foreignChunked = createSessions({ secret: 'zyxwvutsrqponmlkjihgfedcba9876543210', store: cookieStore({ chunks: 4 }), ...quiet })
+
+/** The genuine session's data: about 10 KB, four cookies. */
+export const CHUNKED_BLOB = Array.from({ length: 2000 }, (_, i) => ((i * 2654435761) >>> 0).toString(36)).join('').slice(0, 10_000)
+
+async function chunkPairs(engine: Sessions): Promise<Array<[string, string]>> {
+  const session = engine.open(undefined)
+  session.set('blob', CHUNKED_BLOB)
+  const saved = await engine.saveCookie(session)
+  return saved!.headers.map((header) => {
+    const pair = header.split(';')[0]!
+    return [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]
+  })
+}
+
+/** The genuine session's cookies, and another secret's. */
+export const chunkSets = Promise.all([chunkPairs(chunkedEngine), chunkPairs(foreignChunked)])
+
+/**
+ * A `Cookie` header of chunk cookies, given the genuine and the foreign sets:
+ * the genuine set whole (shuffled, with noise after it), or pieces of both
+ * under any chunk name, stray `_idx.N`, counts that lie, and arbitrary values.
+ */
+export function chunkedHeader(genuine: Array<[string, string]>, foreign: Array<[string, string]>) {
+  const chunkIndex = fc.nat(genuine.length - 1)
+  const anyName = fc.oneof(
+    chunkIndex.map((i) => genuine[i]![0]),
+    fc.nat(60).map((n) => (n === 0 ? '_idx' : `_idx.${n}`)),
+    fc.constantFrom('_idx.01', '_idx.-1', '_idx.', '_idx.1x', 'x_idx.1'),
+  )
+  const anyValue = fc.oneof(
+    chunkIndex.map((i) => genuine[i]![1]),
+    chunkIndex.map((i) => foreign[i]![1]),
+    fc.tuple(fc.integer({ min: -1, max: 60 }), tokenish).map(([n, rest]) => `${n}~${rest}`),
+    tokenish,
+  )
+  const piece = fc.tuple(anyName, anyValue).map(([name, value]) => `${name}=${value}`)
+  const noise = fc.array(piece, { maxLength: 4 })
+  return fc.oneof(
+    fc.tuple(fc.shuffledSubarray(genuine, { minLength: genuine.length, maxLength: genuine.length }), noise).map(
+      ([pairs, extra]) => [...pairs.map(([n, v]) => `${n}=${v}`), ...extra.filter((p) => /^(?!_idx(\.[123])?=)/.test(p))].join('; '),
+    ),
+    fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join('; ')),
+    fc.tuple(fc.shuffledSubarray([...genuine, ...foreign]), noise).map(([pairs, extra]) => [...pairs.map(([n, v]) => `${n}=${v}`), ...extra].join('; ')),
+  )
+}
 
 // ── JWE tokens: the real key, arbitrary protected headers and payloads ────────
 const encoder = new TextEncoder()
