@@ -18,7 +18,7 @@ export const DEFAULT_CHUNKS = 4
 /**
  * The default most bytes chunked cookies add to a request: 14 KiB. Node's
  * default limit for all request headers together is 16 KiB
- * (`--max-http-header-size`), so a 10 KB session (about 13.7 KB sealed) fits
+ * (`--max-http-header-size`), so a 10 KB session (about 13.8 KB sealed) fits
  * with about 2 KB left for the browser's other headers.
  */
 export const DEFAULT_MAX_BYTES = 14 * 1024
