@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Keyring, signId } from '../crypto.js'
 import { SessionStoreUnavailableError } from '../errors.js'
 import { resolveOptions } from '../options.js'
+import { createSessions } from '../sessions.js'
 import { withSession } from '../with-session.js'
 import { withinDeadline } from './deadline.js'
 import { memoryStore } from './memory.js'
@@ -36,13 +37,70 @@ describe('store deadlines', () => {
     let seen: AbortSignal | undefined
     const started = Date.now()
     const late = withinDeadline(50, (signal) => {
-      seen = signal
+      seen = signal()
       return new Promise((resolve) => setTimeout(() => resolve('late'), 200))
     })
     await expect(late).rejects.toBeInstanceOf(SessionStoreUnavailableError)
     await expect(late).rejects.toThrow(/did not answer within 50 ms/)
     expect(Date.now() - started).toBeLessThan(190)
     expect(seen?.aborted).toBe(true)
+    // asked for only after the deadline, the signal is born aborted
+    let after: (() => AbortSignal) | undefined
+    const never = withinDeadline(20, (signal) => {
+      after = signal
+      return new Promise(() => {})
+    })
+    await expect(never).rejects.toBeInstanceOf(SessionStoreUnavailableError)
+    expect(after!().aborted).toBe(true)
+    expect(after!().reason).toBeInstanceOf(SessionStoreUnavailableError)
+  })
+
+  it('makes no AbortSignal for a store that never asks for one (the memory store), and one per call for a store that does', async () => {
+    // Counts the AbortControllers made inside engine calls only (undici's `new Request` makes one of its own).
+    const Original = globalThis.AbortController
+    let counting = false
+    let made = 0
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super()
+        if (counting) made++
+      }
+    }
+    const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+      counting = true
+      try {
+        return await work()
+      } finally {
+        counting = false
+      }
+    }
+    try {
+      const engine = createSessions({ secret: SECRET, store: memoryStore() })
+      const blank = new Request('http://localhost/')
+      const first = await counted(() => engine.load(blank))
+      first.set('count', 1)
+      const cookie = (await counted(() => engine.save(first)))!.split(';')[0]!
+      const withCookie = new Request('http://localhost/', { headers: { cookie } })
+      const again = await counted(async () => {
+        const session = await engine.load(withCookie)
+        await session.get('count')
+        return session
+      })
+      expect(await again.get('count')).toBe(1)
+      again.set('count', 2)
+      await counted(() => engine.save(again))
+      expect(made).toBe(0)
+
+      const { keeper, signals } = hungKeeper({})
+      const asking = createSessions({ secret: SECRET, store: serverStore(keeper) })
+      const session = await counted(() => asking.load(blank))
+      session.set('count', 1)
+      await counted(() => asking.save(session))
+      expect(signals.length).toBe(1)
+      expect(made).toBe(1)
+    } finally {
+      globalThis.AbortController = Original
+    }
   })
 
   it('a store that never answers a read gives a 503 with Retry-After at the deadline, not a hang and not an empty session', async () => {

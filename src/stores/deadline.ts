@@ -33,28 +33,64 @@ export function resolveStoreTimeout(value: unknown): number {
 }
 
 /**
+ * The abort signal of one call, made only when asked for. An `AbortSignal` is
+ * one of the dearer objects a request can make on Node (it is "transferable",
+ * so every one is registered for structured cloning): a store that never
+ * passes the signal on (the memory store, most custom keepers) should not pay
+ * for it on every call. Read after the deadline, it is already aborted.
+ */
+class LazySignal {
+  #controller: AbortController | undefined
+  #reason: unknown
+  #expired = false
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController()
+      if (this.#expired) this.#controller.abort(this.#reason)
+    }
+    return this.#controller.signal
+  }
+
+  get aborted(): boolean {
+    return this.#expired
+  }
+
+  get reason(): unknown {
+    return this.#reason
+  }
+
+  abort(reason: unknown): void {
+    this.#expired = true
+    this.#reason = reason
+    this.#controller?.abort(reason)
+  }
+}
+
+/**
  * Runs `call` with a deadline: resolves or rejects as it does, or rejects
  * with a {@link SessionStoreUnavailableError} after `ms` milliseconds, aborting
  * the signal it was handed. A late settlement of the abandoned call is ignored.
  *
  * @example
  * ```ts
- * const item = await withinDeadline(3000, (signal) => client.send(command, { abortSignal: signal }))
+ * const item = await withinDeadline(3000, (signal) => client.send(command, { abortSignal: signal() }))
  * ```
  * @param ms the deadline
- * @param call the call, given an `AbortSignal` to pass on where the client takes one
+ * @param call the call, given a function returning an `AbortSignal` to pass on
+ *   where the client takes one (made on first use only)
  */
-export function withinDeadline<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController()
+export function withinDeadline<T>(ms: number, call: (signal: () => AbortSignal) => Promise<T>): Promise<T> {
+  const lazy = new LazySignal()
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       const error = new SessionStoreUnavailableError(`The session store did not answer within ${ms} ms.`)
-      controller.abort(error)
+      lazy.abort(error)
       reject(error)
     }, ms)
     let running: Promise<T>
     try {
-      running = call(controller.signal)
+      running = call(() => lazy.signal)
     } catch (error) {
       running = Promise.reject(error)
     }
@@ -65,10 +101,20 @@ export function withinDeadline<T>(ms: number, call: (signal: AbortSignal) => Pro
       },
       (error: unknown) => {
         clearTimeout(timer)
-        reject(controller.signal.aborted ? controller.signal.reason : error)
+        reject(lazy.aborted ? lazy.reason : error)
       },
     )
   })
+}
+
+/**
+ * `context` with a `signal` property that makes the call's signal when read
+ * (an own, enumerable accessor, so spreading the context keeps it).
+ */
+function withLazySignal(context: object, signal: () => AbortSignal): object {
+  const copy = { ...context }
+  Object.defineProperty(copy, 'signal', { get: signal, enumerable: true, configurable: true })
+  return copy
 }
 
 const wrapped = new WeakMap<SessionStore, Map<number, SessionStore>>()
@@ -99,7 +145,7 @@ export function withDeadline<S extends SessionStore>(store: S, ms: number): S {
           return withinDeadline(ms, (signal) => {
             // The context is the second argument of every SessionStore call; `get(id, context)` too.
             const [first, context, ...rest] = args
-            const withSignal = context !== null && typeof context === 'object' ? { ...context, signal } : context
+            const withSignal = context !== null && typeof context === 'object' ? withLazySignal(context, signal) : context
             return original.call(target, first, withSignal, ...rest)
           })
         }

@@ -5,7 +5,27 @@
  * @module
  */
 import { signId, unsignId } from '../crypto.js'
-import type { RecordKeeper, SessionStore } from './store.js'
+import type { KeeperCallOptions, RecordKeeper, SessionStore, StoreContext } from './store.js'
+
+/**
+ * The keeper call's options, with the context's `signal` read only if the
+ * keeper reads it: the deadline makes the signal on first use, so a keeper that
+ * never passes it on (memory) never pays for one.
+ */
+function callOptions(context: StoreContext, mustExist?: boolean): KeeperCallOptions & { mustExist?: boolean } {
+  return mustExist
+    ? {
+        mustExist,
+        get signal() {
+          return context.signal
+        },
+      }
+    : {
+        get signal() {
+          return context.signal
+        },
+      }
+}
 
 /** Ids the engine makes are 24 base64url characters; anything else is refused before touching the store. */
 const ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/
@@ -42,32 +62,34 @@ export function refuseChunks(options: object, factory: string): void {
 export function serverStore(keeper: RecordKeeper): SessionStore {
   const store: SessionStore = {
     records: keeper,
-    async read(cookieValue, { keyring, now, ttl, signal }) {
+    async read(cookieValue, context) {
       // The shape first: a value no id could have is refused before any HMAC (a 1 MB "id" costs nothing).
       if (cookieValue.length > 173 || !COOKIE_SHAPE.test(cookieValue)) return undefined
-      const verified = await unsignId(cookieValue, keyring)
+      const verified = await unsignId(cookieValue, context.keyring)
       if (!verified || !ID_SHAPE.test(verified.id)) return undefined
-      const record = await store.get!(verified.id, { keyring, now, ttl, signal })
+      const record = await store.get!(verified.id, context)
       return record && { record, keyIndex: verified.keyIndex }
     },
-    async write(record, { keyring, now, ttl, signal }, options) {
+    async write(record, context, options) {
+      const { keyring, now, ttl } = context
       const id = record.id!
       const stored = await keeper.set(
         id,
         { data: record.data, expiresAt: record.issuedAt + ttl, createdAt: record.createdAt, extra: record.extra },
         now,
-        options?.update ? { mustExist: true, signal } : { signal },
+        callOptions(context, options?.update),
       )
       if (stored === false) return undefined
       if (stored) record.extra = stored.extra
       return signId(id, keyring)
     },
-    async delete(record, { signal }) {
-      if (record.id) await keeper.delete(record.id, { signal })
+    async delete(record, context) {
+      if (record.id) await keeper.delete(record.id, callOptions(context))
     },
-    async get(id, { now, ttl, signal }) {
+    async get(id, context) {
+      const { now, ttl } = context
       if (!ID_SHAPE.test(id)) return undefined
-      const stored = await keeper.get(id, now, { signal })
+      const stored = await keeper.get(id, now, callOptions(context))
       if (!stored || stored.expiresAt <= now) return undefined
       return { id, data: stored.data, issuedAt: stored.expiresAt - ttl, createdAt: stored.createdAt, extra: stored.extra }
     },
@@ -75,9 +97,10 @@ export function serverStore(keeper: RecordKeeper): SessionStore {
   }
   const touchRecord = keeper.touch?.bind(keeper)
   if (touchRecord) {
-    store.touch = async (record, { keyring, now, ttl, signal }) => {
+    store.touch = async (record, context) => {
+      const { keyring, now, ttl } = context
       const id = record.id!
-      return (await touchRecord(id, record.issuedAt + ttl, now, { signal })) ? signId(id, keyring) : undefined
+      return (await touchRecord(id, record.issuedAt + ttl, now, callOptions(context))) ? signId(id, keyring) : undefined
     }
   }
   return store
