@@ -68,7 +68,15 @@ export interface SessionState {
   record: SessionRecord | undefined
   keyIndex: number
   currentId: string | undefined
-  originalJson: string
+  /**
+   * The JSON of the data as loaded, taken just before the first change or the
+   * first hand-out of an object value (which the handler could change in
+   * place); `undefined` while neither has happened — the data is then the
+   * loaded data, unchanged, and nothing needs comparing.
+   */
+  originalJson: string | undefined
+  /** The loaded session held no data (nothing to keep, even unchanged). */
+  loadedEmpty: boolean
   destroyed: boolean
   regenerated: boolean
   /** The data to write: the user's data plus outgoing flash values. */
@@ -79,6 +87,11 @@ export interface SessionState {
 export const STATE: unique symbol = Symbol('sesh.state')
 
 type Operation = () => void
+
+function isEmpty(data: SessionData): boolean {
+  for (const _ in data) return false
+  return true
+}
 
 function checkKey(key: unknown): asserts key is string {
   if (typeof key !== 'string' || key === '') throw new TypeError('A session key must be a non-empty string')
@@ -113,7 +126,7 @@ export class Session<Data extends object = SessionData> {
   #record: SessionRecord | undefined
   #keyIndex = 0
   #currentId: string | undefined
-  #originalJson = '{}'
+  #originalJson: string | undefined
   #destroyed = false
   #regenerated = false
 
@@ -159,7 +172,7 @@ export class Session<Data extends object = SessionData> {
     this.#record = undefined
     this.#keyIndex = 0
     this.#currentId = undefined
-    this.#originalJson = '{}'
+    this.#originalJson = undefined
     this.#destroyed = false
     this.#regenerated = false
     this.#consumedFlash = new Set()
@@ -184,17 +197,28 @@ export class Session<Data extends object = SessionData> {
       this.#keyIndex = keyIndex
     }
     this.#currentId = record?.id ?? this.#newId?.()
-    // what an unchanged session would write, so "changed" is judged on the same shape
-    this.#originalJson = JSON.stringify(this[STATE]().dataToWrite())
     this.#loaded = true
+    if (this.#pending.length > 0) this.#snapshot()
     for (const operation of this.#pending) operation()
     this.#pending = []
   }
 
+  /**
+   * Remembers what an unchanged session would write (so "changed" is judged on
+   * the same shape), once, before anything can change it: a change, a flash
+   * value consumed, or an object value handed out. A request that only reads
+   * primitives never pays for the copy and the JSON.
+   */
+  #snapshot(): void {
+    this.#originalJson ??= JSON.stringify(this[STATE]().dataToWrite())
+  }
+
   #apply(operation: Operation): void {
     this.#touched = true
-    if (this.#loaded) operation()
-    else this.#pending.push(operation)
+    if (this.#loaded) {
+      this.#snapshot()
+      operation()
+    } else this.#pending.push(operation)
   }
 
   #requireLoaded(what: string): void {
@@ -212,10 +236,14 @@ export class Session<Data extends object = SessionData> {
     if (Object.hasOwn(this.#incomingFlash, key)) {
       // reading a flash value consumes it (it stays readable for the rest of
       // this request); unread ones wait for a request that reads them
+      this.#snapshot()
       this.#consumedFlash.add(key)
       return this.#incomingFlash[key] as SessionValue<Data, K>
     }
-    return Object.hasOwn(this.#data, key) ? (this.#data[key] as SessionValue<Data, K>) : undefined
+    if (!Object.hasOwn(this.#data, key)) return undefined
+    const value = this.#data[key]
+    if (value !== null && typeof value === 'object') this.#snapshot() // it may be changed in place
+    return value as SessionValue<Data, K>
   }
 
   /**
@@ -231,6 +259,7 @@ export class Session<Data extends object = SessionData> {
   /** A copy of all the data (without flash values). */
   async all(): Promise<Partial<Data>> {
     await this.load()
+    this.#snapshot() // its values may be changed in place
     return { ...this.#data } as Partial<Data>
   }
 
@@ -358,6 +387,7 @@ export class Session<Data extends object = SessionData> {
       keyIndex: this.#keyIndex,
       currentId: this.#currentId,
       originalJson: this.#originalJson,
+      loadedEmpty: this.#record === undefined || (isEmpty(this.#data) && isEmpty(this.#incomingFlash)),
       destroyed: this.#destroyed,
       regenerated: this.#regenerated,
       dataToWrite() {

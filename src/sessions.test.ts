@@ -76,6 +76,38 @@ for (const [name, makeStore] of [
       await step(engine, jar, async (s) => expect(await s.get('list')).toEqual([1, 2]))
     })
 
+    it('persists in-place changes to nested values from all(), and to values set earlier in the request', async () => {
+      const { engine, jar } = make()
+      await step(engine, jar, (s) => s.set('user', { name: 'Ada', roles: ['admin'] }))
+      await step(engine, jar, async (s) => ((await s.all()).user as { roles: string[] }).roles.push('editor'))
+      await step(engine, jar, async (s) => {
+        const tags = ['a']
+        s.set('tags', tags)
+        tags.push('b') // after set(), before the response
+      })
+      await step(engine, jar, async (s) => {
+        expect(await s.get('user')).toEqual({ name: 'Ada', roles: ['admin', 'editor'] })
+        expect(await s.get('tags')).toEqual(['a', 'b'])
+      })
+    })
+
+    it('serialises nothing for a request that only reads plain values (no copy, no JSON to compare)', async () => {
+      const { engine, jar } = make()
+      await step(engine, jar, (s) => {
+        s.set('n', 1)
+        s.set('user', { name: 'Ada' })
+      })
+      const session = await engine.load(requestWith(jar.header()))
+      const stringify = vi.spyOn(JSON, 'stringify')
+      try {
+        expect(await session.get('n')).toBe(1)
+        expect(await engine.save(session)).toBeUndefined()
+        expect(stringify).not.toHaveBeenCalled()
+      } finally {
+        stringify.mockRestore()
+      }
+    })
+
     it('unsets, replaces and expires the cookie when the session empties', async () => {
       const { engine, jar } = make()
       await step(engine, jar, (s) => s.replace({ a: 1, b: 2 }))

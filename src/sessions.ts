@@ -213,9 +213,12 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
     await session.load()
     const state = session[STATE]()
     const ctx = context()
-    const data = state.dataToWrite()
-    for (const key of Object.keys(data)) assertJsonValue(key, data[key]) // catches in-place mutations too
     const old = state.record
+    const renewalDue = old !== undefined && (ctx.now - old.issuedAt >= touchAfter || state.keyIndex > 0)
+    // Nothing changed, nothing handed out that could have changed in place, no renewal due: nothing to do.
+    if (state.originalJson === undefined && old !== undefined && !renewalDue && !state.loadedEmpty) return undefined
+
+    const data = state.dataToWrite()
 
     if (Object.keys(data).length === 0) {
       if (old) await store.delete(old, ctx)
@@ -224,8 +227,11 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
     }
 
     const moved = old !== undefined && old.id !== state.currentId
-    const changed = JSON.stringify(data) !== state.originalJson
-    const renewalDue = old !== undefined && (ctx.now - old.issuedAt >= touchAfter || state.keyIndex > 0)
+    // A session never changed nor handed out holds what was loaded, valid JSON (a new one holds nothing,
+    // caught above); otherwise check every value first (in-place changes too), then compare.
+    const pristine = state.originalJson === undefined
+    if (!pristine) for (const key of Object.keys(data)) assertJsonValue(key, data[key])
+    const changed = !pristine && JSON.stringify(data) !== state.originalJson
     if (!changed && !renewalDue && !moved && !state.regenerated) return undefined
 
     if (!changed && !moved && !state.regenerated && store.touch) {
