@@ -89,15 +89,15 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
 
 /**
  * Copies an object's own enumerable properties into a prototype-less object.
- * `JSON.parse` keeps `__proto__` as an own key; copying it with
- * `Object.defineProperty` (not assignment) keeps it from touching any prototype.
+ * `JSON.parse` keeps `__proto__` as an own key; on an object with no prototype
+ * `__proto__` is an ordinary key (the accessor lives on `Object.prototype`), so
+ * plain assignment stores it as data and never touches a prototype — and costs
+ * a fraction of `Object.defineProperty`.
  *
  * @param source the object to copy
  */
 export function toDataObject(source: Record<string, unknown>): Record<string, unknown> {
   const data: Record<string, unknown> = Object.create(null)
-  for (const key of Object.keys(source)) {
-    Object.defineProperty(data, key, { value: source[key], enumerable: true, writable: true, configurable: true })
-  }
+  for (const key of Object.keys(source)) data[key] = source[key]
   return data
 }

@@ -41,7 +41,10 @@ export interface StoreContext {
   /**
    * Aborted when the call's deadline (`storeTimeout`) has passed and the
    * engine has given up on it: pass it to clients that take one (the AWS
-   * SDK's `send(command, { abortSignal })`, `fetch`).
+   * SDK's `send(command, { abortSignal })`, `fetch`). Made when first read
+   * (a getter, so a store that never needs it never pays for it): read it as
+   * `context.signal` or by destructuring; a spread copy (`{ ...context }`)
+   * leaves it out.
    */
   signal?: AbortSignal
 }
