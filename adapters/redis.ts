@@ -53,8 +53,8 @@ export interface IoRedisLike {
   readonly isCluster?: boolean
   /** A cluster's node clients, for listings. */
   nodes?(role: 'master'): IoRedisLike[]
-  /** The node's address (on a cluster's node clients). */
-  readonly options?: { readonly host?: string | undefined; readonly port?: number | undefined }
+  /** The client's options: a cluster's node clients have `host` and `port`, which order listings. */
+  readonly options?: object
 }
 
 /** Any client {@link redisStore} takes. */
@@ -138,7 +138,10 @@ export async function createRedisClient(options: RedisClientOptions = {}): Promi
   return client
 }
 
-const addressOf = (client: IoRedisLike) => `${client.options?.host ?? ''}:${client.options?.port ?? ''}`
+function addressOf(client: IoRedisLike): string {
+  const { host, port } = (client.options ?? {}) as { host?: unknown; port?: unknown }
+  return `${String(host)}:${String(port)}`
+}
 
 /**
  * A {@link RedisConnection} over a node-redis or ioredis client (a single

@@ -8,11 +8,11 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { freePort } from '../../scripts/free-port.js'
+import { REDIS_SERVER_MISSING, redisReady } from '../../scripts/redis-server.js'
 
 const run = promisify(execFile)
 
@@ -45,29 +45,6 @@ export interface RedisServerOptions {
   port?: number
 }
 
-const MISSING = 'redis-server is not installed: the Redis tests start a real one. Install it with `apt-get install redis-server` (.ci/run does).'
-
-/** Resolves once `PING` answers `PONG` on the port, within `ms`. */
-async function ready(port: number, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ port, host: '127.0.0.1' })
-      const done = (result: boolean) => {
-        socket.destroy()
-        resolve(result)
-      }
-      socket.setTimeout(500, () => done(false))
-      socket.once('error', () => done(false))
-      socket.once('connect', () => socket.write('PING\r\n'))
-      socket.once('data', (data) => done(data.toString().startsWith('+PONG')))
-    })
-    if (ok) return
-    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING within ${ms} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 /**
  * Starts a redis-server on 127.0.0.1.
  *
@@ -98,11 +75,11 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     process.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     exited = new Promise((resolve) => process.once('exit', () => resolve()))
     const failed = new Promise<never>((_, reject) => {
-      process.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error(MISSING) : error))
+      process.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error(`${REDIS_SERVER_MISSING} (the Redis tests start a real one; .ci/run installs it)`) : error))
       process.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)))
     })
     failed.catch(() => {})
-    await Promise.race([ready(port), failed])
+    await Promise.race([redisReady(port), failed])
   }
 
   async function stop(): Promise<void> {

@@ -10,6 +10,7 @@
  */
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SessionStore } from 'seshjs'
 import { createRedisClient, redisStore } from 'seshjs/redis'
 import { type RunningServer, serve } from 'seshjs/node'
 import { createCounterApp } from '../../examples/counter/app.js'
@@ -37,7 +38,7 @@ afterAll(async () => {
   await redis?.close()
 })
 
-async function counter(store: Parameters<typeof createCounterApp>[0]['store']): Promise<string> {
+async function counter(store: SessionStore): Promise<string> {
   const server = await serve(createCounterApp({ secret: SECRET, store, storeTimeout: STORE_TIMEOUT }).fetch, { port: 0, hostname: '127.0.0.1' })
   servers.push(server)
   return `http://127.0.0.1:${server.port}`
