@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { RedisClientOptions } from 'redis'
+import type { RedisClientOptions, RedisClientType } from 'redis'
 import {
   type ConcurrencyOptions,
   type RedisConnection,
@@ -81,8 +81,7 @@ export interface RedisStoreOptions extends ConcurrencyOptions, Omit<RedisSession
 
 // Not a string literal in import(), so that bundlers leave the client out of an app that passes its own.
 const CLIENT = 'redis'
-type NodeRedis = { createClient: (options?: RedisClientOptions) => NodeRedisClientLike & NodeRedisEvents }
-type NodeRedisEvents = { on(event: 'error', listener: (error: unknown) => void): unknown; connect(): Promise<unknown> }
+type NodeRedis = { createClient: (options?: RedisClientOptions) => RedisClientType }
 let nodeRedis: Promise<NodeRedis> | undefined
 
 function loadNodeRedis(): Promise<NodeRedis> {
@@ -115,7 +114,8 @@ export const REDIS_CLIENT_DEFAULTS = {
  * A node-redis client with {@link REDIS_CLIENT_DEFAULTS} under `options`,
  * connecting (in the background: commands sent meanwhile wait, within their
  * deadline), with an `'error'` listener so a lost connection never ends the
- * process. What {@link redisStore} creates from a `url`.
+ * process. What {@link redisStore} creates from a `url`. Yours to close
+ * (`client.close()`) when the app stops.
  *
  * @example
  * ```ts
@@ -124,7 +124,7 @@ export const REDIS_CLIENT_DEFAULTS = {
  * ```
  * @param options node-redis's own options, which win over sesh's defaults
  */
-export async function createRedisClient(options: RedisClientOptions = {}): Promise<NodeRedisClientLike> {
+export async function createRedisClient(options: RedisClientOptions = {}): Promise<RedisClientType> {
   const { createClient } = await loadNodeRedis()
   const client = createClient({
     ...REDIS_CLIENT_DEFAULTS,

@@ -65,7 +65,9 @@ export async function send(
   } catch (error) {
     const code = replyCode(error)
     if (code !== undefined && expected.includes(code)) throw error
-    throw new SessionStoreUnavailableError(`Redis ${command[0]} failed${code ? ` (${code})` : ''}.`, { cause: error })
+    const name = (error as { name?: unknown } | null)?.name
+    const detail = code ?? (typeof name === 'string' && name !== 'Error' ? name : undefined) // ReplyError, TimeoutError...
+    throw new SessionStoreUnavailableError(`Redis ${command[0]} failed${detail ? ` (${detail})` : ''}.`, { cause: error })
   }
 }
 
