@@ -10,8 +10,10 @@
  */
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SessionStore } from 'seshjs'
+import { createSessions, SessionStoreUnavailableError, type SessionStore } from 'seshjs'
 import { createRedisClient, redisStore } from 'seshjs/redis'
+import { Keyring, signId } from '../../src/crypto.js'
+import { DEFAULT_STORE_TIMEOUT } from '../../src/stores/deadline.js'
 import { type RunningServer, serve } from 'seshjs/node'
 import { createCounterApp } from '../../examples/counter/app.js'
 import { CookieJar, SECRET } from '../helpers.js'
@@ -152,6 +154,11 @@ describe('Redis down, restarted and hung, with the client sesh creates', () => {
   it("hung under a burst: the client's queue stays capped, the excess fails at once instead of piling up", async () => {
     const client = await createRedisClient({ url: redis.url, commandsQueueMaxLength: 4 })
     closers.push(() => client.destroy())
+    // connected: the connection's own commands (HELLO, CLIENT SETINFO) have left the small queue
+    for (let waited = 0; !client.isReady; waited += 20) {
+      if (waited > 10_000) throw new Error('the client did not connect')
+      await sleep(20)
+    }
     const url = await counter(redisStore({ client }))
     const jar = new CookieJar()
     expect((await jar.fetch(`${url}/count`, { method: 'POST' })).status).toBe(302)
@@ -193,4 +200,48 @@ describe('Redis down, restarted and hung, with the client sesh creates', () => {
     }
     expect(await recovered(jar, url)).toBe(1)
   }, 30_000)
+
+  it('hung, everything at its default (redisStore({ url }), the default deadline): session.get() rejects within the deadline', async () => {
+    const engine = createSessions({ secret: SECRET, store: redisStore({ url: redis.url }) })
+    const warm = await engine.load(new Request('http://localhost/'))
+    warm.set('n', 1)
+    expect((await engine.commit(warm, new Response())).status).toBe(200) // connected
+    const cookie = await signId('abcdefghijklmnopqrstuvwx', new Keyring([SECRET], 'A256GCM'))
+    const session = await engine.load(new Request('http://localhost/', { headers: { cookie: `_idx=${cookie}` } }))
+    redis.pause()
+    try {
+      const started = performance.now()
+      const error = await session.get('count').catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(SessionStoreUnavailableError)
+      expect(performance.now() - started).toBeLessThan(DEFAULT_STORE_TIMEOUT + 1500)
+    } finally {
+      redis.resume()
+    }
+  }, 30_000)
+
+  it('a write abandoned at its deadline while Redis is down never lands after it comes back (it left the queue)', async () => {
+    const client = await createRedisClient({ url: redis.url })
+    closers.push(() => client.destroy())
+    const store = redisStore({ client, prefix: 'abandoned:' })
+    const engine = createSessions({ secret: SECRET, store, storeTimeout: 300 })
+    await redis.stop()
+    try {
+      for (let i = 0; i < 3; i++) {
+        const session = await engine.load(new Request('http://localhost/'))
+        session.set('n', i)
+        await expect(engine.commit(session, new Response())).rejects.toBeInstanceOf(SessionStoreUnavailableError)
+      }
+    } finally {
+      await redis.start()
+    }
+    const deadline = Date.now() + 20_000
+    for (;;) {
+      const ok = await client.ping().then(() => true, () => false) // the client is back
+      if (ok) break
+      if (Date.now() > deadline) throw new Error('the client did not reconnect')
+      await sleep(100)
+    }
+    await sleep(200)
+    expect(await store.records!.count!(Math.floor(Date.now() / 1000))).toBe(0) // none of the three was sent late
+  }, 40_000)
 })
