@@ -61,7 +61,7 @@ export interface IoRedisLike {
 export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | IoRedisLike | RedisConnection
 
 /** Options of {@link redisStore}. */
-export interface RedisStoreOptions extends ConcurrencyOptions, Omit<RedisSessionStoreOptions, 'connection' | keyof ConcurrencyOptions> {
+export interface RedisStoreOptions extends Omit<RedisSessionStoreOptions, 'connection'> {
   /**
    * Your client: node-redis (`createClient()` or `createCluster()`, connected),
    * ioredis (`new Redis()` or `new Cluster()`), or a {@link RedisConnection}.
