@@ -18,7 +18,6 @@
  */
 import type { RedisClientOptions, RedisClientType } from 'redis'
 import {
-  type ConcurrencyOptions,
   type RedisConnection,
   type RedisSendOptions,
   redisSessionStore,
