@@ -6,7 +6,7 @@
  */
 import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSessions, SessionTooLargeError } from 'seshjs'
+import { createSessions, SessionStoreUnavailableError, SessionTooLargeError } from 'seshjs'
 import { type RedisConnection, redisConnection, redisStore } from 'seshjs/redis'
 import { Keyring, signId } from '../../src/crypto.js'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
@@ -168,5 +168,40 @@ describe('Redis store specifics', () => {
     expect(() => redisStore({ client: connection, userKey: '' })).toThrow(TypeError)
     expect(() => redisStore({ client: connection, prefix: 1 as never })).toThrow(TypeError)
     expect(() => redisStore({ client: connection, concurrency: 'pessimistic' as never })).toThrow(TypeError)
+  })
+
+  it("Redis's refusals are a store-unavailable error, never no session: READONLY (a replica), OOM (full, noeviction)", async () => {
+    const replica = await startRedis({ args: ['--replicaof', '127.0.0.1', String(server.port)] })
+    const full = await startRedis({ args: ['--maxmemory-policy', 'noeviction'] })
+    const clients = [createClient({ url: replica.url }), createClient({ url: full.url })]
+    try {
+      for (const client of clients) {
+        client.on('error', () => {})
+        await client.connect()
+      }
+      const readonly = createSessions({ secret: SECRET, store: redisStore({ client: clients[0]! }) })
+      const session = await readonly.load(request())
+      session.set('n', 1)
+      const refused = await readonly.commit(session, new Response()).catch((e: unknown) => e)
+      expect(refused).toBeInstanceOf(SessionStoreUnavailableError)
+      expect((refused as Error).message).toMatch(/\(READONLY\)/)
+
+      const engine = createSessions({ secret: SECRET, store: redisStore({ client: clients[1]! }) })
+      const jar = new CookieJar()
+      const first = await engine.load(request())
+      first.set('n', 1)
+      jar.take(await engine.commit(first, new Response()))
+      await clients[1]!.configSet('maxmemory', '100kb') // under what it holds already: every write is now refused
+      const next = await engine.load(request(jar.header()))
+      next.set('n', 2)
+      const oom = await engine.commit(next, new Response()).catch((e: unknown) => e)
+      expect(oom).toBeInstanceOf(SessionStoreUnavailableError)
+      expect((oom as Error).message).toMatch(/\(OOM\)/)
+      expect(await (await engine.load(request(jar.header()))).all()).toEqual({ n: 1 }) // the old data stays, readable
+    } finally {
+      for (const client of clients) client.destroy()
+      await replica.close()
+      await full.close()
+    }
   })
 })

@@ -7,12 +7,17 @@
  * and `user` (the per-user index). The key's own expiry (PEXPIRE) matches
  * `expiresAt`, so Redis drops a session when it ends.
  *
+ * A script's first write is one Redis refuses when it is out of memory
+ * (`maxmemory` with `noeviction`): HSET or ZADD, not DEL or a removal, which
+ * would let the rest of the script write past the limit.
+ *
  * @module
  */
 import { Script } from './connection.js'
 
 /**
- * Writes a session: replaces the hash and sets its expiry, if the mode allows.
+ * Writes a session: sets the hash's fields (dropping the optional ones not
+ * given) and its expiry, if the mode allows.
  * KEYS[1] the session; ARGV: mode (`set` always, `live` only over a live
  * session, `absent` only where there is none, `version` only over a live
  * session of that version, a missing version counting as 0), now (epoch s),
@@ -32,8 +37,12 @@ if mode ~= 'set' then
     return 0
   end
 end
-redis.call('DEL', key)
+local given = {}
+for i = 5, #ARGV, 2 do given[ARGV[i]] = true end
 redis.call('HSET', key, unpack(ARGV, 5))
+for _, field in ipairs({'createdAt', 'version', 'user'}) do
+  if not given[field] then redis.call('HDEL', key, field) end
+end
 redis.call('PEXPIRE', key, ARGV[4])
 return 1`)
 
@@ -66,7 +75,7 @@ return ''`)
  * KEYS[1] the index; ARGV: the session id, its `expiresAt`, now (epoch s),
  * the expiry in ms from now.
  */
-export const INDEX = new Script(`redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
-redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
+export const INDEX = new Script(`redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
 return 1`)
