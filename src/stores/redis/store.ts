@@ -156,7 +156,7 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
     const written = Number(await PUT.run(connection, prefix + id, args, signal)) === 1
     if (!written) return false
     const before = record.extra?.[USER]
-    if (typeof before === 'string' && before !== user) await unindex(id, before, signal)
+    if (userKey !== undefined && typeof before === 'string' && before !== user) await unindex(id, before, signal)
     const { [USER]: _, ...extra } = record.extra ?? {}
     record.extra = user === undefined ? extra : { ...extra, [USER]: user }
     return true
