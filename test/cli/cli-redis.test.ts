@@ -81,6 +81,21 @@ describe('seshjs sessions, on Redis', () => {
     expect(await countOf(bob)).toBe(0)
   })
 
+  it('takes session ids that begin with a dash (base64url) as ids, not options', async () => {
+    const keeper = redisStore({ client, prefix: 'app:' }).records!
+    const now = Math.floor(Date.now() / 1000)
+    const ids = ['-DashFirstDashFirst0000', '--TwoDashesTwoDashes000']
+    for (const id of ids) await keeper.set(id, { data: { n: 1 }, expiresAt: now + 3600 }, now)
+    const [shown, changed] = await Promise.all([sessions(['show', ids[0]!, '--json']), sessions(['set', ids[1]!, 'n=2', '--json'])])
+    const revoked = await sessions(['revoke', ids[0]!])
+    expect(shown.stderr).toBe('')
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: ids[0], data: { n: 1 } })
+    expect(JSON.parse(changed.stdout)).toMatchObject({ id: ids[1], data: { n: 2 } })
+    expect(revoked.stdout).toBe(`Revoked session "${ids[0]}".\n`)
+    const unknown = await sessions(['list', '--not-an-option'])
+    expect(unknown.code).toBe(2) // an unknown option is still one
+  })
+
   it('names the missing store in a usage error, and an unreachable server in one line', async () => {
     const none = await cli(['sessions', 'count'], { ARC_APP_SECRET: SECRET })
     expect(none.code).toBe(2)
