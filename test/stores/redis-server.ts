@@ -79,7 +79,12 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
       process.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)))
     })
     failed.catch(() => {})
-    await Promise.race([redisReady(port), failed])
+    try {
+      await Promise.race([redisReady(port), failed])
+    } catch (error) {
+      process.kill('SIGKILL') // never leave a server behind that did not come up
+      throw error
+    }
   }
 
   async function stop(): Promise<void> {
