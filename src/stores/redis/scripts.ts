@@ -5,7 +5,11 @@
  * A session is a hash: `data` (the session data as JSON), `expiresAt` (epoch
  * seconds), and, when in use, `createdAt`, `version` (optimistic concurrency)
  * and `user` (the per-user index). The key's own expiry (PEXPIRE) matches
- * `expiresAt`, so Redis drops a session when it ends.
+ * `expiresAt`, so Redis drops a session when it ends. A hash rather than one
+ * JSON string because sesh needs each session's expiry with its data (its
+ * clock is injectable, and the issued-at derives from it): in a JSON string,
+ * a renewal would have to rewrite the value; in a hash it changes one field
+ * and never touches `data`.
  *
  * A script's first write is one Redis refuses when it is out of memory
  * (`maxmemory` with `noeviction`): HSET or ZADD, not DEL or a removal, which
