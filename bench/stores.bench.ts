@@ -2,13 +2,17 @@
  * `npm run bench`: the per-request cost of the server-side stores, read and
  * read + write, through the engine. DynamoDB runs against an in-process
  * dynalite (so this measures sesh + the SDK + a loopback round trip, not AWS);
- * KV against @miniflare/kv in memory.
+ * KV against @miniflare/kv in memory; Redis against a real redis-server on
+ * loopback through node-redis (sesh + the client + a loopback round trip).
  */
 import { KVNamespace } from '@miniflare/kv'
 import { afterAll, bench, describe } from 'vitest'
 import type { SessionStore } from '../src/index.js'
 import { createSessionTable, dynamoStore } from '../adapters/dynamodb.js'
 import { kvStore } from '../adapters/kv.js'
+import { createClient } from 'redis'
+import { redisStore } from '../adapters/redis.js'
+import { startRedis } from '../test/stores/redis-server.js'
 import { startDynalite } from '../test/stores/dynalite.js'
 import { MemoryStorage } from '../test/stores/kv-memory-storage.js'
 import { itemSize, marshal } from '../src/stores/dynamodb/item.js'
@@ -17,11 +21,20 @@ import { benchRequests, engineWithSession } from './requests.js'
 const dynamo = await startDynalite()
 await createSessionTable({ table: 'sessions', client: dynamo.client })
 afterAll(() => dynamo.close())
+const redis = await startRedis()
+const redisClient = createClient({ url: redis.url })
+await redisClient.connect()
+afterAll(async () => {
+  redisClient.destroy()
+  await redis.close()
+})
 
 const stores: [string, SessionStore][] = [
   ['DynamoDB (dynalite, loopback)', dynamoStore({ table: 'sessions', client: dynamo.client })],
   ['DynamoDB optimistic (dynalite, loopback)', dynamoStore({ table: 'sessions', client: dynamo.client, concurrency: 'optimistic' })],
   ['Workers KV (@miniflare/kv)', kvStore(new KVNamespace(new MemoryStorage(Date.now)))],
+  ['Redis (node-redis, redis-server on loopback)', redisStore({ client: redisClient })],
+  ['Redis optimistic (node-redis, redis-server on loopback)', redisStore({ client: redisClient, concurrency: 'optimistic' })],
 ]
 
 for (const [name, store] of stores) {

@@ -86,7 +86,7 @@ export class SessionConflictError extends SessionError {
 }
 
 /**
- * The operation needs a server-side store (memory, DynamoDB, KV, your own):
+ * The operation needs a server-side store (memory, DynamoDB, Redis, KV, your own):
  * the cookie store keeps nothing on a server, so a session cannot be read,
  * saved or deleted by id — for example from a WebSocket message, which can set
  * no cookie.

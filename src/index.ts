@@ -52,7 +52,7 @@ export type { JsonValue } from './json.js'
 export { SocketSession, SESSION_ENDED_CLOSE_CODE } from './socket.js'
 export { sessionSocket, type SessionSocketHandlers, type SessionSocketOptions } from './websocket.js'
 // The store and admin modules are web-standard core code; their subpaths
-// (`seshjs/dynamodb`, `seshjs/kv`, `seshjs/admin`) re-export them from here, so
+// (`seshjs/dynamodb`, `seshjs/kv`, `seshjs/redis`, `seshjs/admin`) re-export them from here, so
 // adapters reach the core only through this entry.
 export {
   dynamoSessionStore,
@@ -64,6 +64,13 @@ export {
   type DynamoOperation,
 } from './stores/dynamodb/index.js'
 export { kvStore, type KVNamespaceLike, type KvStoreOptions } from './stores/kv.js'
+export {
+  redisSessionStore,
+  REDIS_VALUE_LIMIT,
+  type RedisSessionStoreOptions,
+  type RedisConnection,
+  type RedisSendOptions,
+} from './stores/redis/index.js'
 export {
   createAdmin,
   type AdminOptions,

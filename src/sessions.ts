@@ -270,7 +270,7 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
   function serverStore(what: string): SessionStore & Required<Pick<SessionStore, 'get' | 'cookieValue'>> {
     if (store.stateless || !store.get || !store.cookieValue) {
       throw new SessionServerStoreRequiredError(
-        `${what} needs a server-side store (memory, DynamoDB, KV or your own): the cookie store keeps no session on a server, ` +
+        `${what} needs a server-side store (memory, DynamoDB, Redis, KV or your own): the cookie store keeps no session on a server, ` +
           'so a session cannot be read, saved or deleted by id.',
       )
     }

@@ -22,6 +22,9 @@ import { usage } from './io.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 
+/** A session id (16 to 128 base64url characters) that starts with a dash. */
+const ID_LIKE = /^-[A-Za-z0-9_-]{15,127}$/
+
 /** The options every command takes. */
 export const COMMON = {
   help: { type: 'boolean', short: 'h' },
@@ -37,9 +40,19 @@ export const COMMON = {
  * @param command the command's name, for messages
  */
 export function parse<V extends object = object>(argv: string[], options: Options, command: string): Parsed<V> {
+  const all: Options = { ...COMMON, ...options }
+  // A session id may begin with '-' or '--' (base64url): one that names no option is an argument, not an option.
+  const ids = new Map<string, string>()
+  const takesValue = (arg: string | undefined) => arg?.startsWith('--') === true && all[arg.slice(2)]?.type === 'string'
+  const args = argv.map((arg, i) => {
+    if (!ID_LIKE.test(arg) || Object.hasOwn(all, arg.replace(/^--?/, '').split('=')[0]!) || takesValue(argv[i - 1])) return arg
+    const stand = `\u0000${i}` // no argument holds a NUL
+    ids.set(stand, arg)
+    return stand
+  })
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true })
-    return { values: values as V & CommonFlags, positionals }
+    const { values, positionals } = parseArgs({ args, options: all, allowPositionals: true, strict: true })
+    return { values: values as V & CommonFlags, positionals: positionals.map((arg) => ids.get(arg) ?? arg) }
   } catch (error) {
     throw usage(String((error as Error).message).split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), command)
   }

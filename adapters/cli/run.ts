@@ -13,7 +13,8 @@ import { table, HELP as TABLE } from './table.js'
 export const HELP = `Usage: seshjs <command> [options]
 
 Out-of-band work on sesh sessions, configured like the app: ARC_APP_SECRET,
-ARC_APP_SECRET_ALGO, ARC_SESSION_TABLE_NAME, and the AWS SDK's variables.
+ARC_APP_SECRET_ALGO, ARC_SESSION_TABLE_NAME and the AWS SDK's variables, or
+REDIS_URL for sessions in Redis.
 
 Commands:
   secret                      print a new strong secret for ARC_APP_SECRET
@@ -21,6 +22,7 @@ Commands:
   decode <cookie value>       show what a session cookie holds
   sessions list|count|show|set|revoke
                               find, read, change and end sessions in the table
+                              (or in Redis)
                               (revoke --user <id>: log a user out everywhere)
 
 Every command takes --help, --json (output for scripts) and --debug (stack

@@ -1,13 +1,13 @@
 /**
  * `seshjs sessions`: list, show, change and revoke sessions in a DynamoDB
- * table, through the admin API (`seshjs/admin`) and the same configuration
- * as the app.
+ * table or a Redis server, through the admin API (`seshjs/admin`) and the
+ * same configuration as the app.
  *
  * @module
  */
-import { createSessions, resolveConfig, sessionTableName } from '../../src/index.js'
+import { createSessions, resolveConfig, sessionTableName, type SessionStore } from '../../src/index.js'
 import { createAdmin, type SessionAdmin, type SessionSummary } from '../admin.js'
-import { parse, positiveInteger } from './args.js'
+import { type CommonFlags, parse, positiveInteger } from './args.js'
 import { CliError, type Io, progress, usage } from './io.js'
 
 export const HELP = `Usage: seshjs sessions <command> [options]
@@ -24,6 +24,11 @@ Commands:
 
 Options:
   --table <name>    the DynamoDB table (default: ARC_SESSION_TABLE_NAME)
+  --redis <url>     the Redis server instead, redis://[[user]:password@]host[:port][/db]
+                    (default: REDIS_URL, when no table is named)
+  --prefix <text>   Redis: the key prefix the app's redisStore() uses (default: session:)
+  --user-index      Redis: the app keeps the per-user index (redisStore({ userKey })) on
+                    --user-key: find a user's sessions through it, and keep it up to date
   --user-key <key>  the session key holding the user id (default: user)
   --ttl <seconds>   the app's idle ttl, if not the default 7 days (a change renews the
                     session for this long, as the app's own write would)
@@ -31,12 +36,16 @@ Options:
   -h, --help        this help
 
 A user's sessions are found with a Query when the table has the user index
-(\`seshjs table create --user-key\`), else with a Scan of the whole table.
+(\`seshjs table create --user-key\`), else with a Scan of the whole table; in
+Redis through the index with --user-index, else with a SCAN of every session.
 A change or revoke is seen by the session's next request; a request that was
 writing the session when it was revoked does not bring it back.`
 
 const OPTIONS = {
   table: { type: 'string' },
+  redis: { type: 'string' },
+  prefix: { type: 'string' },
+  'user-index': { type: 'boolean' },
   user: { type: 'string' },
   'user-key': { type: 'string' },
   limit: { type: 'string' },
@@ -46,6 +55,9 @@ const OPTIONS = {
 
 interface Values {
   table?: string
+  redis?: string
+  prefix?: string
+  'user-index'?: boolean
   user?: string
   'user-key'?: string
   limit?: string
@@ -81,12 +93,30 @@ function assignment(text: string): [string, unknown] {
   }
 }
 
-async function adminFor(values: Values, io: Io): Promise<SessionAdmin> {
-  const table = values.table ?? sessionTableName(io.env)
-  if (!table) throw usage('name the table with --table, or set ARC_SESSION_TABLE_NAME', 'sessions')
+/** The store the options name, and how to let go of its connection. */
+async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; close(): Promise<void> }> {
+  if (values.table !== undefined && values.redis !== undefined) throw usage('give --table or --redis, not both', 'sessions')
+  // A table named anywhere is DynamoDB (as in the app); REDIS_URL counts when no table is named.
+  const table = values.redis === undefined ? (values.table ?? sessionTableName(io.env)) : undefined
+  const url = table === undefined ? (values.redis ?? (io.env.REDIS_URL || undefined)) : undefined
+  if (table !== undefined) {
+    if (values.prefix !== undefined || values['user-index']) throw usage('--prefix and --user-index are options of a Redis store', 'sessions')
+    const { dynamoStore } = await import('./dynamo.js')
+    return { store: dynamoStore({ table }), close: async () => {} }
+  }
+  if (url === undefined) {
+    throw usage('name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), or the Redis server with --redis (or REDIS_URL)', 'sessions')
+  }
+  const { createRedisClient, redisStore } = await import('./redis.js')
+  const client = await createRedisClient({ url })
+  const userKey = values['user-index'] ? (values['user-key'] ?? 'user') : undefined
+  const store = redisStore({ client, ...(values.prefix === undefined ? {} : { prefix: values.prefix }), ...(userKey === undefined ? {} : { userKey }) })
+  return { store, close: async () => client.destroy() }
+}
+
+async function adminFor(values: Values, io: Io, store: SessionStore): Promise<SessionAdmin> {
   const ttl = positiveInteger(values.ttl, 'ttl', 'sessions')
-  const { dynamoStore } = await import('./dynamo.js')
-  const config = resolveConfig({ env: io.env, store: dynamoStore({ table }), onWarning: () => {}, ...(ttl ? { ttl } : {}) })
+  const config = resolveConfig({ env: io.env, store, onWarning: () => {}, ...(ttl ? { ttl } : {}) })
   return createAdmin(createSessions(config), { userKey: values['user-key'] ?? 'user' })
 }
 
@@ -98,6 +128,17 @@ export async function sessions(argv: string[], io: Io): Promise<number> {
     io.out(`${HELP}\n`)
     return values.help ? 0 : 2
   }
+  const work = planOf(command, rest, values, io) // the arguments checked before any connection is made
+  const { store, close } = await storeFor(values, io)
+  try {
+    return await work(await adminFor(values, io, store))
+  } finally {
+    await close() // an open Redis connection would keep the process alive
+  }
+}
+
+/** What the command does with the admin API, once its arguments are checked. */
+function planOf(command: string, rest: string[], values: Values & CommonFlags, io: Io): (admin: SessionAdmin) => Promise<number> {
   const json = values.json === true
   const print = (result: unknown, text: string) => io.out(json ? `${JSON.stringify(result)}\n` : `${text}\n`)
   const one = () => {
@@ -109,32 +150,35 @@ export async function sessions(argv: string[], io: Io): Promise<number> {
     case 'list': {
       if (rest.length > 0) throw usage('sessions list takes no arguments', 'sessions')
       const limit = positiveInteger(values.limit, 'limit', 'sessions')
-      const admin = await adminFor(values, io)
-      const shown = progress(io)
-      const found: SessionSummary[] = []
-      for await (const session of admin.sessions({ ...(values.user === undefined ? {} : { user: values.user }) })) {
-        found.push(session)
-        if (!json) io.out(`${line(session)}\n`)
-        shown.update(`listed ${found.length} sessions...`)
-        if (limit !== undefined && found.length >= limit) break
+      return async (admin) => {
+        const shown = progress(io)
+        const found: SessionSummary[] = []
+        for await (const session of admin.sessions({ ...(values.user === undefined ? {} : { user: values.user }) })) {
+          found.push(session)
+          if (!json) io.out(`${line(session)}\n`)
+          shown.update(`listed ${found.length} sessions...`)
+          if (limit !== undefined && found.length >= limit) break
+        }
+        shown.done()
+        if (json) io.out(`${JSON.stringify(found)}\n`)
+        else if (found.length === 0) io.out(`No live sessions${values.user === undefined ? '' : ` of user "${values.user}"`}.\n`)
+        return 0
       }
-      shown.done()
-      if (json) io.out(`${JSON.stringify(found)}\n`)
-      else if (found.length === 0) io.out(`No live sessions${values.user === undefined ? '' : ` of user "${values.user}"`}.\n`)
-      return 0
     }
-    case 'count': {
-      const admin = await adminFor(values, io)
-      const count = await admin.count()
-      print({ count }, `${count} live sessions`)
-      return 0
-    }
+    case 'count':
+      return async (admin) => {
+        const count = await admin.count()
+        print({ count }, `${count} live sessions`)
+        return 0
+      }
     case 'show': {
       const id = one()
-      const session = await (await adminFor(values, io)).get(id)
-      if (!session) throw new CliError(`No live session with id "${id}".`)
-      print(session, details(session))
-      return 0
+      return async (admin) => {
+        const session = await admin.get(id)
+        if (!session) throw new CliError(`No live session with id "${id}".`)
+        print(session, details(session))
+        return 0
+      }
     }
     case 'set': {
       const [id, ...pairs] = rest
@@ -143,25 +187,31 @@ export async function sessions(argv: string[], io: Io): Promise<number> {
       }
       const changes: Record<string, unknown> = Object.fromEntries(pairs.map(assignment))
       for (const key of values.unset ?? []) changes[key] = undefined
-      const session = await (await adminFor(values, io)).patch(id, changes)
-      if (!session) throw new CliError(`No live session with id "${id}": nothing was written.`)
-      print(session, details(session))
-      return 0
-    }
-    case 'revoke': {
-      const admin = await adminFor(values, io)
-      if (values.user !== undefined) {
-        if (rest.length > 0) throw usage('give a session id or --user, not both', 'sessions')
-        const shown = progress(io)
-        const revoked = await admin.revokeUser(values.user, { onProgress: (n) => shown.update(`revoked ${n} sessions...`) })
-        shown.done()
-        print({ user: values.user, revoked }, `Revoked ${revoked} session${revoked === 1 ? '' : 's'} of user "${values.user}".`)
+      return async (admin) => {
+        const session = await admin.patch(id, changes)
+        if (!session) throw new CliError(`No live session with id "${id}": nothing was written.`)
+        print(session, details(session))
         return 0
       }
+    }
+    case 'revoke': {
+      if (values.user !== undefined) {
+        const user = values.user
+        if (rest.length > 0) throw usage('give a session id or --user, not both', 'sessions')
+        return async (admin) => {
+          const shown = progress(io)
+          const revoked = await admin.revokeUser(user, { onProgress: (n) => shown.update(`revoked ${n} sessions...`) })
+          shown.done()
+          print({ user, revoked }, `Revoked ${revoked} session${revoked === 1 ? '' : 's'} of user "${user}".`)
+          return 0
+        }
+      }
       const id = one()
-      const revoked = await admin.revoke(id)
-      print({ id, revoked }, revoked ? `Revoked session "${id}".` : `No live session with id "${id}" (nothing to revoke).`)
-      return 0
+      return async (admin) => {
+        const revoked = await admin.revoke(id)
+        print({ id, revoked }, revoked ? `Revoked session "${id}".` : `No live session with id "${id}" (nothing to revoke).`)
+        return 0
+      }
     }
     default:
       throw usage(`unknown sessions command "${command}"`, 'sessions')

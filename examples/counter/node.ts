@@ -4,7 +4,9 @@
  * interface). `ARC_SESSION_TABLE_NAME=<table>` keeps sessions in that DynamoDB
  * table (the AWS SDK's own variables — AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB,
  * credentials — pick the endpoint); `jwe` or unset keeps them in the cookie,
- * as in Architect. WebSockets at /ws through @hono/node-ws.
+ * as in Architect. Without a table, `REDIS_URL=redis://...` keeps them in Redis
+ * (`npm run start:redis` starts a redis-server for it). WebSockets at /ws
+ * through @hono/node-ws.
  */
 import { createNodeWebSocket } from '@hono/node-ws'
 import { sessionTableName, type SessionStore } from 'seshjs'
@@ -12,13 +14,23 @@ import { type RunningServer, serve } from 'seshjs/node'
 import { counterSocket, createCounterApp } from './app.js'
 
 const table = sessionTableName(process.env)
+const redisUrl = process.env.REDIS_URL || undefined
 let store: SessionStore | undefined
+let where: string | undefined
 if (table) {
   const { dynamoStore } = await import('seshjs/dynamodb') // the AWS SDK loads only for a table
   store = dynamoStore({ table })
+  where = `the DynamoDB table "${table}"`
+} else if (redisUrl) {
+  const { createRedisClient, redisStore } = await import('seshjs/redis') // node-redis loads only for Redis
+  // created (and connecting) now rather than on the first request, which then needs no time for it
+  store = redisStore({ client: await createRedisClient({ url: redisUrl }) })
+  const shown = new URL(redisUrl)
+  shown.username = shown.password = '' // never print a password
+  where = `Redis at ${shown.href.replace(/\/$/, '')}`
 }
 
-const app = createCounterApp({ env: process.env, ...(store ? { store } : {}) }, table ? `the DynamoDB table "${table}"` : undefined)
+const app = createCounterApp({ env: process.env, ...(store ? { store } : {}) }, where)
 const { upgradeWebSocket, injectWebSocket } = createNodeWebSocket({ app })
 app.get('/ws', upgradeWebSocket(counterSocket))
 
@@ -31,7 +43,7 @@ try {
   console.error(`port ${port} is in use, set PORT (for example PORT=${port + 1} npm start)`) // not a stack trace
   process.exit(1)
 }
-console.log(`sesh counter listening on ${running.url}${store ? ` (sessions in DynamoDB table "${table}")` : ''}`)
+console.log(`sesh counter listening on ${running.url}${where ? ` (sessions in ${where})` : ''}`)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

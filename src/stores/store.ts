@@ -6,7 +6,7 @@
  *   and back. The cookie store implements it directly (its record is the sealed
  *   cookie itself).
  * - {@link RecordKeeper}: records by id with an expiry, for server-side stores
- *   (memory, DynamoDB, KV, your own). {@link serverStore} turns one into a
+ *   (memory, DynamoDB, Redis, KV, your own). {@link serverStore} turns one into a
  *   `SessionStore` by adding the signed-id cookie.
  *
  * @module

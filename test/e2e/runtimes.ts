@@ -32,9 +32,9 @@ export interface Runtime {
   stop(): Promise<void>
 }
 
-/** Environment for child processes: no inherited `ARC_*`, no network probes, plus `env`. */
+/** Environment for child processes: no inherited `ARC_*` or `REDIS_URL` (they pick the store), no network probes, plus `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ARC_')))
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ARC_') && name !== 'REDIS_URL'))
   return {
     ...base,
     AWS_EC2_METADATA_DISABLED: 'true',

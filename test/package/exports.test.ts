@@ -1,7 +1,8 @@
 /**
  * Packaging: with dist/ built (vitest's global setup rebuilds it when a source
  * is newer; `npm run build` by hand), plain Node imports
- * the package's entry points, and the core pulls in no Node built-in and no AWS SDK.
+ * the package's entry points, the core pulls in no Node built-in, no AWS SDK and
+ * no Redis client, and `seshjs/redis` loads node-redis only when it makes a client.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -40,7 +41,40 @@ describe('the package', () => {
     })
     const inputs = Object.keys(result.metafile.inputs)
     expect(inputs.some((path) => path.includes('node_modules/jose/'))).toBe(true)
-    expect(inputs.filter((path) => path.startsWith('node:') || path.includes('@aws-sdk'))).toEqual([])
+    expect(inputs.filter((path) => path.startsWith('node:') || /@aws-sdk|node_modules\/(redis|@redis|ioredis)\//.test(path))).toEqual([])
+  })
+
+  it('seshjs/redis loads no Redis client on import: node-redis comes with the first client it makes', async () => {
+    const result = await build({
+      entryPoints: [`${root}dist/adapters/redis.js`],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      logLevel: 'silent',
+    })
+    const inputs = Object.keys(result.metafile.inputs)
+    expect(inputs.filter((path) => /node_modules\/(redis|@redis|ioredis)\//.test(path))).toEqual([])
+    // and at run time, in plain Node where no Redis client can be resolved: the import works, a store
+    // is made, and its first command fails as an unavailable store naming what to install
+    const hook = `export async function resolve(specifier, context, next) {
+      if (/^(redis|ioredis|@redis\\/)/.test(specifier)) throw new Error('blocked ' + specifier)
+      return next(specifier, context)
+    }`
+    const script = `
+      import { register } from 'node:module'
+      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}))
+      const blocked = await import('redis').then(() => false, () => true)
+      const { createSessions } = await import('seshjs')
+      const { redisStore } = await import('seshjs/redis')
+      const engine = createSessions({ secret: 'x'.repeat(32), store: redisStore({ url: 'redis://127.0.0.1:1' }), onWarning() {} })
+      const session = await engine.load(new Request('http://localhost/'))
+      session.set('n', 1)
+      const error = await engine.commit(session, new Response()).catch((e) => e)
+      console.log(JSON.stringify({ blocked, code: error.code, hint: String(error.cause?.message).includes('npm install redis') }))`
+    const output = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })) as unknown
+    expect(output).toEqual({ blocked: true, code: 'ERR_SESSION_STORE_UNAVAILABLE', hint: true })
   })
 
   it('passes publint (exports, types, files)', async () => {

@@ -4,7 +4,7 @@
  * (4.6.20) and the newest — `npm install <tarball>`. Each app must end up with
  * one copy of hono, compile every README snippet (strict +
  * exactOptionalPropertyTypes), and run a session round trip through every
- * entry point without the AWS SDK installed. `attw --profile esm-only` checks
+ * entry point without the AWS SDK or a Redis client installed. `attw --profile esm-only` checks
  * the same tarball.
  *
  * Installing needs the npm registry. The apps with hono alone are kept for a
@@ -144,8 +144,9 @@ import { toLambda } from 'seshjs/lambda'
 import { workerOptions } from 'seshjs/workers'
 import { kvStore } from 'seshjs/kv'
 import { dynamoSessionStore, dynamoStore } from 'seshjs/dynamodb'
+import { redisStore } from 'seshjs/redis'
 import { http } from 'seshjs/architect'
-for (const f of [serve, toLambda, workerOptions, kvStore, dynamoSessionStore, http]) if (typeof f !== 'function') throw new Error('missing export')
+for (const f of [serve, toLambda, workerOptions, kvStore, dynamoSessionStore, redisStore, http]) if (typeof f !== 'function') throw new Error('missing export')
 
 const app = new Hono()
 app.use(sessions({ secret: 'x'.repeat(32), onWarning() {} }))

@@ -1,7 +1,7 @@
 /**
  * Store operations counted: every backend call of a request, through a counting
  * wrapper around the real clients (the AWS SDK against dynalite, @miniflare/kv's
- * KVNamespace). What a request may cost:
+ * KVNamespace, node-redis against a real redis-server). What a request may cost:
  * anonymous or untouched 0; a read 1 get; a write at most 1 read + 1 write;
  * renewal at most one write per `touchAfter`; regenerate 1 put + 1 delete.
  */
@@ -10,10 +10,14 @@ import { KVNamespace } from '@miniflare/kv'
 import { createSessions } from 'seshjs'
 import { createSessionTable, dynamoStore, type DynamoClient } from 'seshjs/dynamodb'
 import { kvStore, type KVNamespaceLike } from 'seshjs/kv'
+import { type RedisConnection, redisStore } from 'seshjs/redis'
+import { PUT, TOUCH } from '../../src/stores/redis/scripts.js'
 import type { SessionStore } from '../../src/stores/store.js'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
 import { type Dynalite, startDynalite } from './dynalite.js'
 import { MemoryStorage } from './kv-memory-storage.js'
+import { nodeRedis, type TestClient } from './redis-clients.js'
+import { type RedisServer, startRedis } from './redis-server.js'
 
 const TABLE = 'operations'
 const TOUCH_AFTER = 600
@@ -39,14 +43,28 @@ const dynamoCalls: string[] = []
 const kvCalls: string[] = []
 const dynamoClock = manualClock()
 const kvClock = manualClock()
+const redisCalls: string[] = []
+const redisClock = manualClock()
+let redis: RedisServer
+let redisClient: TestClient
+/** Scripts by SHA1, to name an EVALSHA by what it does. */
+const scripts = new Map<string, string>()
 
 beforeAll(async () => {
   dynamo = await startDynalite()
   await createSessionTable({ table: TABLE, client: dynamo.client })
+  redis = await startRedis()
+  redisClient = await nodeRedis(redis.url)
+  for (const [name, script] of [['put', PUT], ['touch', TOUCH]] as const) {
+    scripts.set(await script.sha(), name)
+    await redisClient.connection.send(['SCRIPT', 'LOAD', script.source], {}) // as after the first use: no NOSCRIPT round trip below
+  }
 })
 
 afterAll(async () => {
   await dynamo?.close()
+  await redisClient?.close()
+  await redis?.close()
 })
 
 const counting: DynamoClient = {
@@ -60,6 +78,13 @@ const countingKv: KVNamespaceLike = {
   get: (key, type) => (kvCalls.push('get'), namespace.get(key, type)),
   put: (key, value, options) => (kvCalls.push('put'), namespace.put(key, value, options)),
   delete: (key) => (kvCalls.push('delete'), namespace.delete(key)),
+}
+
+const countingRedis: RedisConnection = {
+  send: (command, options) => {
+    redisCalls.push(command[0] === 'EVALSHA' ? `EVALSHA ${scripts.get(command[1]!) ?? command[1]}` : command[0]!)
+    return redisClient.connection.send(command, options)
+  },
 }
 
 const backends: Backend[] = [
@@ -92,6 +117,26 @@ const backends: Backend[] = [
     put: 'put',
     renew: 'put', // KV has no partial update: a renewal rewrites the value
     delete: 'delete',
+  },
+  {
+    name: 'Redis (node-redis, redis-server)',
+    calls: redisCalls,
+    store: () => redisStore({ client: countingRedis }),
+    clock: redisClock,
+    read: 'HMGET',
+    put: 'EVALSHA put',
+    renew: 'EVALSHA touch',
+    delete: 'DEL',
+  },
+  {
+    name: 'Redis (node-redis, redis-server), optimistic concurrency',
+    calls: redisCalls,
+    store: () => redisStore({ client: countingRedis, concurrency: 'optimistic' }),
+    clock: redisClock,
+    read: 'HMGET',
+    put: 'EVALSHA put',
+    renew: 'EVALSHA touch',
+    delete: 'DEL',
   },
 ]
 
