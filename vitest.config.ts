@@ -25,6 +25,8 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A test that writes an uncaptured console.error/console.warn or a process warning fails (both projects).
+    setupFiles: ['test/setup/quiet-console.ts'],
     projects: [
       {
         extends: true,

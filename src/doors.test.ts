@@ -270,7 +270,8 @@ it("the record view shows the store's own attributes, read-only (DynamoDB's _sec
 
 describe('one resolver', () => {
   it('createSessions(config) uses the resolved configuration as is', () => {
-    const config = resolveConfig({ secrets: [SECRET, OTHER], env: { ARC_ENV: 'production', ARC_SESSION_SAME_SITE: 'strict' } })
+    const env = { ARC_ENV: 'production', ARC_SESSION_SAME_SITE: 'strict' }
+    const config = resolveConfig({ secrets: [SECRET, OTHER], env, cookie: { hostPrefix: false } }) // decided: no tossing warning
     const engine = createSessions(config)
     expect(engine.config).toBe(config)
     expect(config.production).toBe(true)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as errors from './errors.js'
+import { storeUnavailableResponse } from './unavailable.js'
 
 describe('errors', () => {
   it('have a stable code, on the class and the instance, and a name', () => {
@@ -27,5 +28,18 @@ describe('errors', () => {
     const large = new errors.SessionTooLargeError('big', 4096, 5000)
     expect([large.limit, large.size]).toEqual([4096, 5000])
     expect(new errors.SessionNotSerializableError('bad', 'cart').key).toBe('cart')
+  })
+
+  it('a store outage carries its response: the default 503, identical, fresh on every call', async () => {
+    const error = new errors.SessionStoreUnavailableError('down')
+    const expected = await storeUnavailableResponse(error, new Request('http://localhost/'))
+    const [first, second] = [error.getResponse(), error.getResponse()]
+    expect(first).not.toBe(second) // a body is read once
+    for (const response of [first, second]) {
+      expect(response.status).toBe(503)
+      expect([...response.headers]).toEqual([...expected.headers])
+      expect(response.headers.get('retry-after')).toBe('5')
+      expect(await response.text()).toBe(await expected.clone().text())
+    }
   })
 })

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { unavailableResponse } from './unavailable.js'
 
 /** Options accepted by every {@link SessionError}. */
 export interface SessionErrorOptions {
@@ -77,6 +78,26 @@ export class SessionNotSerializableError extends SessionError {
 export class SessionStoreUnavailableError extends SessionError {
   static override code = 'ERR_SESSION_STORE_UNAVAILABLE'
   override code = 'ERR_SESSION_STORE_UNAVAILABLE'
+
+  /**
+   * The response for this error: the plain-text `503` with `Retry-After: 5`
+   * that the middleware sends by default (a new one each call). Hono's default
+   * error handler answers with it instead of logging a stack trace and a 500,
+   * as it does for its own `HTTPException`; in your own `app.onError`,
+   * `if (err instanceof SessionStoreUnavailableError) return err.getResponse()`.
+   *
+   * @example
+   * ```ts
+   * app.onError((err, c) => {
+   *   if (err instanceof SessionStoreUnavailableError) return err.getResponse()
+   *   console.error(err)
+   *   return c.text('Internal Server Error', 500)
+   * })
+   * ```
+   */
+  getResponse(): Response {
+    return unavailableResponse()
+  }
 }
 
 /** Another request changed the session since it was read (optimistic concurrency). */

@@ -17,8 +17,10 @@ describe('defaults', () => {
   })
 
   it('is Secure in production, and the option overrides', () => {
-    expect(resolveOptions({ secret: SECRET, production: true }).cookieAttributes.secure).toBe(true)
-    expect(resolveOptions({ secret: SECRET, production: true, cookie: { secure: false } }).cookieAttributes.secure).toBe(false)
+    // hostPrefix: false, decided: no cookie-tossing warning (cookie-prefix.test.ts tests it)
+    const decided = { hostPrefix: false }
+    expect(resolveOptions({ secret: SECRET, production: true, cookie: decided }).cookieAttributes.secure).toBe(true)
+    expect(resolveOptions({ secret: SECRET, production: true, cookie: { ...decided, secure: false } }).cookieAttributes.secure).toBe(false)
   })
 
   it('caps touchAfter at half the ttl', () => {

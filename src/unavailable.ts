@@ -9,10 +9,18 @@
 export type StoreErrorHandler = (error: Error, request: Request) => Response | Promise<Response>
 
 /**
- * The default {@link StoreErrorHandler}: `503 Service Unavailable`, `Retry-After: 5`.
+ * The store-outage response, built fresh each time (a body is read once). The
+ * one definition: {@link storeUnavailableResponse} and
+ * `SessionStoreUnavailableError.getResponse()` both return it.
  */
-export const storeUnavailableResponse: StoreErrorHandler = () =>
-  new Response('Service Unavailable: sessions are temporarily unavailable. Please try again shortly.\n', {
+export function unavailableResponse(): Response {
+  return new Response('Service Unavailable: sessions are temporarily unavailable. Please try again shortly.\n', {
     status: 503,
     headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5', 'cache-control': 'no-store' },
   })
+}
+
+/**
+ * The default {@link StoreErrorHandler}: `503 Service Unavailable`, `Retry-After: 5`.
+ */
+export const storeUnavailableResponse: StoreErrorHandler = () => unavailableResponse()

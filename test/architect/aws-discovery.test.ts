@@ -21,6 +21,8 @@ const STACK = 'ShopProduction'
 const PHYSICAL = 'ShopProduction-SessionsTable-1AB2C3D4'
 const OTHER = 'ShopProduction-NotesTable-9Z8Y7X'
 const base = { ARC_ENV: 'production', ARC_APP_NAME: 'shop', ARC_APP_SECRET: SECRET }
+/** An Architect app in production keeps its `_idx` cookie, decided: no cookie-tossing warning. */
+const cookie = { hostPrefix: false }
 
 let db: Dynalite
 let ssm: FakeSsm
@@ -87,7 +89,7 @@ describe('tableSource (Architect useAWS())', () => {
 
 describe('on AWS', () => {
   it('resolves a logical name through SSM (every page of /<stack>) and writes to the physical table', async () => {
-    const sesh = createArchitect({ env: { ...base, ARC_SESSION_TABLE_NAME: 'sessions' } })
+    const sesh = createArchitect({ cookie, env: { ...base, ARC_SESSION_TABLE_NAME: 'sessions' } })
     const written = await sesh.http(login)(v2())
     expect(written.statusCode).toBe(200)
     const setCookie = written.cookies!.find((c) => c.startsWith('_idx='))!
@@ -117,7 +119,7 @@ describe('on AWS', () => {
 
   it('accepts the physical name', async () => {
     expect(await awsTable(PHYSICAL, base)).toBe(PHYSICAL)
-    const sesh = createArchitect({ env: { ...base, ARC_SESSION_TABLE_NAME: PHYSICAL } })
+    const sesh = createArchitect({ cookie, env: { ...base, ARC_SESSION_TABLE_NAME: PHYSICAL } })
     const written = await sesh.http(login)(v2())
     expect(written.statusCode).toBe(200)
     const read = await sesh.http(echo)(v2({ cookie: pair(written.cookies!.find((c) => c.startsWith('_idx='))!) }))
@@ -130,7 +132,7 @@ describe('on AWS', () => {
   })
 
   it('fails clearly on an unknown name, and does not cache the failure', async () => {
-    const sesh = createArchitect({ env: { ...base, ARC_SESSION_TABLE_NAME: 'sesions' } })
+    const sesh = createArchitect({ cookie, env: { ...base, ARC_SESSION_TABLE_NAME: 'sesions' } })
     const error = await sesh.http(login)(v2()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ReferenceError)
     expect((error as Error).message).toContain("'sesions'")
@@ -143,7 +145,7 @@ describe('on AWS', () => {
   })
 
   it.each(['denied', 'down'] as const)('SSM %s: 503, never "no session"; the next request retries', async (mode) => {
-    const sesh = createArchitect({ env: { ...base, ARC_SESSION_TABLE_NAME: 'sessions' } })
+    const sesh = createArchitect({ cookie, env: { ...base, ARC_SESSION_TABLE_NAME: 'sessions' } })
     ssm.mode = mode
     await expect(awsTable('sessions', base)).rejects.toBeInstanceOf(SessionStoreUnavailableError)
     const failed = await sesh.http(login)(v2())
@@ -167,13 +169,13 @@ describe('on AWS', () => {
   })
 
   it('needs ARC_APP_NAME or ARC_STACK_NAME, as Architect', async () => {
-    const sesh = createArchitect({ env: { ARC_ENV: 'production', ARC_APP_SECRET: SECRET, ARC_SESSION_TABLE_NAME: 'sessions' } })
+    const sesh = createArchitect({ cookie, env: { ARC_ENV: 'production', ARC_APP_SECRET: SECRET, ARC_SESSION_TABLE_NAME: 'sessions' } })
     await expect(sesh.http(login)(v2())).rejects.toThrow(/ARC_APP_NAME and ARC_STACK_NAME/)
     expect(ssm.requests).toEqual([])
   })
 
   it('JWE apps never ask SSM', async () => {
-    const sesh = createArchitect({ env: { ...base, ARC_SESSION_TABLE_NAME: 'jwe' } })
+    const sesh = createArchitect({ cookie, env: { ...base, ARC_SESSION_TABLE_NAME: 'jwe' } })
     const written = await sesh.http(login)(v2())
     expect(written.statusCode).toBe(200)
     expect(ssm.requests).toEqual([])

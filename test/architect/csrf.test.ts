@@ -25,7 +25,9 @@ afterAll(() => {
 })
 
 describe('with a configured secret', () => {
-  const production = createArchitect({ secret: STRONG, env: { ARC_ENV: 'production', ARC_APP_NAME: 'shop' } })
+  // an Architect app in production keeps its _idx cookie, decided: no cookie-tossing warning
+  const cookie = { hostPrefix: false }
+  const production = createArchitect({ secret: STRONG, cookie, env: { ARC_ENV: 'production', ARC_APP_NAME: 'shop' } })
 
   it('tokens are signed with it, so they cannot be forged with "fallback" or ARC_APP_NAME', () => {
     const token = production.csrf.create('abc', 4_102_444_800_000)
@@ -36,7 +38,7 @@ describe('with a configured secret', () => {
   })
 
   it('rotation: the newest signs, every secret verifies', () => {
-    const rotated = createArchitect({ secrets: [STRONG, OLDER], env: { ARC_ENV: 'production' } })
+    const rotated = createArchitect({ secrets: [STRONG, OLDER], cookie, env: { ARC_ENV: 'production' } })
     expect(rotated.csrf.create('abc', 4_102_444_800_000)).toBe(`abc.4102444800000.${hmac(STRONG, 'abc')}`)
     expect(rotated.csrf.verify(forge(OLDER))).toBe(true)
     expect(rotated.csrf.verify(forge('fallback'))).toBe(false)
@@ -57,9 +59,11 @@ describe('without a secret, outside production: Architect\'s fallback, as Archit
     ["'fallback'", {}, 'fallback'],
   ] as const)('%s signs', (_name, extra, secret) => {
     setEnv({ ARC_SESSION_TABLE_NAME: 'jwe', ARC_ENV: 'testing', ...extra })
-    const sesh = createArchitect()
+    const warnings: string[] = []
+    const sesh = createArchitect({ onWarning: (message) => warnings.push(message) })
     expect(sesh.csrf.create('abc', 4_102_444_800_000)).toBe(arc.http.csrf.create('abc', 4_102_444_800_000))
     expect(sesh.csrf.verify(forge(secret))).toBe(true)
+    expect(warnings).toEqual([expect.stringMatching(/no ARC_APP_SECRET is set, so sessions use the public development key/)])
   })
 })
 

@@ -74,7 +74,8 @@ describe('error pages', () => {
     expect(a.body).toContain('internal detail')
     expect(a.body).toContain('differences.test.ts') // the stack
     setEnv(ENV)
-    const production = createArchitect({ env: { ...ENV, ARC_ENV: 'production' } })
+    // an Architect app in production keeps its _idx cookie, decided: no cookie-tossing warning
+    const production = createArchitect({ env: { ...ENV, ARC_ENV: 'production' }, cookie: { hostPrefix: false } })
     const s = await production.http(fail)(v2())
     expect(s.statusCode).toBe(500)
     expect(s.headers).toEqual(a.headers)

@@ -328,7 +328,8 @@ it('callback style on v2: res() with no argument gives Architect\'s empty body',
 })
 
 describe('ARC_* changes between calls are seen, as Architect re-reads them', () => {
-  const live = createArchitect() // process.env, as the module's own http
+  // process.env, as the module's own http; the _idx cookie kept, decided (no cookie-tossing warning in staging)
+  const live = createArchitect({ cookie: { hostPrefix: false } })
   const write = async () => ({ session: { n: 1 }, text: 'x' })
   afterEach(() => setEnv(ENV))
 

@@ -21,8 +21,8 @@ let db: Dynalite
 let ssm: Awaited<ReturnType<typeof startFakeSsm>>
 let arc: RealArc
 
-function seshFor(env: Record<string, string>) {
-  return createArchitect({ env, dynamoStore: (table) => dynamoStore({ table, client: db.client }) })
+function seshFor(env: Record<string, string>, warnings: string[] = []) {
+  return createArchitect({ env, onWarning: (message) => warnings.push(message), dynamoStore: (table) => dynamoStore({ table, client: db.client }) })
 }
 const withSecret = { ARC_SESSION_TABLE_NAME: TABLE, ARC_APP_SECRET: SECRET, ARC_APP_NAME: APP, ARC_ENV: 'testing' }
 const withoutSecret = { ARC_SESSION_TABLE_NAME: TABLE, ARC_APP_NAME: APP, ARC_ENV: 'testing' }
@@ -60,7 +60,8 @@ describe.each([
   ['ARC_APP_SECRET', withSecret],
   ['ARC_APP_NAME fallback secret', withoutSecret],
 ])('with %s', (_, env) => {
-  const sesh = seshFor(env)
+  const warnings: string[] = []
+  const sesh = seshFor(env, warnings)
 
   it('Architect → sesh: the item and cookie Architect wrote are read, and written back in place', async () => {
     setEnv(env)
@@ -110,6 +111,11 @@ describe.each([
     // writing with the _idx read keeps the id
     const rewritten = await sesh.session.write({ ...viaSesh, user: 'lin2' })
     expect(idOf(rewritten)).toBe(viaArc._idx)
+  })
+
+  it('warns about the development key exactly when no secret is set', () => {
+    const expected = env === withoutSecret ? [expect.stringMatching(/no ARC_APP_SECRET is set, so sessions use the public development key/)] : []
+    expect(warnings).toEqual(expected)
   })
 })
 
