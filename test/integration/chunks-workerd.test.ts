@@ -1,26 +1,13 @@
 /** Chunked cookie sessions inside real workerd (Miniflare): several Set-Cookie out, several cookies in. */
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundleWorker } from '../workerd.js'
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 let mf: Miniflare
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [here('./fixtures/chunks-worker.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    alias: { seshjs: here('../../src/index.ts') },
-    logLevel: 'silent',
-  })
-  mf = new Miniflare({ modules: true, script: bundle.outputFiles[0]!.text, compatibilityDate: '2025-01-01' })
+  const script = await bundleWorker(new URL('./fixtures/chunks-worker.ts', import.meta.url))
+  mf = new Miniflare({ modules: true, script, compatibilityDate: '2025-01-01' })
   await mf.ready
 })
 

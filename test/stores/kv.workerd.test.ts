@@ -1,29 +1,16 @@
 /** kvStore inside real workerd (Miniflare 4), against Miniflare's KV. */
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundleWorker } from '../workerd.js'
 import { SECRET } from '../helpers.js'
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 let mf: Miniflare
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [here('./fixtures/kv-worker.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    alias: { seshjs: here('../../src/index.ts'), 'seshjs/kv': here('../../adapters/kv.ts') },
-    logLevel: 'silent',
-  })
+  const script = await bundleWorker(new URL('./fixtures/kv-worker.ts', import.meta.url))
   mf = new Miniflare({
     modules: true,
-    script: bundle.outputFiles[0]!.text,
+    script,
     compatibilityDate: '2025-01-01',
     kvNamespaces: ['SESSIONS'],
     bindings: { ARC_APP_SECRET: SECRET },
