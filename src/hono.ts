@@ -8,7 +8,6 @@ import { SessionStoreUnavailableError } from './errors.js'
 import type { SessionOptions } from './options.js'
 import type { Session } from './session.js'
 import { createSessions, type SavedCookie, type Sessions } from './sessions.js'
-import { rememberEngine } from './socket.js'
 import type { SessionData } from './stores/store.js'
 import { type StoreErrorHandler, storeUnavailableResponse } from './unavailable.js'
 
@@ -75,11 +74,11 @@ export function sessions<Data extends object = SessionData, Bindings extends obj
 
   return async function sessionMiddleware(c, next) {
     const [engine, onStoreError] = engineFor(c)
-    const session = await engine.load(c.req.raw)
+    const incoming = servedIncoming(c)
+    const session = engine.open({ header: requestHeader(c, incoming, 'cookie') })
     c.set('session', session)
-    rememberEngine(session, engine) // for the socket handlers of a WebSocket upgrade
     await next()
-    if (isUpgrade(c)) return
+    if (isUpgrade(c, incoming)) return
     let saved: SavedCookie | undefined
     try {
       if (c.error instanceof SessionStoreUnavailableError) throw c.error
@@ -116,7 +115,48 @@ function appendSetCookie(c: Context, cookie: string): void {
  * answers the handshake outside the response), and on Workers a rebuilt 101
  * loses its `webSocket`. Sockets change the session by id instead.
  */
-function isUpgrade(c: Context): boolean {
+function isUpgrade(c: Context, incoming: NodeIncoming | undefined): boolean {
   if (c.res.status === 101) return true
-  return c.req.header('upgrade')?.toLowerCase() === 'websocket' && c.res.ok && !c.error
+  if (c.error || !c.res.ok) return false
+  return requestHeader(c, incoming, 'upgrade')?.toLowerCase() === 'websocket'
+}
+
+/** The part of Node's `IncomingMessage` read here (typed structurally: the core takes no Node types). */
+interface NodeIncoming {
+  headers: Record<string, string | string[] | undefined>
+}
+
+/**
+ * On `@hono/node-server`: Node's request (`c.env.incoming`) behind `c.req.raw`,
+ * while nothing has built the Fetch `Headers` of `c.req.raw` yet. Reading a
+ * header from it spares building those `Headers` from Node's raw headers, which
+ * costs more than the rest of a cookie-store read. `undefined` anywhere else — a
+ * `Request` made by hand, an `incoming` that is not this request's, headers
+ * already built (a middleware may have changed them) — and the header is read
+ * from `c.req` as usual.
+ *
+ * node-server keeps the Node request and the built headers under its own symbols
+ * on the request: this looks for the one and the absence of the other, so a
+ * change in node-server only loses the shortcut, never the right answer.
+ */
+function servedIncoming(c: Context): NodeIncoming | undefined {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming
+  if (typeof incoming !== 'object' || incoming === null) return undefined
+  if (typeof (incoming as Partial<NodeIncoming>).headers !== 'object') return undefined
+  const raw = c.req.raw as unknown as Record<symbol, unknown>
+  let found = false
+  for (const symbol of Object.getOwnPropertySymbols(raw)) {
+    const value = raw[symbol]
+    if (value === incoming) found = true
+    else if (value instanceof Headers) return undefined
+  }
+  return found ? (incoming as NodeIncoming) : undefined
+}
+
+/** A request header, from Node's request when {@link servedIncoming} found it (a list, which Node makes of no header read here, goes the usual way). */
+function requestHeader(c: Context, incoming: NodeIncoming | undefined, name: 'cookie' | 'upgrade'): string | undefined {
+  const value = incoming?.headers[name]
+  if (typeof value === 'string') return value
+  if (value === undefined && incoming) return undefined
+  return c.req.header(name)
 }
