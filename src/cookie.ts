@@ -12,6 +12,11 @@ import type { CookieAttributes } from './options.js'
 /** The most bytes a browser keeps for one cookie (RFC 6265 §6.1; name, value and attributes). */
 export const COOKIE_LIMIT = 4096
 
+/** A cookie value needing no unquoting, trimming or percent-decoding: sesh's own values. */
+const PLAIN_VALUE = /^[\w.-]*$/
+/** The cookie names hono's parse() accepts. */
+const COOKIE_NAME = /^[!#-:<>-[\]-~]+$/
+
 /**
  * The value of the **last** cookie called `name` in a `Cookie` header (Architect's
  * rule, so a stale parent-domain cookie cannot shadow a fresh one), percent-decoded.
@@ -26,7 +31,14 @@ export function readCookie(header: string | null | undefined, name: string): str
   for (let i = pairs.length - 1; i >= 0; i--) {
     const pair = pairs[i]!
     const eq = pair.indexOf('=')
-    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue
+    if (eq === -1) continue
+    const namePart = pair.slice(0, eq)
+    if (namePart.trim() !== name) continue
+    // The usual case, a value of base64url and dots after `name=` or ` name=`, is what
+    // hono's parse() would return, without its regular expression and decoding.
+    if ((namePart === name || namePart === ` ${name}`) && PLAIN_VALUE.test(pair.slice(eq + 1)) && COOKIE_NAME.test(name)) {
+      return eq + 1 === pair.length ? undefined : pair.slice(eq + 1)
+    }
     const value = parse(pair, name)[name]
     return value === undefined || value === '' ? undefined : value
   }
