@@ -64,6 +64,8 @@ export interface SessionInfo {
 /** The engine's view of a session. @internal */
 export interface SessionState {
   touched: boolean
+  /** The loader has run (a session that is not loaded was never read nor changed). */
+  loaded: boolean
   hadCookie: boolean
   record: SessionRecord | undefined
   keyIndex: number
@@ -86,7 +88,13 @@ export interface SessionState {
 /** The symbol under which a session exposes its state to the engine. @internal */
 export const STATE: unique symbol = Symbol('sesh.state')
 
+/** The symbol under which a session names the engine that made it (for `SocketSession.of`). @internal */
+export const ENGINE: unique symbol = Symbol('sesh.engine')
+
 type Operation = () => void
+
+/** No flash values: shared by every session that has none, and never written. */
+const NO_FLASH: SessionData = Object.freeze(Object.create(null) as SessionData)
 
 function isEmpty(data: SessionData): boolean {
   for (const _ in data) return false
@@ -113,16 +121,18 @@ export class Session<Data extends object = SessionData> {
   readonly #loader: () => Promise<LoadResult>
   readonly #newId: (() => string) | undefined
   readonly #hadCookie: boolean
+  readonly #engine: object | undefined
   #loading: Promise<void> | undefined
   #loaded = false
   #expiresAt: number | undefined
   #absoluteExpiresAt: number | undefined
-  #consumedFlash = new Set<string>()
+  #consumedFlash: Set<string> | undefined
   #touched = false
   #data: SessionData = Object.create(null)
-  #incomingFlash: SessionData = Object.create(null)
-  #outgoingFlash: SessionData = Object.create(null)
-  #pending: Operation[] = []
+  // Flash values are rare: both start as the shared empty object, replaced (never written) when there are some.
+  #incomingFlash: SessionData = NO_FLASH
+  #outgoingFlash: SessionData = NO_FLASH
+  #pending: Operation[] | undefined
   #record: SessionRecord | undefined
   #keyIndex = 0
   #currentId: string | undefined
@@ -134,10 +144,16 @@ export class Session<Data extends object = SessionData> {
    * Made by the engine (`createSessions().load()`), not by hand.
    * @internal
    */
-  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: () => string }) {
+  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: (() => string) | undefined; engine?: object | undefined }) {
     this.#loader = loader
     this.#hadCookie = options.hadCookie
     this.#newId = options.newId
+    this.#engine = options.engine
+  }
+
+  /** The engine that made this session, if one did. @internal */
+  [ENGINE](): object | undefined {
+    return this.#engine
   }
 
   /**
@@ -166,16 +182,16 @@ export class Session<Data extends object = SessionData> {
     this.#loaded = false
     this.#loading = undefined
     this.#data = Object.create(null)
-    this.#incomingFlash = Object.create(null)
-    this.#outgoingFlash = Object.create(null)
-    this.#pending = []
+    this.#incomingFlash = NO_FLASH
+    this.#outgoingFlash = NO_FLASH
+    this.#pending = undefined
     this.#record = undefined
     this.#keyIndex = 0
     this.#currentId = undefined
     this.#originalJson = undefined
     this.#destroyed = false
     this.#regenerated = false
-    this.#consumedFlash = new Set()
+    this.#consumedFlash = undefined
     this.#expiresAt = undefined
     this.#absoluteExpiresAt = undefined
     return this.load()
@@ -191,16 +207,19 @@ export class Session<Data extends object = SessionData> {
       if (flash !== null && typeof flash === 'object' && !Array.isArray(flash)) {
         this.#incomingFlash = toDataObject(flash as SessionData)
       }
-      delete data[FLASH_KEY]
+      if (flash !== undefined) delete data[FLASH_KEY]
       this.#data = data
       this.#record = record
       this.#keyIndex = keyIndex
     }
     this.#currentId = record?.id ?? this.#newId?.()
     this.#loaded = true
-    if (this.#pending.length > 0) this.#snapshot()
-    for (const operation of this.#pending) operation()
-    this.#pending = []
+    const pending = this.#pending
+    this.#pending = undefined
+    if (pending) {
+      this.#snapshot()
+      for (const operation of pending) operation()
+    }
   }
 
   /**
@@ -218,7 +237,7 @@ export class Session<Data extends object = SessionData> {
     if (this.#loaded) {
       this.#snapshot()
       operation()
-    } else this.#pending.push(operation)
+    } else (this.#pending ??= []).push(operation)
   }
 
   #requireLoaded(what: string): void {
@@ -237,7 +256,7 @@ export class Session<Data extends object = SessionData> {
       // reading a flash value consumes it (it stays readable for the rest of
       // this request); unread ones wait for a request that reads them
       this.#snapshot()
-      this.#consumedFlash.add(key)
+      ;(this.#consumedFlash ??= new Set()).add(key)
       return this.#incomingFlash[key] as SessionValue<Data, K>
     }
     if (!Object.hasOwn(this.#data, key)) return undefined
@@ -320,6 +339,7 @@ export class Session<Data extends object = SessionData> {
     checkKey(key)
     assertJsonValue(key, value)
     this.#apply(() => {
+      if (this.#outgoingFlash === NO_FLASH) this.#outgoingFlash = Object.create(null)
       this.#outgoingFlash[key] = value
     })
   }
@@ -331,8 +351,8 @@ export class Session<Data extends object = SessionData> {
   destroy(): void {
     this.#apply(() => {
       this.#data = Object.create(null)
-      this.#incomingFlash = Object.create(null)
-      this.#outgoingFlash = Object.create(null)
+      this.#incomingFlash = NO_FLASH
+      this.#outgoingFlash = NO_FLASH
       this.#destroyed = true
       this.#currentId = this.#newId?.()
     })
@@ -382,6 +402,7 @@ export class Session<Data extends object = SessionData> {
     const session = this
     return {
       touched: this.#touched,
+      loaded: this.#loaded,
       hadCookie: this.#hadCookie,
       record: this.#record,
       keyIndex: this.#keyIndex,
@@ -394,7 +415,7 @@ export class Session<Data extends object = SessionData> {
         const data = toDataObject(session.#data)
         const flash: SessionData = Object.create(null)
         for (const key of Object.keys(session.#incomingFlash)) {
-          if (!session.#consumedFlash.has(key)) flash[key] = session.#incomingFlash[key]
+          if (!session.#consumedFlash?.has(key)) flash[key] = session.#incomingFlash[key]
         }
         Object.assign(flash, session.#outgoingFlash)
         if (Object.keys(flash).length > 0) data[FLASH_KEY] = { ...flash }

@@ -171,7 +171,7 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
 
   /** A lazy session of `value`; `hadCookie` when a cookie was sent, even one that cannot name a session. */
   function sessionOf(value: string | undefined, hadCookie = value !== undefined): Session<Data> {
-    return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(value)), { hadCookie, newId })
+    return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(value)), { hadCookie, newId, engine })
   }
 
   function fromHeader(header: string | null | undefined): Session<Data> {
@@ -209,9 +209,12 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
   /** Writes what the session needs and returns the new cookie value (`null`: expire it), or `undefined` for no cookie. */
   async function persist(session: Session<Data>): Promise<string | null | undefined> {
     if (!(session instanceof Session)) throw new TypeError('Expected a session from this engine')
-    if (!session[STATE]().touched) return undefined
-    await session.load()
-    const state = session[STATE]()
+    let state = session[STATE]()
+    if (!state.touched) return undefined
+    if (!state.loaded) {
+      await session.load()
+      state = session[STATE]()
+    }
     const ctx = context()
     const old = state.record
     const renewalDue = old !== undefined && (ctx.now - old.issuedAt >= touchAfter || state.keyIndex > 0)
@@ -303,7 +306,7 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
           const current = await server.get(id, again)
           return current ? live(current, 0, again.now) : {}
         },
-        { hadCookie: true, newId },
+        { hadCookie: true, newId, engine },
       )
       await session.load()
       return session
@@ -324,7 +327,7 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
     },
   }
 
-  return {
+  const engine: Sessions<Data> = {
     config,
     options: config,
     byId,
@@ -351,4 +354,5 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
       return copy
     },
   }
+  return engine
 }

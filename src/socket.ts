@@ -7,23 +7,12 @@
  *
  * @module
  */
-import type { Session } from './session.js'
+import { ENGINE, Session } from './session.js'
 import type { Sessions } from './sessions.js'
 import type { SessionData } from './stores/store.js'
 
 /** The close code sesh uses for a socket whose session ended: 4401, "unauthorized" in the 4000-4999 private range. */
 export const SESSION_ENDED_CLOSE_CODE = 4401
-
-const engines = new WeakMap<object, Sessions<never>>()
-
-/**
- * Remembers which engine made `session`, so {@link SocketSession.of} can find it
- * (the Hono middleware does this for every session it loads).
- * @internal
- */
-export function rememberEngine<Data extends object>(session: Session<Data>, engine: Sessions<Data>): void {
-  engines.set(session, engine as unknown as Sessions<never>)
-}
 
 /**
  * The session of one WebSocket connection.
@@ -62,13 +51,14 @@ export class SocketSession<Data extends object = SessionData> {
   }
 
   /**
-   * The socket of a session the Hono middleware loaded (`c.get('session')`).
+   * The socket of a session an engine made: the Hono middleware's `c.get('session')`,
+   * or one from `load()`/`open()`.
    *
    * @param session the upgrade request's session
    */
   static of<Data extends object>(session: Session<Data>): SocketSession<Data> {
-    const engine = engines.get(session) as Sessions<Data> | undefined
-    if (!engine) throw new TypeError('SocketSession.of() takes a session loaded by the sessions() middleware; otherwise use new SocketSession(engine, session)')
+    const engine = session instanceof Session ? (session[ENGINE]() as Sessions<Data> | undefined) : undefined
+    if (!engine) throw new TypeError('SocketSession.of() takes a session made by an engine (the sessions() middleware, load() or open()); otherwise use new SocketSession(engine, session)')
     return new SocketSession(engine, session)
   }
 
