@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it, vi } from 'vitest'
 import { Keyring, signId } from '../crypto.js'
 import { SessionStoreUnavailableError } from '../errors.js'
 import { resolveOptions } from '../options.js'
@@ -142,6 +144,62 @@ describe('store deadlines', () => {
     const response = await handler(new Request('http://localhost/'))
     expect(response.status).toBe(503)
     expect(Date.now() - started).toBeLessThan(1000)
+  })
+
+  it('gives each of several overlapping calls its own deadline, counted from its own start', async () => {
+    const started = performance.now()
+    const hang = () => new Promise<never>(() => {})
+    const settledAt = (call: Promise<unknown>) => call.then(
+      () => Number.NaN,
+      () => performance.now() - started,
+    )
+    const first = settledAt(withinDeadline(120, hang))
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    const second = settledAt(withinDeadline(120, hang))
+    const quick = withinDeadline(120, async () => 'quick') // settles at once: leaves the others alone
+    const other = settledAt(withinDeadline(40, hang)) // another length, its own queue
+    expect(await quick).toBe('quick')
+    const [a, b, c] = await Promise.all([first, second, other])
+    expect(a).toBeGreaterThanOrEqual(115)
+    expect(a).toBeLessThan(175)
+    expect(b).toBeGreaterThanOrEqual(175)
+    expect(b).toBeLessThan(400)
+    expect(c).toBeGreaterThanOrEqual(95)
+    expect(c).toBeLessThan(b)
+  })
+
+  it('shares one timer among the store calls of many requests rather than setting one per call', async () => {
+    const engine = createSessions({ secret: SECRET, store: memoryStore(), storeTimeout: 1234 })
+    const first = await engine.load(new Request('http://localhost/'))
+    first.set('count', 0)
+    const cookie = (await engine.save(first))!.split(';')[0]!
+    const spy = vi.spyOn(globalThis, 'setTimeout')
+    try {
+      for (let i = 1; i <= 50; i++) {
+        const session = engine.open({ header: cookie })
+        session.set('count', ((await session.get('count')) as number) + 1)
+        await engine.save(session) // a read and a write: two store calls
+      }
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(2)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  it('lets a process exit once its store calls are done, however long the deadline', async () => {
+    const entry = fileURLToPath(new URL('../index.ts', import.meta.url))
+    const script = `
+      const { createSessions, memoryStore } = await import(${JSON.stringify(entry)})
+      const engine = createSessions({ secret: ${JSON.stringify(SECRET)}, store: memoryStore(), storeTimeout: 600000 })
+      const session = await engine.load(new Request('http://localhost/'))
+      session.set('count', 1)
+      await engine.save(session)
+    `
+    const started = Date.now()
+    await new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000 }, (error) => (error ? reject(error) : resolve())),
+    )
+    expect(Date.now() - started).toBeLessThan(30_000) // not the ten minutes of the deadline
   })
 
   it('is an option with a default, validated at start-up; other store properties pass through', () => {

@@ -67,6 +67,87 @@ class LazySignal {
   }
 }
 
+/** A pending call's deadline: when it falls due (`performance.now()` time) and what to do then. */
+interface Deadline {
+  readonly due: number
+  readonly expire: () => void
+}
+
+/**
+ * The deadlines of one length, sharing one timer. A timer per store call costs
+ * more than a memory-store lookup on Node (each `setTimeout`/`clearTimeout` pair
+ * files a `Timeout` in Node's timer lists, and re-arms libuv's timer whenever the
+ * list empties between requests); here a call costs a set insertion and a
+ * deletion. Calls of one length fall due in the order they started, so the timer
+ * only ever waits for the oldest pending one.
+ *
+ * The timer is unref'd: it never keeps a process alive by itself (the store's
+ * own socket does while a call is pending). Used only where timers have
+ * `unref()` (Node, Bun): on Workers a timer belongs to the request that set it,
+ * so each call keeps a timer of its own there.
+ */
+class DeadlineQueue {
+  readonly #ms: number
+  readonly #pending = new Set<Deadline>()
+  #armed = false
+
+  constructor(ms: number) {
+    this.#ms = ms
+  }
+
+  /** Starts a deadline; returns the function that cancels it (the call settled). */
+  start(expire: () => void): () => void {
+    const deadline: Deadline = { due: performance.now() + this.#ms, expire }
+    this.#pending.add(deadline)
+    if (!this.#armed) this.#arm(this.#ms)
+    return () => this.#pending.delete(deadline)
+  }
+
+  #arm(delay: number): void {
+    this.#armed = true
+    const timer = setTimeout(() => this.#fire(), delay) as unknown as { unref(): void }
+    timer.unref()
+  }
+
+  #fire(): void {
+    this.#armed = false
+    const now = performance.now()
+    for (const deadline of this.#pending) {
+      if (deadline.due > now) {
+        this.#arm(Math.max(1, Math.ceil(deadline.due - now)))
+        return
+      }
+      this.#pending.delete(deadline)
+      deadline.expire()
+    }
+  }
+}
+
+/**
+ * Whether this runtime's timers can be shared, decided on first use: they have
+ * `unref()` (Node, Bun), and the runtime is not Workers, whose timers belong to
+ * a request (and which gives timers `unref()` under `nodejs_compat`).
+ */
+let shareTimers: boolean | undefined
+const queues = new Map<number, DeadlineQueue>()
+
+/** Starts a deadline of `ms` that calls `expire` unless cancelled first; returns the cancel function. */
+function startDeadline(ms: number, expire: () => void): () => void {
+  if (shareTimers === undefined) {
+    const probe = setTimeout(() => {}, 0) as unknown
+    clearTimeout(probe as number)
+    const workers = (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers'
+    shareTimers = !workers && typeof probe === 'object' && probe !== null && typeof (probe as { unref?: unknown }).unref === 'function'
+  }
+  if (!shareTimers) {
+    const timer = setTimeout(expire, ms)
+    return () => clearTimeout(timer)
+  }
+  let queue = queues.get(ms)
+  if (!queue) queues.set(ms, (queue = new DeadlineQueue(ms)))
+  return queue.start(expire)
+}
+
 /**
  * Runs `call` with a deadline: resolves or rejects as it does, or rejects
  * with a {@link SessionStoreUnavailableError} after `ms` milliseconds, aborting
@@ -83,11 +164,11 @@ class LazySignal {
 export function withinDeadline<T>(ms: number, call: (signal: () => AbortSignal) => Promise<T>): Promise<T> {
   const lazy = new LazySignal()
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const cancel = startDeadline(ms, () => {
       const error = new SessionStoreUnavailableError(`The session store did not answer within ${ms} ms.`)
       lazy.abort(error)
       reject(error)
-    }, ms)
+    })
     let running: Promise<T>
     try {
       running = call(() => lazy.signal)
@@ -96,11 +177,11 @@ export function withinDeadline<T>(ms: number, call: (signal: () => AbortSignal) 
     }
     running.then(
       (value) => {
-        clearTimeout(timer)
+        cancel()
         resolve(value)
       },
       (error: unknown) => {
-        clearTimeout(timer)
+        cancel()
         reject(lazy.aborted ? lazy.reason : error)
       },
     )
