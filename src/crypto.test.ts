@@ -1,6 +1,7 @@
 import { base64url, CompactEncrypt, compactDecrypt, EncryptJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { jweKeyBytes, Keyring, legacyJweKeyBytes, open, randomId, seal, signId, timingSafeEqual, unsignId } from './crypto.js'
+import { webcryptoProvider } from './crypto/webcrypto.js'
+import { type CryptoProvider, jweKeyBytes, Keyring, legacyJweKeyBytes, open, randomId, seal, signId, timingSafeEqual, unsignId } from './crypto.js'
 import { SessionSecretError } from './errors.js'
 
 const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
@@ -134,5 +135,94 @@ describe('helpers', () => {
     const ids = new Set(Array.from({ length: 1000 }, randomId))
     expect(ids.size).toBe(1000)
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{24}$/)
+  })
+})
+
+describe('recently opened tokens and verified ids', () => {
+  /** A provider that counts the decryptions and verifications it is asked for. */
+  function counting() {
+    const calls = { open: 0, verify: 0 }
+    const provider: CryptoProvider = {
+      name: 'counting',
+      jwe(keys, enc) {
+        const inner = webcryptoProvider.jwe(keys, enc)
+        return {
+          seal: (plaintext) => inner.seal(plaintext),
+          open: (token) => {
+            calls.open++
+            return inner.open(token)
+          },
+        }
+      },
+      hmac(secrets) {
+        const inner = webcryptoProvider.hmac(secrets)
+        return {
+          sign: (value) => inner.sign(value),
+          verify: (value, signature) => {
+            calls.verify++
+            return inner.verify(value, signature)
+          },
+        }
+      },
+    }
+    return { calls, keyring: new Keyring([SECRET], 'A256GCM', 'architect', [SECRET], provider) }
+  }
+
+  it('opens a token it sealed, or opened before, without decrypting it again', async () => {
+    const { calls, keyring } = counting()
+    const sealed = await seal('{"a":1,"iat":1}', keyring)
+    expect(await open(sealed, keyring)).toEqual({ payload: '{"a":1,"iat":1}', keyIndex: 0 })
+    expect(calls.open).toBe(0)
+    const foreign = await seal('{"b":2,"iat":1}', new Keyring([SECRET], 'A256GCM'))
+    expect(await open(foreign, keyring)).toEqual({ payload: '{"b":2,"iat":1}', keyIndex: 0 })
+    expect(await open(foreign, keyring)).toEqual({ payload: '{"b":2,"iat":1}', keyIndex: 0 })
+    expect(calls.open).toBe(1)
+  })
+
+  it('never remembers a token that did not open, nor one longer than a cookie', async () => {
+    const { calls, keyring } = counting()
+    const token = await seal('{"iat":1}', new Keyring([SECRET], 'A256GCM'))
+    const flipped = token.slice(0, -3) + (token.at(-3) === 'A' ? 'B' : 'A') + token.slice(-2)
+    expect(await open(flipped, keyring)).toBeUndefined()
+    expect(await open(flipped, keyring)).toBeUndefined()
+    expect(calls.open).toBe(2)
+    const long = await seal(JSON.stringify({ blob: 'x'.repeat(4000), iat: 1 }), new Keyring([SECRET], 'A256GCM'))
+    expect(long.length).toBeGreaterThan(4096)
+    await open(long, keyring)
+    expect((await open(long, keyring))?.payload).toContain('xxxx')
+    expect(calls.open).toBe(4)
+  })
+
+  it('forgets the least recently used beyond 500 entries', async () => {
+    const { calls, keyring } = counting()
+    const other = new Keyring([SECRET], 'A256GCM')
+    const tokens = await Promise.all(Array.from({ length: 501 }, (_, i) => seal(`{"n":${i},"iat":1}`, other)))
+    for (const token of tokens.slice(0, 500)) await open(token, keyring)
+    await open(tokens[0]!, keyring) // used again: now the most recent
+    await open(tokens[500]!, keyring) // the 501st pushes out tokens[1]
+    expect(calls.open).toBe(501)
+    expect((await open(tokens[0]!, keyring))?.payload).toBe('{"n":0,"iat":1}')
+    expect(calls.open).toBe(501)
+    expect((await open(tokens[1]!, keyring))?.payload).toBe('{"n":1,"iat":1}')
+    expect(calls.open).toBe(502)
+  })
+
+  it('shares nothing between keyrings: other keys never see a token opened by these', async () => {
+    const { keyring } = counting()
+    const token = await seal('{"iat":1}', keyring)
+    expect(await open(token, keyring)).toBeDefined()
+    expect(await open(token, new Keyring(['x'.repeat(32)], 'A256GCM'))).toBeUndefined()
+  })
+
+  it('verifies a signed id once, and a bad signature every time', async () => {
+    const { calls, keyring } = counting()
+    const signed = await signId('VDplXe5Jmc-mMyOIn3DQae6v', keyring)
+    expect(await unsignId(signed, keyring)).toEqual({ id: 'VDplXe5Jmc-mMyOIn3DQae6v', keyIndex: 0 })
+    expect(await unsignId(signed, keyring)).toEqual({ id: 'VDplXe5Jmc-mMyOIn3DQae6v', keyIndex: 0 })
+    expect(calls.verify).toBe(1)
+    const bad = `${signed.slice(0, -1)}${signed.endsWith('A') ? 'B' : 'A'}`
+    expect(await unsignId(bad, keyring)).toBeUndefined()
+    expect(await unsignId(bad, keyring)).toBeUndefined()
+    expect(calls.verify).toBe(3)
   })
 })

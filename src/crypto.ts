@@ -113,6 +113,42 @@ export async function cryptoProviderName(choice: CryptoChoice = 'default'): Prom
   return (await providerOf(choice)).name
 }
 
+/** How many recently opened tokens (and verified ids) a keyring remembers. */
+const RECENT_ENTRIES = 500
+/** The longest token it remembers: one cookie's worth (chunked sessions are opened each time). */
+const RECENT_LONGEST = 4096
+
+/**
+ * The tokens (or signed ids) that opened most recently, and what they opened to,
+ * least recently used first out. Opening is a pure function of the token and the
+ * keys, and a browser sends the same cookie on every request until the session
+ * changes, so a repeated cookie skips the AES-GCM (or HMAC) work — on Node most of
+ * a cookie-store read (fast-jwt's verifier cache does the same for JWTs). Only
+ * tokens that opened are kept, so a forged one is never an entry; bounded in
+ * entries and in token length (a few MB at worst). Expiry is not cached: the
+ * engine checks `iat` against the ttl on every read.
+ */
+class RecentlyOpened<T extends object> {
+  readonly #entries = new Map<string, T>()
+
+  get(token: string): T | undefined {
+    const found = this.#entries.get(token)
+    if (found !== undefined) {
+      this.#entries.delete(token) // now the most recently used
+      this.#entries.set(token, found)
+    }
+    return found
+  }
+
+  /** Keeps what `token` opened to (frozen: every later reader shares it); passes `undefined` through. */
+  remember(token: string, opened: T | undefined): T | undefined {
+    if (opened === undefined || token.length > RECENT_LONGEST) return opened
+    if (this.#entries.size >= RECENT_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!)
+    this.#entries.set(token, Object.freeze(opened))
+    return opened
+  }
+}
+
 /**
  * Every key made from the configured secrets, prepared once and reused for the
  * life of the process. The first secret seals and signs; all of them open and verify.
@@ -126,6 +162,8 @@ export class Keyring {
   readonly #provider: CryptoProvider | Promise<CryptoProvider>
   #cipher?: JweCipher | Promise<JweCipher>
   #signer?: IdSigner | Promise<IdSigner>
+  readonly #opened = new RecentlyOpened<Opened>()
+  readonly #verified = new RecentlyOpened<Unsigned>()
 
   /**
    * @param secrets newest first; validated here, so a bad secret fails at start-up
@@ -174,6 +212,40 @@ export class Keyring {
     return provider instanceof Promise ? (this.#signer = provider.then(make)) : make(provider)
   }
 
+  /**
+   * Seals `payload` with the newest key (see {@link seal}), and remembers the token
+   * as opening to it: the token comes back as the next request's cookie.
+   */
+  async seal(payload: string): Promise<string> {
+    const token = await (await this.cipher()).seal(payload)
+    // What open() would give: the UTF-8 round trip is exact for well-formed text (JSON.stringify's always is).
+    if ((payload as { isWellFormed?(): boolean }).isWellFormed?.()) this.#opened.remember(token, { payload, keyIndex: 0 })
+    return token
+  }
+
+  /** Opens a token with any key (see {@link open}); a token that opened recently is not decrypted again. */
+  open(token: string): Opened | undefined | Promise<Opened | undefined> {
+    const recent = this.#opened.get(token)
+    if (recent) return recent
+    const cipher = this.cipher()
+    const opened = cipher instanceof Promise ? cipher.then((c) => c.open(token)) : cipher.open(token)
+    return opened instanceof Promise ? opened.then((o) => this.#opened.remember(token, o)) : this.#opened.remember(token, opened)
+  }
+
+  /** Verifies `<id>.<signature>` (see {@link unsignId}); a value verified recently is not verified again. */
+  unsign(value: string): Unsigned | undefined | Promise<Unsigned | undefined> {
+    const recent = this.#verified.get(value)
+    if (recent) return recent
+    const dot = value.lastIndexOf('.')
+    if (dot <= 0) return undefined
+    const id = value.slice(0, dot)
+    const signature = value.slice(dot + 1)
+    const found = (keyIndex: number) => this.#verified.remember(value, keyIndex < 0 ? undefined : { id, keyIndex })
+    const signer = this.signer()
+    const keyIndex = signer instanceof Promise ? signer.then((s) => s.verify(id, signature)) : signer.verify(id, signature)
+    return keyIndex instanceof Promise ? keyIndex.then(found) : found(keyIndex)
+  }
+
   /** The name of the provider in use (`node`, `webcrypto`, or a custom provider's). */
   async providerName(): Promise<string> {
     return (await this.#provider).name
@@ -187,7 +259,7 @@ export class Keyring {
  * @param keyring the keys
  */
 export async function seal(payload: string, keyring: Keyring): Promise<string> {
-  return (await keyring.cipher()).seal(payload)
+  return keyring.seal(payload)
 }
 
 /**
@@ -197,8 +269,8 @@ export async function seal(payload: string, keyring: Keyring): Promise<string> {
  * @param token the compact JWE
  * @param keyring the keys
  */
-export async function open(token: string, keyring: Keyring): Promise<Opened | undefined> {
-  return (await keyring.cipher()).open(token)
+export function open(token: string, keyring: Keyring): Opened | undefined | Promise<Opened | undefined> {
+  return keyring.open(token)
 }
 
 /**
@@ -225,12 +297,8 @@ export interface Unsigned {
  * @param value the cookie value
  * @param keyring the keys
  */
-export async function unsignId(value: string, keyring: Keyring): Promise<Unsigned | undefined> {
-  const dot = value.lastIndexOf('.')
-  if (dot <= 0) return undefined
-  const id = value.slice(0, dot)
-  const keyIndex = await (await keyring.signer()).verify(id, value.slice(dot + 1))
-  return keyIndex < 0 ? undefined : { id, keyIndex }
+export function unsignId(value: string, keyring: Keyring): Unsigned | undefined | Promise<Unsigned | undefined> {
+  return keyring.unsign(value)
 }
 
 /**
