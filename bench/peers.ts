@@ -6,11 +6,16 @@
  * the requests served gives CPU µs per request. The floor is Hono with no
  * sessions; "Δ" is what the session layer adds. Medians over the rounds.
  *
- * BENCH_ROUNDS (default 3) and BENCH_SECONDS (per measurement, default 2) bound it,
- * BENCH_RATE sets the request rate (default 400/s, the same for all; 0 = unthrottled);
- * BENCH_VARIANTS=a,b limits the variants.
+ * Where `taskset` is available (Linux) with two CPUs or more, the servers run on
+ * the last CPU and autocannon on the others, so the load generator neither
+ * competes with the server it measures nor evicts its caches (BENCH_PIN=0: off).
+ *
+ * BENCH_ROUNDS (default 10) and BENCH_SECONDS (per measurement, default 1) bound it:
+ * many short alternating rounds, so a machine that speeds up or slows down
+ * meanwhile shifts every variant alike. BENCH_RATE sets the request rate (default
+ * 2,000/s, the same for all; 0 = unthrottled); BENCH_VARIANTS=a,b limits the variants.
  */
-import { fork, type ChildProcess } from 'node:child_process'
+import { fork, spawnSync, type ChildProcess } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 // @ts-expect-error autocannon ships no types (and @types/autocannon is not installed)
@@ -27,17 +32,29 @@ const autocannon = autocannonUntyped as (options: {
   duration: number
   overallRate?: number
   headers: Record<string, string>
+  requests?: { setupRequest(request: { headers: Record<string, string> }): object }[]
 }) => Promise<AutocannonResult>
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1)
 const CONNECTIONS = 10
 /**
  * Requests per second, the same for every variant (0: as fast as each goes). A fixed
  * rate keeps the comparison fair: a server's CPU per request falls as its throughput
  * rises (more requests per event-loop turn), which would flatter the fastest.
  */
-const RATE = Number(process.env.BENCH_RATE ?? 400)
+const RATE = Number(process.env.BENCH_RATE ?? 2000)
+
+/** The CPUs for the servers (`taskset` list syntax), after moving this process to the others; undefined when not pinning. */
+function pinCpus(): string | undefined {
+  const count = cpus().length
+  if (process.env.BENCH_PIN === '0' || process.platform !== 'linux' || count < 2) return undefined
+  const pin = (list: string, pid: number) =>
+    spawnSync('taskset', ['--all-tasks', '--cpu-list', '--pid', list, String(pid)], { stdio: 'ignore' }).status === 0
+  if (!pin(`0-${count - 2}`, process.pid)) return undefined // no taskset here
+  return String(count - 1)
+}
+const serverCpus = pinCpus()
 const ALL = [
   'hono',
   'sesh-cookie-node',
@@ -57,19 +74,29 @@ const LABELS: Record<string, string> = {
   'iron-session': 'iron-session 8 (sealed cookie)',
 }
 const variants = process.env.BENCH_VARIANTS ? process.env.BENCH_VARIANTS.split(',') : [...ALL]
-const scenarios = ['read', 'write'] as const
+/**
+ * `read`: one user's cookie on every request (a browser sends the same cookie until
+ * the session changes). `users`: the same route, each request with the next of
+ * USERS sessions in turn — more than sesh remembers as recently opened, so every
+ * cookie is opened afresh. `write`: reads and changes the session.
+ */
+const scenarios = ['read', 'users', 'write'] as const
+type Scenario = (typeof scenarios)[number]
+const USERS = Number(process.env.BENCH_USERS ?? 1000)
 
 interface Server {
   name: string
   child: ChildProcess
   url: string
   cookie: string
+  /** USERS sessions' cookies, for the `users` scenario. */
+  pool: string[]
 }
 
 async function start(name: string): Promise<Server> {
   const child = fork(fileURLToPath(new URL('./peers/server.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, VARIANT: name, PORT: '0', NODE_ENV: 'production' },
+    env: { ...process.env, VARIANT: name, PORT: '0', NODE_ENV: 'production', ...(serverCpus ? { BENCH_SERVER_CPUS: serverCpus } : {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const port = await new Promise<number>((resolve, reject) => {
@@ -77,26 +104,45 @@ async function start(name: string): Promise<Server> {
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)))
   })
   const url = `http://127.0.0.1:${port}`
-  const init = await fetch(`${url}/init`)
-  const cookie = init.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
-  if (name !== 'hono' && !cookie) throw new Error(`${name}: /init set no cookie`)
-  // The session must read back (a wrong cookie would make every variant look fast).
-  const read = await (await fetch(`${url}/read`, { headers: { cookie } })).text()
-  if (name !== 'hono' && read !== '1') throw new Error(`${name}: /read gave ${read}, not 1`)
-  return { name, child, url, cookie }
+  const pool: string[] = []
+  for (let i = 0; i < (name === 'hono' ? 1 : USERS); i++) {
+    const init = await fetch(`${url}/init`)
+    const cookie = init.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    if (name !== 'hono' && !cookie) throw new Error(`${name}: /init set no cookie`)
+    pool.push(cookie)
+  }
+  // The sessions must read back (a wrong cookie would make every variant look fast).
+  for (const cookie of [pool[0]!, pool.at(-1)!]) {
+    const read = await (await fetch(`${url}/read`, { headers: { cookie } })).text()
+    if (name !== 'hono' && read !== '1') throw new Error(`${name}: /read gave ${read}, not 1`)
+  }
+  return { name, child, url, cookie: pool[0]!, pool }
 }
 
 const cpu = async (server: Server) => ((await (await fetch(`${server.url}/__cpu`)).json()) as { cpu: number }).cpu
 
 /** One measurement: server CPU µs per request for `scenario`. */
-async function measure(server: Server, scenario: string, seconds: number): Promise<{ cpu: number; rps: number }> {
+async function measure(server: Server, scenario: Scenario, seconds: number): Promise<{ cpu: number; rps: number }> {
   const before = await cpu(server)
+  let next = 0
   const result = await autocannon({
-    url: `${server.url}/${scenario}`,
+    url: `${server.url}/${scenario === 'users' ? 'read' : scenario}`,
     connections: CONNECTIONS,
     duration: seconds,
     ...(RATE > 0 ? { overallRate: RATE } : {}),
     headers: server.cookie ? { cookie: server.cookie } : {},
+    ...(scenario === 'users' && server.cookie
+      ? {
+          requests: [
+            {
+              setupRequest: (request: { headers: Record<string, string> }) => ({
+                ...request,
+                headers: { ...request.headers, cookie: server.pool[next++ % server.pool.length]! },
+              }),
+            },
+          ],
+        }
+      : {}),
   })
   const after = await cpu(server)
   if (result.errors || result.non2xx) throw new Error(`${server.name} ${scenario}: ${result.errors} errors, ${result.non2xx} non-2xx`)
@@ -114,7 +160,8 @@ try {
   for (const name of variants) servers.push(await start(name))
   console.log(
     `peers: ${servers.length} servers, ${ROUNDS} rounds × ${SECONDS} s × ${scenarios.length} scenarios, ${CONNECTIONS} connections, ` +
-      (RATE > 0 ? `${RATE} requests/s each` : 'unthrottled'),
+      (RATE > 0 ? `${RATE} requests/s each` : 'unthrottled') +
+      (serverCpus ? `, servers on CPU ${serverCpus} and autocannon on the others` : ''),
   )
   for (const server of servers) for (const scenario of scenarios) await measure(server, scenario, 1) // warm-up (JIT)
 
@@ -134,31 +181,38 @@ try {
   }
 
   const at = (name: string, scenario: string) => median(samples.get(`${name} ${scenario}`) ?? [NaN])
-  const floor = { read: at('hono', 'read'), write: at('hono', 'write') }
-  const delta = (name: string, scenario: 'read' | 'write') => at(name, scenario) - floor[scenario]
+  const floor = { read: at('hono', 'read'), users: at('hono', 'users'), write: at('hono', 'write') }
+  const delta = (name: string, scenario: Scenario) => at(name, scenario) - floor[scenario]
   const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–')
-  const ratio = (name: string, scenario: 'read' | 'write') =>
+  const ratio = (name: string, scenario: Scenario) =>
     variants.includes('hono-session') && name !== 'hono' ? `${(delta(name, scenario) / delta('hono-session', scenario)).toFixed(2)}` : '–'
 
   const lines = [
-    `Server CPU µs per request (median of ${ROUNDS} rounds; Δ = minus Hono with no sessions; ratio = Δ / @hono/session's Δ)`,
+    `Server CPU µs per request (median of ${ROUNDS} rounds; Δ = minus Hono with no sessions; ratio = Δ / @hono/session's Δ;`,
+    `read: one user's cookie again and again; users: ${USERS} sessions' cookies in turn, each new to the process)`,
     '',
-    '| | read µs | write µs | read Δ | write Δ | read ratio | write ratio | req/s read | req/s write |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| | read µs | users µs | write µs | read Δ | users Δ | write Δ | read ratio | users ratio | write ratio | req/s read | req/s users | req/s write |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ]
   for (const name of variants) {
     const isFloor = name === 'hono'
-    lines.push(
-      `| ${LABELS[name] ?? name} | ${fmt(at(name, 'read'))} | ${fmt(at(name, 'write'))} | ${isFloor ? '–' : fmt(delta(name, 'read'))} | ${isFloor ? '–' : fmt(delta(name, 'write'))} | ${ratio(name, 'read')} | ${ratio(name, 'write')} | ${Math.round(median(rates.get(`${name} read`)!))} | ${Math.round(median(rates.get(`${name} write`)!))} |`,
-    )
+    const cells = [
+      ...scenarios.map((scenario) => fmt(at(name, scenario))),
+      ...scenarios.map((scenario) => (isFloor ? '–' : fmt(delta(name, scenario)))),
+      ...scenarios.map((scenario) => ratio(name, scenario)),
+      ...scenarios.map((scenario) => String(Math.round(median(rates.get(`${name} ${scenario}`)!)))),
+    ]
+    lines.push(`| ${LABELS[name] ?? name} | ${cells.join(' | ')} |`)
   }
   console.log(`\n${lines.join('\n')}\n`)
 
   if (['hono', 'sesh-cookie-node', 'sesh-memory-node', 'hono-session'].every((v) => variants.includes(v))) {
     const goals = [
       ['cookie store read Δ ≤ 1/6 of @hono/session', delta('sesh-cookie-node', 'read'), delta('hono-session', 'read') / 6],
+      ['cookie store read Δ ≤ 1/6 of @hono/session, many users', delta('sesh-cookie-node', 'users'), delta('hono-session', 'users') / 6],
       ['cookie store write Δ ≤ 1/4 of @hono/session', delta('sesh-cookie-node', 'write'), delta('hono-session', 'write') / 4],
       ["memory store read Δ ≤ Hono's own request", delta('sesh-memory-node', 'read'), floor.read],
+      ["memory store read Δ ≤ Hono's own request, many users", delta('sesh-memory-node', 'users'), floor.users],
     ] as const
     for (const [goal, value, limit] of goals) console.log(`${value <= limit ? 'met    ' : 'NOT met'}  ${goal}: ${fmt(value)} µs vs ${fmt(limit)} µs`)
   }

@@ -4,6 +4,7 @@
  * Routes: GET /init (a signed-in session: user + count), GET /read (reads the
  * count), GET /write (reads and increments it), GET /__cpu (process.cpuUsage()).
  */
+import { execFileSync } from 'node:child_process'
 import { serve } from '@hono/node-server'
 import { useSession } from '@hono/session'
 import { Hono, type Context } from 'hono'
@@ -120,6 +121,10 @@ function routes(handlers: Handlers, app: Hono<any> = new Hono()): Hono {
   return app
 }
 
+// bench/peers.ts may give the servers a CPU of their own, away from the load generator.
+if (process.env.BENCH_SERVER_CPUS) {
+  execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', process.env.BENCH_SERVER_CPUS, String(process.pid)], { stdio: 'ignore' })
+}
 const variant = process.env.VARIANT ?? 'hono'
 const make = variants[variant]
 if (!make) throw new Error(`unknown VARIANT ${variant}; one of ${Object.keys(variants).join(', ')}`)
