@@ -113,39 +113,51 @@ export async function cryptoProviderName(choice: CryptoChoice = 'default'): Prom
   return (await providerOf(choice)).name
 }
 
-/** How many recently opened tokens (and verified ids) a keyring remembers. */
+/** How many recently opened tokens (and verified ids) a keyring remembers: at least this many, at most twice. */
 const RECENT_ENTRIES = 500
 /** The longest token it remembers: one cookie's worth (chunked sessions are opened each time). */
 const RECENT_LONGEST = 4096
 
 /**
- * The tokens (or signed ids) that opened most recently, and what they opened to,
- * least recently used first out. Opening is a pure function of the token and the
- * keys, and a browser sends the same cookie on every request until the session
- * changes, so a repeated cookie skips the AES-GCM (or HMAC) work — on Node most of
- * a cookie-store read (fast-jwt's verifier cache does the same for JWTs). Only
- * tokens that opened are kept, so a forged one is never an entry; bounded in
- * entries and in token length (a few MB at worst). Expiry is not cached: the
- * engine checks `iat` against the ttl on every read.
+ * The tokens (or signed ids) that opened recently, and what they opened to.
+ * Opening is a pure function of the token and the keys, and a browser sends the
+ * same cookie on every request until the session changes, so a repeated cookie
+ * skips the AES-GCM (or HMAC) work — on Node most of a cookie-store read
+ * (fast-jwt's verifier cache does the same for JWTs). Only tokens that opened are
+ * kept, so a forged one is never an entry; bounded in entries and in token length
+ * (a few MB at worst). Expiry is not cached: the engine checks `iat` against the
+ * ttl on every read.
+ *
+ * Two generations instead of a strict LRU: new entries go to the young one; when it
+ * is full it becomes the old one and the previous old one is dropped whole; a hit in
+ * the old generation moves to the young one. No per-entry bookkeeping on a hit or a
+ * miss, and the most recent {@link RECENT_ENTRIES} are always kept.
  */
 class RecentlyOpened<T extends object> {
-  readonly #entries = new Map<string, T>()
+  #young = new Map<string, T>()
+  #old = new Map<string, T>()
 
   get(token: string): T | undefined {
-    const found = this.#entries.get(token)
-    if (found !== undefined) {
-      this.#entries.delete(token) // now the most recently used
-      this.#entries.set(token, found)
-    }
-    return found
+    const young = this.#young.get(token)
+    if (young !== undefined) return young
+    const old = this.#old.get(token)
+    if (old !== undefined) this.#add(token, old)
+    return old
   }
 
   /** Keeps what `token` opened to (frozen: every later reader shares it); passes `undefined` through. */
   remember(token: string, opened: T | undefined): T | undefined {
     if (opened === undefined || token.length > RECENT_LONGEST) return opened
-    if (this.#entries.size >= RECENT_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!)
-    this.#entries.set(token, Object.freeze(opened))
+    this.#add(token, Object.freeze(opened))
     return opened
+  }
+
+  #add(token: string, value: T): void {
+    if (this.#young.size >= RECENT_ENTRIES) {
+      this.#old = this.#young
+      this.#young = new Map()
+    }
+    this.#young.set(token, value)
   }
 }
 
