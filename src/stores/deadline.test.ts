@@ -169,7 +169,7 @@ describe('store deadlines', () => {
   })
 
   it('shares one timer among the store calls of many requests rather than setting one per call', async () => {
-    const engine = createSessions({ secret: SECRET, store: memoryStore(), storeTimeout: 1234 })
+    const engine = createSessions({ secret: SECRET, store: serverStore(hungKeeper({}).keeper), storeTimeout: 1234 })
     const first = await engine.load(new Request('http://localhost/'))
     first.set('count', 0)
     const cookie = (await engine.save(first))!.split(';')[0]!
@@ -206,6 +206,7 @@ describe('store deadlines', () => {
     const store = memoryStore()
     const resolved = resolveOptions({ secret: SECRET, store })
     expect((resolved.store as typeof store).size).toBe(0)
+    expect(resolved.store).toBe(store) // a local store (a Map in this process) gets no deadline at all
     expect(typeof resolved.store.touch).toBe('function')
     for (const bad of [0, -1, Number.NaN, Infinity, '100']) {
       expect(() => resolveOptions({ secret: SECRET, store, storeTimeout: bad as never }), String(bad)).toThrow(/storeTimeout/)

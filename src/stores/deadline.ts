@@ -210,13 +210,14 @@ const wrapped = new WeakMap<SessionStore, Map<number, SessionStore>>()
 /**
  * `store` with a deadline on every call that reaches its backing service. Other
  * properties (a memory store's `size`, anything a store adds) pass through
- * unchanged. The cookie store (stateless, no I/O) is returned as it is.
+ * unchanged. A store with no I/O — the cookie store (stateless), the memory store
+ * (`local`) — is returned as it is.
  *
  * @param store the store
  * @param ms the deadline of one call, in milliseconds
  */
 export function withDeadline<S extends SessionStore>(store: S, ms: number): S {
-  if (store.stateless) return store
+  if (store.stateless || store.local) return store
   let bySize = wrapped.get(store)
   if (!bySize) wrapped.set(store, (bySize = new Map()))
   const existing = bySize.get(ms)

@@ -136,5 +136,6 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     },
   })
   Object.defineProperty(store, 'size', { get: () => entries.size, enumerable: true })
+  Object.defineProperty(store, 'local', { value: true, enumerable: true }) // a Map in this process: no deadline needed
   return store as SessionStore & { readonly size: number }
 }

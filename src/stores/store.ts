@@ -74,6 +74,11 @@ export interface SessionStore {
   /** `true` when the store keeps no ids (the cookie store): the engine then makes none. */
   readonly stateless?: boolean
   /**
+   * `true` when the store answers every call inside the process, with no I/O that
+   * could hang (the memory store): the engine then puts no `storeTimeout` deadline on its calls.
+   */
+  readonly local?: boolean
+  /**
    * Stateless stores only: a cookie value too big for one cookie may be split
    * over several (`_idx`, `_idx.1`, …) within these limits. The engine reads
    * and writes the chunks; `cookieStore({ chunks })` sets it. Absent: one cookie.
