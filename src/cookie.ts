@@ -12,8 +12,8 @@ import type { CookieAttributes } from './options.js'
 /** The most bytes a browser keeps for one cookie (RFC 6265 §6.1; name, value and attributes). */
 export const COOKIE_LIMIT = 4096
 
-/** A cookie value needing no unquoting, trimming or percent-decoding: sesh's own values. */
-const PLAIN_VALUE = /^[\w.-]*$/
+/** A cookie value needing no unquoting or trimming, at most percent-decoding: sesh's own values. */
+const PLAIN_VALUE = /^[\w.%+/-]*$/
 /** The cookie names hono's parse() accepts. */
 const COOKIE_NAME = /^[!#-:<>-[\]-~]+$/
 
@@ -34,10 +34,16 @@ export function readCookie(header: string | null | undefined, name: string): str
     if (eq === -1) continue
     const namePart = pair.slice(0, eq)
     if (namePart.trim() !== name) continue
-    // The usual case, a value of base64url and dots after `name=` or ` name=`, is what
-    // hono's parse() would return, without its regular expression and decoding.
-    if ((namePart === name || namePart === ` ${name}`) && PLAIN_VALUE.test(pair.slice(eq + 1)) && COOKIE_NAME.test(name)) {
-      return eq + 1 === pair.length ? undefined : pair.slice(eq + 1)
+    // The usual case — a JWE, or a signed id with its signature percent-encoded, after
+    // `name=` or ` name=` — gives what hono's parse() would, without its regular expression.
+    const raw = pair.slice(eq + 1)
+    if ((namePart === name || namePart === ` ${name}`) && PLAIN_VALUE.test(raw) && COOKIE_NAME.test(name)) {
+      if (!raw.includes('%')) return raw === '' ? undefined : raw
+      try {
+        return decodeURIComponent(raw) || undefined
+      } catch {
+        // a bad escape: hono's parse() keeps what it can decode
+      }
     }
     const value = parse(pair, name)[name]
     return value === undefined || value === '' ? undefined : value
