@@ -109,8 +109,8 @@ class DeadlineQueue {
     timer.unref()
   }
 
+  /** Expires what is due; stays armed (so a call started by an abort listener arms nothing) while any is pending. */
   #fire(): void {
-    this.#armed = false
     const now = performance.now()
     for (const deadline of this.#pending) {
       if (deadline.due > now) {
@@ -120,6 +120,7 @@ class DeadlineQueue {
       this.#pending.delete(deadline)
       deadline.expire()
     }
+    this.#armed = false
   }
 }
 
