@@ -212,9 +212,12 @@ describe('recently opened tokens and verified ids', () => {
     expect(await open(token, new Keyring(['x'.repeat(32)], 'A256GCM'))).toBeUndefined()
   })
 
-  it('verifies a signed id once, and a bad signature every time', async () => {
+  it('verifies a signed id once (none for one it signed), and a bad signature every time', async () => {
     const { calls, keyring } = counting()
-    const signed = await signId('VDplXe5Jmc-mMyOIn3DQae6v', keyring)
+    const own = await signId('own-id-0123456789abcdefgh', keyring)
+    expect(await unsignId(own, keyring)).toEqual({ id: 'own-id-0123456789abcdefgh', keyIndex: 0 })
+    expect(calls.verify).toBe(0)
+    const signed = await signId('VDplXe5Jmc-mMyOIn3DQae6v', new Keyring([SECRET], 'A256GCM'))
     expect(await unsignId(signed, keyring)).toEqual({ id: 'VDplXe5Jmc-mMyOIn3DQae6v', keyIndex: 0 })
     expect(await unsignId(signed, keyring)).toEqual({ id: 'VDplXe5Jmc-mMyOIn3DQae6v', keyIndex: 0 })
     expect(calls.verify).toBe(1)

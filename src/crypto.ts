@@ -244,6 +244,13 @@ export class Keyring {
     return opened instanceof Promise ? opened.then((o) => this.#opened.remember(token, o)) : this.#opened.remember(token, opened)
   }
 
+  /** Signs an id (see {@link signId}), and remembers the value as verified: it comes back as the next request's cookie. */
+  async signId(id: string): Promise<string> {
+    const value = `${id}.${await (await this.signer()).sign(id)}`
+    this.#verified.remember(value, { id, keyIndex: 0 })
+    return value
+  }
+
   /** Verifies `<id>.<signature>` (see {@link unsignId}); a value verified recently is not verified again. */
   unsign(value: string): Unsigned | undefined | Promise<Unsigned | undefined> {
     const recent = this.#verified.get(value)
@@ -292,7 +299,7 @@ export function open(token: string, keyring: Keyring): Opened | undefined | Prom
  * @param keyring the keys
  */
 export async function signId(id: string, keyring: Keyring): Promise<string> {
-  return `${id}.${await (await keyring.signer()).sign(id)}`
+  return keyring.signId(id)
 }
 
 /** What {@link unsignId} found. */
