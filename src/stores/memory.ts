@@ -95,6 +95,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
   }
 
   const store = serverStore({
+    local: true, // a Map in this process: nothing to put a deadline on
     get,
     async set(id, record: StoredRecord, now, options) {
       if (!concurrency.optimistic) {
@@ -136,6 +137,5 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     },
   })
   Object.defineProperty(store, 'size', { get: () => entries.size, enumerable: true })
-  Object.defineProperty(store, 'local', { value: true, enumerable: true }) // a Map in this process: no deadline needed
   return store as SessionStore & { readonly size: number }
 }

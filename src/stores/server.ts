@@ -62,6 +62,7 @@ export function refuseChunks(options: object, factory: string): void {
 export function serverStore(keeper: RecordKeeper): SessionStore {
   const store: SessionStore = {
     records: keeper,
+    ...(keeper.local ? { local: true } : {}),
     async read(cookieValue, context) {
       // The shape first: a value no id could have is refused before any HMAC (a 1 MB "id" costs nothing).
       if (cookieValue.length > 173 || !COOKIE_SHAPE.test(cookieValue)) return undefined

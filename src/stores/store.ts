@@ -75,7 +75,9 @@ export interface SessionStore {
   readonly stateless?: boolean
   /**
    * `true` when the store answers every call inside the process, with no I/O that
-   * could hang (the memory store): the engine then puts no `storeTimeout` deadline on its calls.
+   * could hang (the memory store): the engine then puts no `storeTimeout` deadline
+   * on its calls (and `context.signal` is never set). {@link serverStore} copies it
+   * from its {@link RecordKeeper}.
    */
   readonly local?: boolean
   /**
@@ -159,6 +161,8 @@ export interface StoredRecord {
  * when the backing service fails.
  */
 export interface RecordKeeper {
+  /** `true` when every call is answered inside the process (a `Map`): no deadline is put on them. */
+  readonly local?: boolean
   /** The record for `id`, or `undefined` when there is none or it has expired. */
   get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined>
   /**
