@@ -113,6 +113,14 @@ export async function cryptoProviderName(choice: CryptoChoice = 'default'): Prom
   return (await providerOf(choice)).name
 }
 
+/**
+ * `f(value)`, synchronously when `value` is not a promise: the Node provider answers
+ * at once, and a read should not pay a microtask hop per step for the providers that don't.
+ */
+function then<T, U>(value: T | Promise<T>, f: (value: T) => U | Promise<U>): U | Promise<U> {
+  return value instanceof Promise ? value.then(f) : f(value)
+}
+
 /** How many recently opened tokens (and verified ids) a keyring remembers: at least this many, at most twice. */
 const RECENT_ENTRIES = 500
 /** The longest token it remembers: one cookie's worth (chunked sessions are opened each time). */
@@ -210,18 +218,13 @@ export class Keyring {
 
   /** The JWE cipher over the keys (synchronous once the provider is known). */
   cipher(): JweCipher | Promise<JweCipher> {
-    if (this.#cipher) return this.#cipher
-    const provider = this.#provider
-    const make = (p: CryptoProvider) => (this.#cipher = p.jwe(this.#jweBytes, this.enc))
-    return provider instanceof Promise ? (this.#cipher = provider.then(make)) : make(provider)
+    // Once a provider loaded on first use is there, the cipher itself replaces the promise of it.
+    return (this.#cipher ??= then(this.#provider, (p) => (this.#cipher = p.jwe(this.#jweBytes, this.enc))))
   }
 
   /** The HMAC-SHA256 signer over the signing secrets. */
   signer(): IdSigner | Promise<IdSigner> {
-    if (this.#signer) return this.#signer
-    const provider = this.#provider
-    const make = (p: CryptoProvider) => (this.#signer = p.hmac(this.#secrets))
-    return provider instanceof Promise ? (this.#signer = provider.then(make)) : make(provider)
+    return (this.#signer ??= then(this.#provider, (p) => (this.#signer = p.hmac(this.#secrets))))
   }
 
   /**
@@ -239,9 +242,8 @@ export class Keyring {
   open(token: string): Opened | undefined | Promise<Opened | undefined> {
     const recent = this.#opened.get(token)
     if (recent) return recent
-    const cipher = this.cipher()
-    const opened = cipher instanceof Promise ? cipher.then((c) => c.open(token)) : cipher.open(token)
-    return opened instanceof Promise ? opened.then((o) => this.#opened.remember(token, o)) : this.#opened.remember(token, opened)
+    const opened = then(this.cipher(), (cipher) => cipher.open(token))
+    return then(opened, (o) => this.#opened.remember(token, o))
   }
 
   /** Signs an id (see {@link signId}), and remembers the value as verified: it comes back as the next request's cookie. */
@@ -259,10 +261,8 @@ export class Keyring {
     if (dot <= 0) return undefined
     const id = value.slice(0, dot)
     const signature = value.slice(dot + 1)
-    const found = (keyIndex: number) => this.#verified.remember(value, keyIndex < 0 ? undefined : { id, keyIndex })
-    const signer = this.signer()
-    const keyIndex = signer instanceof Promise ? signer.then((s) => s.verify(id, signature)) : signer.verify(id, signature)
-    return keyIndex instanceof Promise ? keyIndex.then(found) : found(keyIndex)
+    const keyIndex = then(this.signer(), (signer) => signer.verify(id, signature))
+    return then(keyIndex, (index) => this.#verified.remember(value, index < 0 ? undefined : { id, keyIndex: index }))
   }
 
   /** The name of the provider in use (`node`, `webcrypto`, or a custom provider's). */
