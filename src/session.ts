@@ -9,6 +9,7 @@
  * @module
  */
 import { assertJsonValue, toDataObject } from './json.js'
+import type { Sessions } from './sessions.js'
 import type { SessionData, SessionRecord } from './stores/store.js'
 
 /** The data key under which flash values travel to the next request. */
@@ -121,7 +122,7 @@ export class Session<Data extends object = SessionData> {
   readonly #loader: () => Promise<LoadResult>
   readonly #newId: (() => string) | undefined
   readonly #hadCookie: boolean
-  readonly #engine: object | undefined
+  readonly #engine: Sessions<Data> | undefined
   #loading: Promise<void> | undefined
   #loaded = false
   #expiresAt: number | undefined
@@ -144,7 +145,7 @@ export class Session<Data extends object = SessionData> {
    * Made by the engine (`createSessions().load()`), not by hand.
    * @internal
    */
-  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: (() => string) | undefined; engine?: object | undefined }) {
+  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: (() => string) | undefined; engine?: Sessions<Data> | undefined }) {
     this.#loader = loader
     this.#hadCookie = options.hadCookie
     this.#newId = options.newId
@@ -152,7 +153,7 @@ export class Session<Data extends object = SessionData> {
   }
 
   /** The engine that made this session, if one did. @internal */
-  [ENGINE](): object | undefined {
+  [ENGINE](): Sessions<Data> | undefined {
     return this.#engine
   }
 

@@ -57,7 +57,7 @@ export class SocketSession<Data extends object = SessionData> {
    * @param session the upgrade request's session
    */
   static of<Data extends object>(session: Session<Data>): SocketSession<Data> {
-    const engine = session instanceof Session ? (session[ENGINE]() as Sessions<Data> | undefined) : undefined
+    const engine = session instanceof Session ? session[ENGINE]() : undefined
     if (!engine) throw new TypeError('SocketSession.of() takes a session made by an engine (the sessions() middleware, load() or open()); otherwise use new SocketSession(engine, session)')
     return new SocketSession(engine, session)
   }
