@@ -207,6 +207,10 @@ describe('store deadlines', () => {
     const resolved = resolveOptions({ secret: SECRET, store })
     expect((resolved.store as typeof store).size).toBe(0)
     expect(resolved.store).toBe(store) // a local store (a Map in this process) gets no deadline at all
+    const ownLocal = serverStore({ local: true, ...hungKeeper({}).keeper })
+    expect(resolveOptions({ secret: SECRET, store: ownLocal }).store).toBe(ownLocal)
+    const ownRemote = serverStore(hungKeeper({}).keeper)
+    expect(resolveOptions({ secret: SECRET, store: ownRemote }).store).not.toBe(ownRemote)
     expect(typeof resolved.store.touch).toBe('function')
     for (const bad of [0, -1, Number.NaN, Infinity, '100']) {
       expect(() => resolveOptions({ secret: SECRET, store, storeTimeout: bad as never }), String(bad)).toThrow(/storeTimeout/)
