@@ -193,6 +193,25 @@ describe('recently opened tokens and verified ids', () => {
     expect(calls.open).toBe(4)
   })
 
+  it('takes nothing from memory for a token that only ends like one it remembers', async () => {
+    const { calls, keyring } = counting()
+    const token = await seal('{"a":1,"iat":1}', keyring)
+    const [header, , iv, ciphertext, tag] = token.split('.')
+    // Another IV, the same ciphertext and tag: the same last characters, and it must not open.
+    const otherIv = `${iv!.startsWith('A') ? 'B' : 'A'}${iv!.slice(1)}`
+    expect(await open(`${header}..${otherIv}.${ciphertext}.${tag}`, keyring)).toBeUndefined()
+    expect(calls.open).toBe(1)
+    expect(await open(token, keyring)).toEqual({ payload: '{"a":1,"iat":1}', keyIndex: 0 })
+    expect(calls.open).toBe(1)
+    const id = 'VDplXe5Jmc-mMyOIn3DQae6v'
+    const signed = await signId(id, keyring)
+    const signature = signed.slice(id.length)
+    expect(await unsignId(`WDplXe5Jmc-mMyOIn3DQae6v${signature}`, keyring)).toBeUndefined()
+    expect(calls.verify).toBe(1)
+    expect(await unsignId(signed, keyring)).toEqual({ id, keyIndex: 0 })
+    expect(calls.verify).toBe(1)
+  })
+
   it('keeps at least the 500 most recent, and forgets older ones', async () => {
     const { calls, keyring } = counting()
     const other = new Keyring([SECRET], 'A256GCM')

@@ -142,32 +142,51 @@ const RECENT_LONGEST = 4096
  * miss, and the most recent {@link RECENT_ENTRIES} are always kept.
  */
 class RecentlyOpened<T extends object> {
-  #young = new Map<string, T>()
-  #old = new Map<string, T>()
+  #young = new Map<string, Entry<T>>()
+  #old = new Map<string, Entry<T>>()
 
   get(token: string): T | undefined {
-    const young = this.#young.get(token)
-    if (young !== undefined) return young
-    const old = this.#old.get(token)
-    if (old !== undefined) this.#add(token, old)
-    return old
+    const key = keyOf(token)
+    let entry = this.#young.get(key)
+    if (entry === undefined) {
+      entry = this.#old.get(key)
+      if (entry === undefined) return undefined
+      if (entry.token === token) this.#add(key, entry)
+    }
+    return entry.token === token ? entry.value : undefined
   }
 
   /** Keeps what `token` opened to (frozen: every later reader shares it); passes `undefined` through. */
   remember(token: string, opened: T | undefined): T | undefined {
     if (opened === undefined || token.length > RECENT_LONGEST) return opened
-    this.#add(token, Object.freeze(opened))
+    this.#add(keyOf(token), { token, value: Object.freeze(opened) })
     return opened
   }
 
-  #add(token: string, value: T): void {
+  #add(key: string, entry: Entry<T>): void {
     if (this.#young.size >= RECENT_ENTRIES) {
       this.#old = this.#young
       this.#young = new Map()
     }
-    this.#young.set(token, value)
+    this.#young.set(key, entry)
   }
 }
+
+interface Entry<T> {
+  readonly token: string
+  readonly value: T
+}
+
+/**
+ * An entry's key: the token's last characters — the JWE's authentication tag, or
+ * the end of an id's HMAC, which differ from token to token. A `Map` hashes every
+ * character of its key, and a cookie's header hands over a new string each time, so
+ * a whole token as the key cost more than the rest of a repeated read's lookup. The
+ * entry keeps the whole token, compared on every hit: two tokens that end alike only
+ * displace each other.
+ */
+const keyOf = (token: string): string => (token.length > KEY_CHARACTERS ? token.slice(-KEY_CHARACTERS) : token)
+const KEY_CHARACTERS = 24
 
 /**
  * Every key made from the configured secrets, prepared once and reused for the
