@@ -16,7 +16,11 @@ const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const USER = { id: 42, name: 'Ada Lovelace', roles: ['admin', 'editor'] }
 type Data = { user?: typeof USER; count?: number }
 
-/** The variants, by name; each returns a Hono app with the three routes. */
+/**
+ * The variants, by name; each returns a Hono app with the three routes. Handlers
+ * take the session with `c.get('session')`, the same for both session middlewares:
+ * Hono's `c.var` builds a new object of every variable on each access.
+ */
 const variants: Record<string, () => Hono> = {
   hono: () =>
     routes({
@@ -33,13 +37,13 @@ const variants: Record<string, () => Hono> = {
     app.use(useSession({ secret: 'a1'.repeat(32) }) as never)
     return routes(
       {
-        read: async (c) => (await c.var.session.get())?.count ?? 0,
+        read: async (c) => (await c.get('session').get())?.count ?? 0,
         write: async (c) => {
           let count = 0
-          await c.var.session.update((previous: Data | null) => ({ ...previous, count: (count = (previous?.count ?? 0) + 1) }))
+          await c.get('session').update((previous: Data | null) => ({ ...previous, count: (count = (previous?.count ?? 0) + 1) }))
           return count
         },
-        init: async (c) => c.var.session.update(() => ({ user: USER, count: 1 })),
+        init: async (c) => c.get('session').update(() => ({ user: USER, count: 1 })),
       },
       app,
     )
@@ -80,16 +84,16 @@ function seshApp(options: SessionMiddlewareOptions): Hono {
   app.use(sessions<Data>({ secret: SECRET, ...options }) as never)
   return routes(
     {
-      read: async (c) => (await c.var.session.get('count')) ?? 0,
+      read: async (c) => (await c.get('session').get('count')) ?? 0,
       write: async (c) => {
-        const session = c.var.session
+        const session = c.get('session')
         const count = ((await session.get('count')) ?? 0) + 1
         session.set('count', count)
         return count
       },
       init: async (c) => {
-        c.var.session.set('user', USER)
-        c.var.session.set('count', 1)
+        c.get('session').set('user', USER)
+        c.get('session').set('count', 1)
       },
     },
     app,
