@@ -183,7 +183,6 @@ try {
 
   const series = (name: string, scenario: string) => samples.get(`${name} ${scenario}`) ?? [NaN]
   const at = (name: string, scenario: string) => median(series(name, scenario))
-  const floor = { read: at('hono', 'read'), users: at('hono', 'users'), write: at('hono', 'write') }
   /**
    * Δ in each round: the variant minus the floor measured in the same round, seconds
    * apart — a machine that slows down for a while moves both, and the difference stays.
