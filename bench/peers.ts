@@ -21,6 +21,7 @@ import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 // @ts-expect-error autocannon ships no types (and @types/autocannon is not installed)
 import autocannonUntyped from 'autocannon'
+import { buildDist } from '../scripts/build-dist.js'
 
 interface AutocannonResult {
   errors: number
@@ -56,6 +57,8 @@ function pinCpus(): string | undefined {
   return String(count - 1)
 }
 const serverCpus = pinCpus()
+// The servers import the package as users do ('seshjs', i.e. dist/): build it if missing or stale.
+buildDist()
 const ALL = [
   'hono',
   'sesh-cookie-node',
