@@ -413,7 +413,7 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
     table,
     store: withDeadline(store, storeTimeout),
     cookieName: prefix.name,
-    cookieAttributes: {
+    cookieAttributes: Object.freeze({
       path: '/' as const,
       httpOnly: true as const,
       sameSite,
@@ -421,7 +421,7 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
       ...(domain && !prefix.host ? { domain } : {}),
       maxAge: cookieMaxAge,
       partitioned,
-    },
+    }),
     ttl,
     touchAfter,
     maxAge,
