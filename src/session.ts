@@ -78,8 +78,8 @@ export interface SessionState {
    * loaded data, unchanged, and nothing needs comparing.
    */
   originalJson: string | undefined
-  /** The loaded session held no data (nothing to keep, even unchanged). */
-  loadedEmpty: boolean
+  /** The loaded session held no data (nothing to keep, even unchanged); asked only when nothing else decided. */
+  loadedEmpty(): boolean
   destroyed: boolean
   regenerated: boolean
   /** The data to write: the user's data plus outgoing flash values. */
@@ -230,7 +230,7 @@ export class Session<Data extends object = SessionData> {
    * primitives never pays for the copy and the JSON.
    */
   #snapshot(): void {
-    this.#originalJson ??= JSON.stringify(this[STATE]().dataToWrite())
+    this.#originalJson ??= JSON.stringify(this.#dataToWrite())
   }
 
   #apply(operation: Operation): void {
@@ -409,19 +409,27 @@ export class Session<Data extends object = SessionData> {
       keyIndex: this.#keyIndex,
       currentId: this.#currentId,
       originalJson: this.#originalJson,
-      loadedEmpty: this.#record === undefined || (isEmpty(this.#data) && isEmpty(this.#incomingFlash)),
+      loadedEmpty() {
+        return session.#record === undefined || (isEmpty(session.#data) && isEmpty(session.#incomingFlash))
+      },
       destroyed: this.#destroyed,
       regenerated: this.#regenerated,
       dataToWrite() {
-        const data = toDataObject(session.#data)
-        const flash: SessionData = Object.create(null)
-        for (const key of Object.keys(session.#incomingFlash)) {
-          if (!session.#consumedFlash?.has(key)) flash[key] = session.#incomingFlash[key]
-        }
-        Object.assign(flash, session.#outgoingFlash)
-        if (Object.keys(flash).length > 0) data[FLASH_KEY] = { ...flash }
-        return data
+        return session.#dataToWrite()
       },
     }
+  }
+
+  /** The user's data plus the flash values still to deliver (a copy). */
+  #dataToWrite(): SessionData {
+    const data = toDataObject(this.#data)
+    if (this.#incomingFlash === NO_FLASH && this.#outgoingFlash === NO_FLASH) return data // most sessions: no flash at all
+    const flash: SessionData = Object.create(null)
+    for (const key of Object.keys(this.#incomingFlash)) {
+      if (!this.#consumedFlash?.has(key)) flash[key] = this.#incomingFlash[key]
+    }
+    Object.assign(flash, this.#outgoingFlash)
+    if (Object.keys(flash).length > 0) data[FLASH_KEY] = { ...flash }
+    return data
   }
 }

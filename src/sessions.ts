@@ -219,7 +219,7 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
     const old = state.record
     const renewalDue = old !== undefined && (ctx.now - old.issuedAt >= touchAfter || state.keyIndex > 0)
     // Nothing changed, nothing handed out that could have changed in place, no renewal due: nothing to do.
-    if (state.originalJson === undefined && old !== undefined && !renewalDue && !state.loadedEmpty) return undefined
+    if (state.originalJson === undefined && old !== undefined && !renewalDue && !state.loadedEmpty()) return undefined
 
     const data = state.dataToWrite()
 
