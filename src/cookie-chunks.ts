@@ -15,8 +15,8 @@
  *
  * @module
  */
-import { parse, serialize } from 'hono/utils/cookie'
-import { COOKIE_LIMIT, expiredCookie, sessionCookie } from './cookie.js'
+import { parse } from 'hono/utils/cookie'
+import { COOKIE_LIMIT, expiredCookie, serializeCookie, sessionCookie, utf8Bytes as bytes } from './cookie.js'
 import { SessionTooLargeError } from './errors.js'
 import type { CookieAttributes } from './options.js'
 import type { CookieChunks } from './stores/store.js'
@@ -101,9 +101,6 @@ export function readChunks(header: string | null | undefined, name: string, limi
   return result(joined)
 }
 
-/** Bytes of a `Set-Cookie` value (ASCII attributes, percent-encoded value). */
-const bytes = (text: string): number => new TextEncoder().encode(text).length
-
 /** What a split costs: the room in each of `n` cookies, and the bytes they add to a `Cookie` header. */
 interface Layout {
   /** Characters of value each cookie can carry. */
@@ -113,7 +110,7 @@ interface Layout {
 }
 
 function layout(name: string, attributes: CookieAttributes, n: number): Layout {
-  const empty = bytes(serialize(name, '', attributes)) // `_idx=; Max-Age=…; Path=/; …`
+  const empty = bytes(serializeCookie(name, '', attributes)) // `_idx=; Max-Age=…; Path=/; …`
   const room: number[] = []
   let names = 0
   for (let i = 0; i < n; i++) {
@@ -133,7 +130,7 @@ function layout(name: string, attributes: CookieAttributes, n: number): Layout {
  * @param attributes the cookie's attributes
  */
 export function chunkCount(name: string, value: string, attributes: CookieAttributes): number {
-  const empty = bytes(serialize(name, '', attributes))
+  const empty = bytes(serializeCookie(name, '', attributes))
   const length = bytes(encodeURIComponent(value))
   if (empty + length <= COOKIE_LIMIT) return 1
   let rest = 0 // the room in chunks 1 … n-1

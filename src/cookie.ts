@@ -53,6 +53,9 @@ export function readCookie(header: string | null | undefined, name: string): str
 
 const utf8 = new TextEncoder()
 
+/** The UTF-8 bytes of `text` (a `Set-Cookie` value): what browsers count against {@link COOKIE_LIMIT}. */
+export const utf8Bytes = (text: string): number => utf8.encode(text).length
+
 /** The attributes part (`; Max-Age=…; Path=/; …`) of each cookie name's `Set-Cookie`, by frozen attributes object. */
 const suffixes = new WeakMap<CookieAttributes, Map<string, string>>()
 
@@ -92,7 +95,7 @@ export function sessionCookie(name: string, value: string, attributes: CookieAtt
   const cookie = serializeCookie(name, value, attributes)
   // A UTF-16 code unit is at most 3 bytes of UTF-8: most cookies need no counting.
   if (cookie.length * 3 <= COOKIE_LIMIT) return cookie
-  const size = utf8.encode(cookie).length
+  const size = utf8Bytes(cookie)
   if (size > COOKIE_LIMIT) {
     throw new SessionTooLargeError(
       `The session cookie would be ${size} bytes, over the browsers' limit of ${COOKIE_LIMIT} bytes, ` +
