@@ -65,9 +65,17 @@ const FAULTS: (() => Fault)[] = [
 
 describe('DynamoDB behind a fault proxy, faults coming and going', () => {
   it('loses no acknowledged write, never reads a session as empty, fails only with 503 within the deadline', async () => {
-    let storm = false
+    // The run starts in a storm whose first call always fails (a reset), so faults are injected however fast the run is.
+    let storm = true
+    let first = true
     const weather = setInterval(() => (storm = !storm), 400)
-    proxy.policy = () => (storm && Math.random() < 0.4 ? FAULTS[Math.floor(Math.random() * FAULTS.length)]!() : { kind: 'pass' })
+    proxy.policy = () => {
+      if (first) {
+        first = false
+        return { kind: 'reset' }
+      }
+      return storm && Math.random() < 0.4 ? FAULTS[Math.floor(Math.random() * FAULTS.length)]!() : { kind: 'pass' }
+    }
 
     const url = `http://127.0.0.1:${server.port}`
     const statuses: Record<number, number> = {}
