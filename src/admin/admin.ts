@@ -247,12 +247,12 @@ export function createAdmin<Data extends object = SessionData>(sessions: Session
       const session = await byId.load(id)
       return session && summaryOfSession(session)
     },
-    replace(id, data) {
+    async replace(id, data) {
       checkSessionId(id, 'replace()')
       if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new TypeError('replace() takes the new data as an object')
       return write(id, (session) => session.replace(data as Data))
     },
-    patch(id, changes) {
+    async patch(id, changes) {
       checkSessionId(id, 'patch()')
       if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) throw new TypeError('patch() takes the changes as an object')
       return write(id, (session) => {
