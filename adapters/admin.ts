@@ -18,6 +18,7 @@
  */
 export {
   createAdmin,
+  isSessionId,
   type AdminOptions,
   type ListSessionsOptions,
   type RevokeUserOptions,

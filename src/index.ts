@@ -73,6 +73,7 @@ export {
 } from './stores/redis/index.js'
 export {
   createAdmin,
+  isSessionId,
   type AdminOptions,
   type ListSessionsOptions,
   type RevokeUserOptions,

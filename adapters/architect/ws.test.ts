@@ -66,6 +66,16 @@ describe('ws() with a server store', () => {
     expect(await sessions.open(cookie).load().then((s) => s.info.isNew)).toBe(true) // not resurrected
   })
 
+  it('records the session id, never the cookie', async () => {
+    const store = memoryStore()
+    const handler = ws(async () => undefined, { env, store, api: recorder() })
+    const cookie = await cookieFor(store, { user: 'admin' })
+    await handler(event('$connect', 'conn-5=', { headers: { cookie: `_idx=${encodeURIComponent(cookie)}` } }))
+    const record = await store.records!.get(`ws-connection-${Buffer.from('conn-5=').toString('base64url')}`, Math.floor(Date.now() / 1000))
+    expect(record?.data).toEqual({ session: cookie.split('.')[0] })
+    expect(JSON.stringify(record)).not.toContain(cookie.split('.')[1])
+  })
+
   it('forgets the connection on $disconnect', async () => {
     const store = memoryStore()
     const api = recorder()
@@ -98,16 +108,20 @@ describe('ws() with the cookie store', () => {
     expect(seen).toEqual([7, 'ERR_SESSION_SERVER_STORE_REQUIRED'])
   })
 
-  it('keeps the sealed cookie in a separate server store for connections', async () => {
+  it('keeps a copy of the session as $connect saw it (never the sealed cookie) in a separate server store for connections', async () => {
     const api = recorder()
-    const handler = ws<{ count?: number }>(async (req) => (req.routeKey === '$default' ? { reply: { count: req.session.count } } : undefined), {
-      env,
-      api,
-      connections: memoryStore(),
-    })
+    const connections = memoryStore()
+    const handler = ws<{ count?: number }>(
+      async (req) => (req.routeKey === '$default' ? (req.body === 'save' ? { session: { count: 6 } } : { reply: { count: req.session.count } }) : undefined),
+      { env, api, connections },
+    )
     const cookie = await cookieFor(undefined, { count: 5 })
     await handler(event('$connect', 'conn-4', { headers: { cookie: `_idx=${cookie}` } }))
     await handler(event('$default', 'conn-4', { body: 'hi' }))
     expect(api.sent).toEqual([{ count: 5 }])
+    const record = await connections.records!.get(`ws-connection-${Buffer.from('conn-4').toString('base64url')}`, Math.floor(Date.now() / 1000))
+    expect(record?.data).toEqual({ snapshot: { count: 5, iat: expect.any(Number) } })
+    expect(JSON.stringify(record)).not.toContain(cookie)
+    await expect(handler(event('$default', 'conn-4', { body: 'save' }))).rejects.toMatchObject({ code: 'ERR_SESSION_SERVER_STORE_REQUIRED' })
   })
 })

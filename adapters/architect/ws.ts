@@ -4,12 +4,14 @@
  * `disconnect` functions; each event's handler gets `req.session`.
  *
  * - `$connect` carries the `Cookie` header: the session comes from it, and the
- *   connection is recorded (connection id → the session's cookie value: its
- *   signed id, or the sealed cookie) in the server store, expiring with the
- *   session.
+ *   connection is recorded (connection id → the session's id; with the cookie
+ *   store, a copy of the session as `$connect` saw it) in the server store,
+ *   expiring with the session. Never the cookie: the store, its listings and
+ *   `seshjs sessions` hold no credential, and the record is not a session
+ *   (its id starts `ws-connection-`, which listings and counts leave out).
  * - `$default` events carry only the connection id: one store read finds the
- *   cookie value, and the session is opened from it (a second read, for a
- *   server store), so the handler sees the session as HTTP left it.
+ *   session id, and the session is loaded by id (a second read), so the
+ *   handler sees the session as HTTP left it.
  * - `$disconnect` forgets the connection.
  *
  * With the cookie store and no server store for connections, the session is
@@ -21,7 +23,7 @@
  *
  * @module
  */
-import { SessionServerStoreRequiredError, type SessionRecord, type SessionStore, type StoreContext } from '../../src/index.js'
+import { isSessionId, SessionServerStoreRequiredError, type Session as CoreSession, type SessionRecord, type SessionStore, type StoreContext } from '../../src/index.js'
 import { type ArcEvent, type ArchitectOptions, type PlainSession, type Runtime, applyPlain, runtimes, sessionCookieValue, toPlain } from './internal.js'
 
 /** The request handed to a {@link ws} handler. */
@@ -78,7 +80,12 @@ export interface WsOptions extends ArchitectOptions {
 /** The reply to a socket whose session ended, before it is closed. */
 export const SESSION_ENDED = { error: 'session ended' } as const
 
-/** The record id of a connection: a prefix and the connection id in base64url (API Gateway's ids end in `=`; store ids are `[A-Za-z0-9_-]`). */
+/**
+ * The record id of a connection: a prefix and the connection id in base64url
+ * (API Gateway's ids end in `=`; store ids are `[A-Za-z0-9_-]`). The prefix is
+ * core's `CONNECTION_RECORD_PREFIX` (src/stores/listing.ts): listings, counts
+ * and the admin API leave such records out.
+ */
 function connectionRecordId(connectionId: string): string {
   const base64 = btoa(String.fromCharCode(...new TextEncoder().encode(connectionId)))
   return `ws-connection-${base64.replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')}`
@@ -142,13 +149,16 @@ export function ws<Session extends PlainSession = PlainSession>(handler: WsHandl
     if (routeKey === '$connect') {
       const cookie = sessionCookieValue(event, rt.config.cookieName)
       const session = rt.open(cookie)
-      const result = await handler(request((await toPlain(session, rt)) as Session))
+      const plain = (await toPlain(session, rt)) as Session
+      const result = await handler(request(plain))
       const statusCode = result?.statusCode ?? 200
       if (statusCode < 200 || statusCode > 299) return { statusCode }
       if (result?.session) await saveById(rt, session, result.session)
-      const { isNew, issuedAt } = session.info
+      const { id, isNew, issuedAt } = session.info
       if (store && cookie !== undefined && !isNew) {
-        const record: SessionRecord = { id: mappingId, data: { cookie }, issuedAt: issuedAt ?? storeContext().now }
+        // the session's id (server stores), or what $connect saw (the cookie store): never the cookie
+        const data = rt.kind === 'server' ? { session: id } : { snapshot: plain }
+        const record: SessionRecord = { id: mappingId, data, issuedAt: issuedAt ?? storeContext().now }
         await store.write(record, storeContext())
       }
       return { statusCode }
@@ -167,16 +177,15 @@ export function ws<Session extends PlainSession = PlainSession>(handler: WsHandl
     }
 
     const mapping = await store.get?.(mappingId, storeContext())
-    const cookie = typeof mapping?.data.cookie === 'string' ? mapping.data.cookie : undefined
-    const session = cookie === undefined ? undefined : await rt.open(cookie).load()
+    const found = await sessionOf(rt, mapping?.data)
 
     if (routeKey === '$disconnect') {
       if (mapping) await store.delete(mapping, storeContext())
-      const result = await handler(request((session && !session.info.isNew ? await toPlain(session, rt) : {}) as Session))
+      const result = await handler(request((found ? found.plain : {}) as Session))
       return { statusCode: result?.statusCode ?? 200 }
     }
 
-    if (!session || session.info.isNew) {
+    if (!found) {
       // the session ended since $connect (or the connection was never recorded): never resurrect it
       if (mapping) await store.delete(mapping, storeContext())
       const connections = await connectionsApi()
@@ -184,18 +193,42 @@ export function ws<Session extends PlainSession = PlainSession>(handler: WsHandl
       await connections.close({ id: connectionId }).catch(() => {}) // already gone: nothing to close
       return { statusCode: 200 }
     }
-    const result = await handler(request((await toPlain(session, rt)) as Session))
+    const result = await handler(request(found.plain as Session))
     if (result?.session) {
-      await saveById(rt, session, result.session)
+      if (!found.session) throw cookieStoreSave()
+      await saveById(rt, found.session, result.session)
       // the session's expiry moved: so does the connection's
-      await store.write({ id: mappingId, data: { cookie: cookie! }, issuedAt: storeContext().now }, storeContext())
+      await store.write({ id: mappingId, data: mapping!.data, issuedAt: storeContext().now }, storeContext())
     }
     if (result?.reply !== undefined) await send(result.reply)
     return { statusCode: result?.statusCode ?? 200 }
   }
 }
 
-async function saveById(rt: Runtime, session: Awaited<ReturnType<Runtime['open']>>, data: PlainSession): Promise<void> {
+/**
+ * The session a connection record names, or `undefined` when it ended (or the
+ * record is missing, or not one this version wrote): loaded by id for a
+ * server store, the copy `$connect` kept for the cookie store.
+ */
+async function sessionOf(rt: Runtime, record: Record<string, unknown> | undefined): Promise<{ plain: PlainSession; session?: CoreSession } | undefined> {
+  if (!record) return undefined
+  if (rt.kind === 'server') {
+    if (!isSessionId(record.session)) return undefined
+    const session = await rt.sessions.byId.load(record.session)
+    return session && { plain: await toPlain(session, rt), session }
+  }
+  const snapshot = record.snapshot
+  return snapshot !== null && typeof snapshot === 'object' && !Array.isArray(snapshot) ? { plain: snapshot as PlainSession } : undefined
+}
+
+/** What saving from a later event with the cookie store is: impossible, as a cookie is sent only over HTTP. */
+function cookieStoreSave(): SessionServerStoreRequiredError {
+  return new SessionServerStoreRequiredError(
+    'With the cookie store, a WebSocket event cannot save the session: the session lives in the cookie, which only an HTTP response can set. Keep sessions in a server-side store (ARC_SESSION_TABLE_NAME=<table>) to save them from a socket.',
+  )
+}
+
+async function saveById(rt: Runtime, session: CoreSession, data: PlainSession): Promise<void> {
   await session.load()
   applyPlain(session, data)
   await rt.sessions.byId.save(session) // the cookie store: SessionServerStoreRequiredError

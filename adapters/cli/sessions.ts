@@ -6,9 +6,9 @@
  * @module
  */
 import { createSessions, resolveConfig, sessionTableName, type SessionStore } from '../../src/index.js'
-import { createAdmin, type SessionAdmin, type SessionSummary } from '../admin.js'
+import { createAdmin, isSessionId, type SessionAdmin, type SessionSummary } from '../admin.js'
 import { type CommonFlags, parse, positiveInteger } from './args.js'
-import { CliError, type Io, progress, usage } from './io.js'
+import { CliError, type Io, printable, progress, usage } from './io.js'
 
 export const HELP = `Usage: seshjs sessions <command> [options]
 
@@ -20,6 +20,7 @@ Commands:
                                    change a session; values are parsed as JSON when they
                                    are JSON (42, true, {"a":1}, "quoted"), else kept as strings
   revoke <id>                      end one session: its next request starts afresh
+                                   (an id no session can have is refused: exit code 2)
   revoke --user <id>               end every session of one user ("log out everywhere")
 
 Options:
@@ -67,9 +68,12 @@ interface Values {
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z')
 
+/** Text from the store or the command line, quoted for a message: JSON, and nothing a terminal acts on. */
+const quoted = (text: string) => printable(JSON.stringify(text))
+
 function line(session: SessionSummary): string {
   const data = JSON.stringify(session.data)
-  return `${session.id}  expires ${iso(session.expiresAt)}  ${data.length > 120 ? `${data.slice(0, 117)}...` : data}`
+  return printable(`${session.id}  expires ${iso(session.expiresAt)}  ${data.length > 120 ? `${data.slice(0, 117)}...` : data}`)
 }
 
 function details(session: SessionSummary): string {
@@ -78,13 +82,15 @@ function details(session: SessionSummary): string {
     `issued at:  ${iso(session.issuedAt)}`,
     `expires at: ${iso(session.expiresAt)}${session.absoluteExpiresAt === undefined ? '' : ` (at the latest ${iso(session.absoluteExpiresAt)})`}`,
     `data:       ${JSON.stringify(session.data, null, 2).replace(/\n/g, '\n            ')}`,
-  ].join('\n')
+  ]
+    .map((text) => printable(text, true))
+    .join('\n')
 }
 
 /** `key=value` → [key, value], the value read as JSON when it is JSON. */
 function assignment(text: string): [string, unknown] {
   const eq = text.indexOf('=')
-  if (eq <= 0) throw usage(`"${text}" is not key=value`, 'sessions set')
+  if (eq <= 0) throw usage(`${quoted(text)} is not key=value`, 'sessions set')
   const raw = text.slice(eq + 1)
   try {
     return [text.slice(0, eq), JSON.parse(raw)]
@@ -140,10 +146,17 @@ export async function sessions(argv: string[], io: Io): Promise<number> {
 /** What the command does with the admin API, once its arguments are checked. */
 function planOf(command: string, rest: string[], values: Values & CommonFlags, io: Io): (admin: SessionAdmin) => Promise<number> {
   const json = values.json === true
-  const print = (result: unknown, text: string) => io.out(json ? `${JSON.stringify(result)}\n` : `${text}\n`)
+  const print = (result: unknown, text: string) => io.out(json ? `${printable(JSON.stringify(result))}\n` : `${printable(text, true)}\n`)
+  /** A session id from the command line: an id no session can have is refused before the store is asked. */
+  const sessionId = (id: string) => {
+    if (!isSessionId(id)) {
+      throw usage(`${quoted(id)} is not a session id (session ids are 24 characters of A-Z, a-z, 0-9, _ and -)`, 'sessions')
+    }
+    return id
+  }
   const one = () => {
     if (rest.length !== 1) throw usage(`sessions ${command} takes one session id`, 'sessions')
-    return rest[0]!
+    return sessionId(rest[0]!)
   }
 
   switch (command) {
@@ -160,8 +173,8 @@ function planOf(command: string, rest: string[], values: Values & CommonFlags, i
           if (limit !== undefined && found.length >= limit) break
         }
         shown.done()
-        if (json) io.out(`${JSON.stringify(found)}\n`)
-        else if (found.length === 0) io.out(`No live sessions${values.user === undefined ? '' : ` of user "${values.user}"`}.\n`)
+        if (json) io.out(`${printable(JSON.stringify(found))}\n`)
+        else if (found.length === 0) io.out(`No live sessions${values.user === undefined ? '' : ` of user ${quoted(values.user)}`}.\n`)
         return 0
       }
     }
@@ -175,21 +188,22 @@ function planOf(command: string, rest: string[], values: Values & CommonFlags, i
       const id = one()
       return async (admin) => {
         const session = await admin.get(id)
-        if (!session) throw new CliError(`No live session with id "${id}".`)
+        if (!session) throw new CliError(`No live session with id ${quoted(id)}.`)
         print(session, details(session))
         return 0
       }
     }
     case 'set': {
-      const [id, ...pairs] = rest
-      if (id === undefined || (pairs.length === 0 && !values.unset?.length)) {
+      const [given, ...pairs] = rest
+      if (given === undefined || (pairs.length === 0 && !values.unset?.length)) {
         throw usage('sessions set takes an id and key=value pairs (or --unset key)', 'sessions')
       }
+      const id = sessionId(given)
       const changes: Record<string, unknown> = Object.fromEntries(pairs.map(assignment))
       for (const key of values.unset ?? []) changes[key] = undefined
       return async (admin) => {
         const session = await admin.patch(id, changes)
-        if (!session) throw new CliError(`No live session with id "${id}": nothing was written.`)
+        if (!session) throw new CliError(`No live session with id ${quoted(id)}: nothing was written.`)
         print(session, details(session))
         return 0
       }
@@ -202,18 +216,18 @@ function planOf(command: string, rest: string[], values: Values & CommonFlags, i
           const shown = progress(io)
           const revoked = await admin.revokeUser(user, { onProgress: (n) => shown.update(`revoked ${n} sessions...`) })
           shown.done()
-          print({ user, revoked }, `Revoked ${revoked} session${revoked === 1 ? '' : 's'} of user "${user}".`)
+          print({ user, revoked }, `Revoked ${revoked} session${revoked === 1 ? '' : 's'} of user ${quoted(user)}.`)
           return 0
         }
       }
       const id = one()
       return async (admin) => {
         const revoked = await admin.revoke(id)
-        print({ id, revoked }, revoked ? `Revoked session "${id}".` : `No live session with id "${id}" (nothing to revoke).`)
+        print({ id, revoked }, revoked ? `Revoked session ${quoted(id)}.` : `No live session with id ${quoted(id)} (nothing to revoke).`)
         return 0
       }
     }
     default:
-      throw usage(`unknown sessions command "${command}"`, 'sessions')
+      throw usage(`unknown sessions command ${quoted(command)}`, 'sessions')
   }
 }

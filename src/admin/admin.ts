@@ -9,7 +9,7 @@
 import { SessionServerStoreRequiredError } from '../errors.js'
 import { FLASH_KEY, type Session } from '../session.js'
 import type { Sessions } from '../sessions.js'
-import { holdsUser } from '../stores/listing.js'
+import { holdsUser, isSessionId } from '../stores/listing.js'
 import type { ListedRecord, RecordKeeper, RecordPage, SessionData } from '../stores/store.js'
 
 /** Options of {@link createAdmin}. */
@@ -88,7 +88,12 @@ export interface SessionAdmin<Data extends object = SessionData> {
    * {@link SessionAdmin.replace} otherwise.
    */
   patch(id: string, changes: { [K in keyof Data]?: Data[K] | undefined }): Promise<SessionSummary<Data> | undefined>
-  /** Ends a session: its next request starts afresh. Resolves `true` when a live session was there. */
+  /**
+   * Ends a session: its next request starts afresh. Resolves `true` when a
+   * live session was there; `false`, deleting nothing, when there was none.
+   * Every by-id call throws a `TypeError` for an id no session can have
+   * (see `isSessionId`), before the store is asked.
+   */
   revoke(id: string): Promise<boolean>
   /**
    * Ends every session of one user ("log out everywhere"); resolves with how
@@ -103,6 +108,23 @@ export interface SessionAdmin<Data extends object = SessionData> {
 
 /** How many passes {@link SessionAdmin.revokeUser} makes at most, to catch sessions written meanwhile. */
 const REVOKE_PASSES = 3
+
+/** `value` quoted for a message: JSON, control and bidi characters escaped, at most 80 characters. */
+function quoted(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value) : String(value)
+  return text.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/**
+ * Refuses an id no session can have, before the store sees it: a store
+ * deletes whatever key it is given (a Redis `session:config`, a user index,
+ * another application's DynamoDB item).
+ */
+function checkSessionId(id: unknown, what: string): asserts id is string {
+  if (!isSessionId(id)) {
+    throw new TypeError(`${what}: ${quoted(id)} is not a session id (session ids are 24 characters of A-Z, a-z, 0-9, _ and -)`)
+  }
+}
 
 /**
  * The admin API over an engine on a server store (memory, DynamoDB, KV, or
@@ -145,6 +167,7 @@ export function createAdmin<Data extends object = SessionData>(sessions: Session
   }
 
   function summaryOf(record: ListedRecord, now: number): SessionSummary<Data> | undefined {
+    if (!isSessionId(record.id)) return undefined // a keeper of your own may list other records
     const { maxAge, ttl } = config
     const issuedAt = record.expiresAt - ttl
     const started = record.createdAt ?? issuedAt
@@ -220,14 +243,17 @@ export function createAdmin<Data extends object = SessionData>(sessions: Session
       return total
     },
     async get(id) {
+      checkSessionId(id, 'get()')
       const session = await byId.load(id)
       return session && summaryOfSession(session)
     },
-    replace(id, data) {
+    async replace(id, data) {
+      checkSessionId(id, 'replace()')
       if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new TypeError('replace() takes the new data as an object')
       return write(id, (session) => session.replace(data as Data))
     },
-    patch(id, changes) {
+    async patch(id, changes) {
+      checkSessionId(id, 'patch()')
       if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) throw new TypeError('patch() takes the changes as an object')
       return write(id, (session) => {
         const loose = session as unknown as Session // keys and values were typed by the caller's Data
@@ -238,9 +264,12 @@ export function createAdmin<Data extends object = SessionData>(sessions: Session
       })
     },
     async revoke(id) {
-      const existed = (await byId.load(id)) !== undefined
+      checkSessionId(id, 'revoke()')
+      // Only a live session is deleted: an id that names something else in the store (an item
+      // another application keeps in the table, say) is left alone, and "nothing to revoke" is true.
+      if ((await byId.load(id)) === undefined) return false
       await byId.delete(id)
-      return existed
+      return true
     },
     async revokeUser(user, options = {}) {
       if ((typeof user !== 'string' && typeof user !== 'number') || user === '') throw new TypeError('revokeUser() takes a user id')
@@ -259,6 +288,9 @@ export function createAdmin<Data extends object = SessionData>(sessions: Session
       }
       return revoked
     },
-    cookieValue: (id) => byId.cookieValue(id),
+    async cookieValue(id) {
+      checkSessionId(id, 'cookieValue()')
+      return byId.cookieValue(id)
+    },
   }
 }

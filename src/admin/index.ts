@@ -13,3 +13,4 @@ export {
   type SessionPage,
   type SessionSummary,
 } from './admin.js'
+export { isSessionId } from '../stores/listing.js'

@@ -6,7 +6,7 @@
  */
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors.js'
 import { parseJsonObject } from '../json.js'
-import { holdsUser, pageSize } from './listing.js'
+import { holdsUser, isSessionId, pageSize } from './listing.js'
 import { refuseChunks, serverStore } from './server.js'
 import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from './store.js'
 
@@ -56,8 +56,6 @@ const TTL = '_ttl'
 const CREATED = '_created'
 /** `extra` key: the user id the record was read with, to move its index entry when it changes. */
 const USER = 'kvUser'
-/** Session ids, as the engine makes them. */
-const ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/
 
 const encoder = new TextEncoder()
 
@@ -143,7 +141,7 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
         break
       }
       const id = name.slice(keyPrefix.length)
-      if (!ID_SHAPE.test(id)) continue
+      if (!isSessionId(id)) continue
       const record = await get(id, options.now)
       if (record) records.push({ id, ...record })
     }
@@ -186,7 +184,7 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
       for (;;) {
         const result = await attempt('list', () => list({ prefix, ...(cursor === undefined ? {} : { cursor }) }))
         for (const { name, expiration } of result.keys) {
-          if (ID_SHAPE.test(name.slice(prefix.length)) && (expiration === undefined || expiration > now)) total++
+          if (isSessionId(name.slice(prefix.length)) && (expiration === undefined || expiration > now)) total++
         }
         if (result.list_complete || result.cursor === undefined) return total
         cursor = result.cursor

@@ -10,6 +10,34 @@ export const DEFAULT_PAGE = 100
 /** The most records one page examines. */
 export const MAX_PAGE = 1000
 
+/** Every session id's shape: 24 base64url characters (`randomId()`'s 18 random bytes; Architect's and its Python port's ids too). */
+const SESSION_ID_SHAPE = /^[A-Za-z0-9_-]{24}$/
+
+/**
+ * The id prefix of the WebSocket connection records `seshjs/architect`'s `ws()`
+ * keeps in the session store (`adapters/architect/ws.ts` writes it): records
+ * beside the sessions, never sessions themselves.
+ */
+export const CONNECTION_RECORD_PREFIX = 'ws-connection-'
+
+/**
+ * Whether `id` can name a session: the shape of the ids sesh makes, and not a
+ * WebSocket connection record's. Listings and counts keep only these, and the
+ * admin API refuses anything else before it reaches the store, so a store key
+ * that no session can have (a Redis `session:config`, a user index, another
+ * application's DynamoDB item) is never listed, printed or deleted.
+ *
+ * @example
+ * ```ts
+ * isSessionId('VDplXe5Jmc-mMyOIn3DQae6v') // true
+ * isSessionId('config') // false
+ * ```
+ * @param id the candidate
+ */
+export function isSessionId(id: unknown): id is string {
+  return typeof id === 'string' && SESSION_ID_SHAPE.test(id) && !id.startsWith(CONNECTION_RECORD_PREFIX)
+}
+
 /**
  * The page size to use: `limit` checked and capped.
  *
@@ -49,7 +77,7 @@ export async function pageOfIds(
 ): Promise<RecordPage> {
   const size = pageSize(options.limit)
   const { cursor, now } = options
-  const after = [...ids].filter((id) => cursor === undefined || id > cursor).sort()
+  const after = [...ids].filter((id) => (cursor === undefined || id > cursor) && isSessionId(id)).sort()
   const examined = after.slice(0, size)
   const records: ListedRecord[] = []
   for (const id of examined) {

@@ -5,7 +5,7 @@
  */
 import { parseJsonObject } from '../json.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from './concurrency.js'
-import { holdsUser, pageOfIds } from './listing.js'
+import { holdsUser, isSessionId, pageOfIds } from './listing.js'
 import { refuseChunks, serverStore } from './server.js'
 import type { SessionStore, StoredRecord } from './store.js'
 
@@ -128,7 +128,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     list: (options) => pageOfIds(entries.keys(), options, peek),
     async count(now) {
       let live = 0
-      for (const entry of entries.values()) if (entry.expiresAt > now) live++
+      for (const [id, entry] of entries) if (entry.expiresAt > now && isSessionId(id)) live++
       return live
     },
     async listByUser(userKey, userId, options) {

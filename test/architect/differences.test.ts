@@ -184,24 +184,31 @@ it('the cookie lasts the session lifetime (7 days), not 25 years', async () => {
 })
 
 describe('csrf', () => {
-  it('tokens verify across both libraries', () => {
-    const ours = sesh.csrf.create()
-    expect(arc.http.csrf.verify(ours)).toBe(true)
+  it("Architect's tokens verify in sesh; sesh's are its own, domain-separated from the id signatures", () => {
     expect(sesh.csrf.verify(arc.http.csrf.create())).toBe(true)
-    expect(sesh.csrf.create('abc', 4_102_444_800_000)).toBe(arc.http.csrf.create('abc', 4_102_444_800_000))
+    expect(sesh.csrf.verify(arc.http.csrf.create('abc'), 'abc')).toBe(true)
+    const ours = sesh.csrf.create()
+    expect(sesh.csrf.verify(ours)).toBe(true)
+    expect(arc.http.csrf.verify(ours)).toBe(false) // an intended difference (docs/architect.md)
+    expect(sesh.csrf.create('abc', 4_102_444_800_000)).not.toContain('abc') // a bound token does not carry its value
+    // Architect's token over an id-shaped value is that id's cookie signature: refused
+    const overId = arc.http.csrf.create('VDplXe5Jmc-mMyOIn3DQae6v')
+    expect(sesh.csrf.verify(overId)).toBe(false)
+    expect(arc.http.csrf.verify(overId)).toBe(true)
   })
   it('refuses tampered, expired and malformed tokens (without throwing)', () => {
-    const [data, ts, sig] = sesh.csrf.create().split('.')
-    expect(sesh.csrf.verify(`${data}.${ts}.${sig!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}`)).toBe(false)
-    expect(sesh.csrf.verify(`${data}x.${ts}.${sig}`)).toBe(false)
-    expect(sesh.csrf.verify(sesh.csrf.create('abc', Date.now() - 1))).toBe(false)
-    for (const bad of [undefined, 42, '', 'a.b', 'a.notanumber.c', `${data}.${ts}.${sig}.extra`]) expect(sesh.csrf.verify(bad)).toBe(false)
+    const [kind, nonce, ts, sig] = sesh.csrf.create().split('.')
+    expect(sesh.csrf.verify(`${kind}.${nonce}.${ts}.${sig!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}`)).toBe(false)
+    expect(sesh.csrf.verify(`${kind}.${nonce!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}.${ts}.${sig}`)).toBe(false)
+    expect(sesh.csrf.verify(sesh.csrf.create(undefined, Date.now() - 1))).toBe(false)
+    expect(sesh.csrf.verify(arc.http.csrf.create('abc', Date.now() - 1))).toBe(false)
+    for (const bad of [undefined, 42, '', 'a.b', 'a.notanumber.c', `${kind}.${nonce}.${ts}.${sig}.extra`]) expect(sesh.csrf.verify(bad)).toBe(false)
   })
   it('follows an injected clock', () => {
     let now = 1_000_000
     const clocked = createArchitect({ env: ENV, now: () => now })
     const token = clocked.csrf.create()
-    expect(token.split('.')[1]).toBe(String(1_000_000 + 300_000))
+    expect(token.split('.')[2]).toBe(String(1_000_000 + 300_000))
     now += 300_001
     expect(clocked.csrf.verify(token)).toBe(false)
   })

@@ -84,7 +84,7 @@ describe('seshjs sessions, on Redis', () => {
   it('takes session ids that begin with a dash (base64url) as ids, not options', async () => {
     const keeper = redisStore({ client, prefix: 'app:' }).records!
     const now = Math.floor(Date.now() / 1000)
-    const ids = ['-DashFirstDashFirst0000', '--TwoDashesTwoDashes000']
+    const ids = ['-DashFirstDashFirst00000', '--TwoDashesTwoDashes0000'] // 24 characters, as every session id
     for (const id of ids) await keeper.set(id, { data: { n: 1 }, expiresAt: now + 3600 }, now)
     const [shown, changed] = await Promise.all([sessions(['show', ids[0]!, '--json']), sessions(['set', ids[1]!, 'n=2', '--json'])])
     const revoked = await sessions(['revoke', ids[0]!])
@@ -94,6 +94,33 @@ describe('seshjs sessions, on Redis', () => {
     expect(revoked.stdout).toBe(`Revoked session "${ids[0]}".\n`)
     const unknown = await sessions(['list', '--not-an-option'])
     expect(unknown.code).toBe(2) // an unknown option is still one
+  })
+
+  it("refuses ids no session can have (exit 2), leaving the keys they would name; escapes what it prints", async () => {
+    await client.set('app:config', 'do not delete')
+    await client.zAdd('app:~user:carol', { score: 1, value: 'x' })
+    const [config, index, short] = await Promise.all([
+      sessions(['revoke', 'config']),
+      sessions(['revoke', '~user:carol']),
+      cli(['sessions', 'show', 'abc', '--redis', redis.url], { ARC_APP_SECRET: SECRET }),
+    ])
+    for (const run of [config, index, short]) {
+      expect(run.code).toBe(2)
+      expect(run.stderr).toMatch(/is not a session id/)
+    }
+    expect(await client.get('app:config')).toBe('do not delete')
+    expect(await client.exists('app:~user:carol')).toBe(1)
+
+    const keeper = redisStore({ client, prefix: 'app:' }).records!
+    const now = Math.floor(Date.now() / 1000)
+    const id = 'EscapesEscapesEscapes000'
+    await keeper.set(id, { data: { note: '\u009b2J\u001b]0;owned\u0007' }, expiresAt: now + 3600 }, now)
+    const [text, json] = await Promise.all([sessions(['list']), sessions(['show', id])])
+    for (const output of [text.stdout, json.stdout]) {
+      expect(output).toContain('\\u009b2J\\u001b]0;owned\\u0007')
+      expect(output).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+    }
+    expect(await keeper.get(id, now)).toBeDefined()
   })
 
   it('names the missing store in a usage error, and an unreachable server in one line', async () => {

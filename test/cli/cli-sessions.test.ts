@@ -2,10 +2,13 @@
  * `seshjs sessions ...` run as child processes against dynalite, on sessions
  * minted by the counter app over HTTP: list, show, set (the next request sees
  * it), revoke (the next request starts afresh), revoke --user leaving other
- * users' sessions, and a revoke racing a request that is writing the session.
+ * users' sessions, and a revoke racing a request that is writing the session;
+ * then what else a table holds: a WebSocket connection record, another
+ * application's items, an item whose id carries terminal escapes.
  */
-import { PutItemCommand } from '@aws-sdk/client-dynamodb'
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { ws } from 'seshjs/architect'
 import { dynamoStore, type DynamoClient } from 'seshjs/dynamodb'
 import { type RunningServer, serve } from 'seshjs/node'
 import { createCounterApp } from '../../examples/counter/app.js'
@@ -130,5 +133,79 @@ describe('seshjs sessions, on the counter over HTTP', () => {
     expect(await countOf(bob)).toBe(0)
     const none = await sessions(['revoke', b, '--json'])
     expect(JSON.parse(none.stdout)).toEqual({ id: b, revoked: false })
+  })
+})
+
+describe('seshjs sessions, beside what else the table holds', () => {
+  const now = () => Math.floor(Date.now() / 1000)
+  const put = (item: Record<string, unknown>) => db.client.send(new PutItemCommand({ TableName: TABLE, Item: item as never }))
+  const exists = async (id: string) => (await db.client.send(new GetItemCommand({ TableName: TABLE, Key: { _idx: { S: id } }, ConsistentRead: true }))).Item !== undefined
+  /** Every control character a terminal acts on (C0 but line feed, DEL, C1). */
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/
+
+  it('a WebSocket connection record is not listed or counted, and no output holds a cookie', async () => {
+    const jar = new CookieJar()
+    await jar.fetch(`${server.url}/count`, { method: 'POST' })
+    const id = idOf(jar)
+    const signature = decodeURIComponent(jar.cookies.get('_idx')!).split('.')[1]!
+    const counted = JSON.parse((await sessions(['count', '--json'])).stdout) as { count: number }
+    const socket = ws(async () => undefined, {
+      store: dynamoStore({ table: TABLE, client: db.client }),
+      secret: SECRET,
+      env: { ARC_ENV: 'testing' },
+      api: { send: async () => {}, close: async () => {} },
+    })
+    expect(await socket({ requestContext: { routeKey: '$connect', connectionId: 'L0SM9cOFvHcCIhw=' }, headers: { cookie: jar.header() } })).toEqual({ statusCode: 200 })
+
+    const [listed, text, after] = await Promise.all([sessions(['list', '--json']), sessions(['list']), sessions(['count', '--json'])])
+    expect(JSON.parse(after.stdout)).toEqual(counted) // the connection is no session
+    const ids = (JSON.parse(listed.stdout) as { id: string }[]).map((session) => session.id)
+    expect(ids).toContain(id)
+    expect(ids.some((listedId) => listedId.startsWith('ws-connection-'))).toBe(false)
+    for (const output of [listed.stdout, text.stdout]) {
+      expect(output).not.toContain(signature)
+      expect(output).not.toContain(encodeURIComponent(signature))
+    }
+  })
+
+  it("refuses an id no session can have (exit 2) and leaves another application's item in place", async () => {
+    const foreign = `order-${Math.random().toString(36).slice(2, 10)}`
+    const noSecret = 'C'.repeat(24) // a session id's shape, but no _secret: not a session (Architect's rule)
+    await put({ _idx: { S: foreign }, _secret: { S: 'x' }, _ttl: { N: String(now() + 3600) }, total: { N: '99' } })
+    await put({ _idx: { S: noSecret }, _ttl: { N: String(now() + 3600) }, total: { N: '7' } })
+
+    const [bad, none, shown] = await Promise.all([sessions(['revoke', foreign]), sessions(['revoke', noSecret]), sessions(['show', 'config'])])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toBe(`seshjs sessions: "${foreign}" is not a session id (session ids are 24 characters of A-Z, a-z, 0-9, _ and -) (see \`seshjs sessions --help\`)\n`)
+    expect(none.code).toBe(0)
+    expect(none.stdout).toBe(`No live session with id "${noSecret}" (nothing to revoke).\n`)
+    expect(shown.code).toBe(2)
+    expect(await exists(foreign)).toBe(true)
+    expect(await exists(noSecret)).toBe(true)
+  })
+
+  it('prints nothing a terminal would act on: hostile ids are not listed, data and arguments are escaped', async () => {
+    const hostileId = `\u001b]0;owned\u0007\u001b[2J${'A'.repeat(8)}`
+    await put({ _idx: { S: hostileId }, _secret: { S: 'x' }, _ttl: { N: String(now() + 3600) }, n: { N: '1' } })
+    const jar = new CookieJar()
+    await jar.fetch(`${server.url}/count`, { method: 'POST' })
+    const id = idOf(jar)
+    const set = await sessions(['set', id, 'note=\u009b31mred\u001b[0m\u202eevil'])
+    expect(set.code).toBe(0)
+
+    const [text, json, shown, refused] = await Promise.all([
+      sessions(['list']),
+      sessions(['list', '--json']),
+      sessions(['show', id]),
+      sessions(['revoke', hostileId]),
+    ])
+    for (const output of [text.stdout, json.stdout, shown.stdout, refused.stderr]) expect(output).not.toMatch(CONTROL)
+    expect(text.stdout).toContain('\\u009b31mred\\u001b[0m\\u202eevil')
+    expect(text.stdout).not.toContain('owned')
+    const listed = JSON.parse(json.stdout) as { id: string; data: { note?: string } }[]
+    expect(listed.find((session) => session.id === id)!.data.note).toBe('\u009b31mred\u001b[0m\u202eevil') // still the same JSON value
+    expect(listed.some((session) => session.id === hostileId)).toBe(false)
+    expect(refused.code).toBe(2)
+    expect(await exists(hostileId)).toBe(true)
   })
 })

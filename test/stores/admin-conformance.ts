@@ -1,11 +1,14 @@
 /**
  * The admin API (`seshjs/admin`) over every server store: sessions made by
  * requests through the real engine, then read, changed and revoked by id —
- * and a request in flight that must not bring a revoked session back.
+ * and a request in flight that must not bring a revoked session back; ids no
+ * session can have are refused, and `seshjs/architect` WebSocket connection
+ * records are neither listed nor counted, and hold no cookie.
  */
 import { describe, expect, it } from 'vitest'
 import { createSessions, type SessionData } from 'seshjs'
-import { createAdmin } from 'seshjs/admin'
+import { createAdmin, isSessionId, type SessionSummary } from 'seshjs/admin'
+import { ws } from 'seshjs/architect'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
 import type { ListingHarness } from './listing-conformance.js'
 
@@ -67,6 +70,64 @@ export function describeAdmin(name: string, harness: ListingHarness): void {
       expect(await admin.replace(id, { count: 9 })).toBeUndefined() // never brings it back
       expect(await admin.patch(id, { count: 9 })).toBeUndefined()
       expect(await engine.byId.load(id)).toBeUndefined()
+    })
+
+    it('a WebSocket connection record (seshjs/architect ws()) is no session: not listed, not counted, and holds no cookie', async () => {
+      const { admin, store, clock, mint } = setup()
+      const tag = unique()
+      const { id, cookie } = await mint({ tag, user: `ws-${tag}` })
+      const signature = decodeURIComponent(cookie.slice('_idx='.length)).split('.')[1]!
+      const before = await admin.count()
+      const api = { send: async () => {}, close: async () => {} }
+      const socket = ws(async () => undefined, { store, secret: SECRET, now: clock.now, ttl: DAY, env: { ARC_ENV: 'testing' }, api, onWarning: () => {} })
+      const connectionId = `conn-${tag}=`
+      expect(await socket({ requestContext: { routeKey: '$connect', connectionId }, headers: { cookie } })).toEqual({ statusCode: 200 })
+
+      expect(await admin.count()).toBe(before)
+      const listed: SessionSummary[] = []
+      for await (const session of admin.sessions({ limit: 1000 })) listed.push(session)
+      expect(listed.every((session) => isSessionId(session.id))).toBe(true)
+      expect(listed.filter((session) => session.data.tag === tag).map((session) => session.id)).toEqual([id])
+      expect(JSON.stringify(listed)).not.toContain(signature)
+      expect((await admin.list({ user: `ws-${tag}` })).sessions.map((session) => session.id)).toEqual([id])
+
+      // the record holds the session's id only, and the admin API will not touch it
+      const now = Math.floor(clock.now() / 1000)
+      const recordId = `ws-connection-${Buffer.from(connectionId).toString('base64url')}`
+      const record = await store.records!.get(recordId, now)
+      expect(record?.data).toEqual({ session: id })
+      expect(JSON.stringify(record)).not.toContain(signature)
+      await expect(admin.revoke(recordId)).rejects.toThrow(TypeError)
+      await expect(admin.get(recordId)).rejects.toThrow(TypeError)
+      expect(await store.records!.get(recordId, now)).toBeDefined()
+    })
+
+    it('refuses ids no session can have before the store sees them, and revokes only a live session', async () => {
+      const { admin, store, clock, mint } = setup()
+      const now = Math.floor(clock.now() / 1000)
+      const keeper = store.records!
+      // keys the store holds beside sessions: a config key, a user index, another application's record
+      for (const key of ['config', '~user:ada', `order-${unique()}`]) {
+        await keeper.set(key, { data: { keep: true }, expiresAt: now + DAY }, now)
+        await expect(admin.revoke(key)).rejects.toThrow(/is not a session id/)
+        await expect(admin.patch(key, { keep: false })).rejects.toThrow(TypeError)
+        await expect(admin.replace(key, {})).rejects.toThrow(TypeError)
+        await expect(admin.cookieValue(key)).rejects.toThrow(TypeError)
+        expect((await keeper.get(key, now))?.data).toEqual({ keep: true }) // still there
+      }
+      for (const bad of ['', 'A'.repeat(23), 'A'.repeat(25), `${'A'.repeat(23)}.`, 42, undefined]) {
+        await expect(admin.revoke(bad as string)).rejects.toThrow(TypeError)
+      }
+      // a message names the id without the control characters it holds
+      const hostile = `\u001b]0;owned\u0007\u009b2J${'A'.repeat(10)}`
+      const error = await admin.revoke(hostile).catch((caught: unknown) => caught as Error)
+      expect((error as Error).message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+      expect((error as Error).message).toContain('\\u009b')
+
+      const { id } = await mint({ n: 1 })
+      expect(await admin.revoke(id)).toBe(true)
+      expect(await admin.revoke(id)).toBe(false)
+      expect(await admin.revoke('B'.repeat(24))).toBe(false) // the shape of an id, and no session: nothing deleted, nothing to say
     })
 
     it("revokeUser logs one user out everywhere and leaves everyone else's sessions", async () => {

@@ -30,7 +30,7 @@ export const postReset = http(async (req: Req) => {
   return { session: rest, location: '/' }
 })
 
-/** A random value kept in the visitor's session; the login form's CSRF token carries it. */
+/** A random value kept in the visitor's session; the login form's CSRF token is bound to it. */
 const newFormKey = () => crypto.randomUUID().replaceAll('-', '')
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { holdsUser, pageSize } from '../listing.js'
+import { CONNECTION_RECORD_PREFIX, holdsUser, isSessionId, pageSize } from '../listing.js'
 import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, StoredRecord } from '../store.js'
 import { type DynamoCall, send } from './call.js'
 import type { AttributeValue, Item } from './item.js'
@@ -32,12 +32,16 @@ interface Described {
   }
 }
 
-/** A filter for live sessions: `_secret` present (Architect's rule) and `_ttl` in the future. */
+/**
+ * A filter for live sessions: `_secret` present (Architect's rule), `_ttl` in
+ * the future, and an id a session can have (24 characters, not a WebSocket
+ * connection record's; the characters themselves are checked on each item read).
+ */
 function liveFilter(now: number) {
   return {
-    expression: 'attribute_exists(#secret) AND #ttl > :now',
-    names: { '#secret': '_secret', '#ttl': '_ttl' },
-    values: { ':now': { N: String(now) } } as Record<string, AttributeValue>,
+    expression: 'attribute_exists(#secret) AND #ttl > :now AND size(#id) = :idLength AND NOT begins_with(#id, :connection)',
+    names: { '#secret': '_secret', '#ttl': '_ttl', '#id': ID },
+    values: { ':now': { N: String(now) }, ':idLength': { N: '24' }, ':connection': { S: CONNECTION_RECORD_PREFIX } } as Record<string, AttributeValue>,
   }
 }
 
@@ -70,7 +74,7 @@ export function listing(parts: ListingParts): Pick<Required<RecordKeeper>, 'list
     const records: ListedRecord[] = []
     for (const item of (output.Items ?? []) as Item[]) {
       const id = item[ID]
-      const record = id && 'S' in id ? recordOf(item, options.now) : undefined
+      const record = id && 'S' in id && isSessionId(id.S) ? recordOf(item, options.now) : undefined
       if (record) records.push({ id: (id as { S: string }).S, ...record })
     }
     return { records, cursor: cursorOf(output) }
@@ -142,7 +146,7 @@ export function listing(parts: ListingParts): Pick<Required<RecordKeeper>, 'list
       const records: ListedRecord[] = []
       for (const item of (output.Items ?? []) as Item[]) {
         const id = item[ID]
-        if (!id || !('S' in id)) continue
+        if (!id || !('S' in id) || !isSessionId(id.S)) continue
         const record = await get(id.S, options.now)
         if (record && holdsUser(record.data, userKey, userId)) records.push({ id: id.S, ...record })
       }

@@ -8,12 +8,10 @@
  * @module
  */
 import { SessionStoreUnavailableError } from '../../errors.js'
-import { holdsUser, pageSize } from '../listing.js'
+import { holdsUser, isSessionId, pageSize } from '../listing.js'
 import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, StoredRecord } from '../store.js'
 import { type RedisConnection, send } from './connection.js'
 
-/** Session ids, as the engine makes them. */
-const ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/
 /** `<node>.<Redis cursor>[.<id>,<id>...]` */
 const CURSOR_SHAPE = /^(\d{1,4})\.(\d{1,20})(?:\.([A-Za-z0-9_,-]*))?$/
 /** Sessions a page reads at once. */
@@ -70,7 +68,7 @@ export function listing(parts: ListingParts): Pick<RecordKeeper, 'list' | 'count
   const scanSessions: Scan = async (node, cursor, count) => {
     const [next, keys] = scanReply(await send(node, ['SCAN', cursor, 'MATCH', pattern, 'COUNT', String(count), 'TYPE', 'hash'], {}))
     const ids = keys.map(String).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length))
-    return [next, ids.filter((id) => ID_SHAPE.test(id))]
+    return [next, ids.filter(isSessionId)] // never a key no session can have, nor a connection record
   }
 
   /** One page over `from` (the nodes to visit in turn), reading each id found. */
@@ -134,7 +132,7 @@ export function listing(parts: ListingParts): Pick<RecordKeeper, 'list' | 'count
         const ids: string[] = []
         for (let i = 0; i + 1 < flat.length; i += 2) {
           const id = String(flat[i])
-          if (Number(flat[i + 1]) > options.now && ID_SHAPE.test(id)) ids.push(id) // ended sessions are skipped unread
+          if (Number(flat[i + 1]) > options.now && isSessionId(id)) ids.push(id) // ended sessions are skipped unread
         }
         return [next, ids]
       }
