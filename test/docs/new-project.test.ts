@@ -129,7 +129,14 @@ describe("the README's new project", () => {
     expect(curlLines).toHaveLength(3)
     const port = await freePort()
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ARC_') && key !== 'NODE_ENV'))
-    const server = spawn('npx', ['tsx', 'server.ts'], { cwd: app, env: { ...env, PORT: String(port), npm_config_offline: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    // its own process group: npx, tsx and the server stop together
+    const server = spawn('npx', ['tsx', 'server.ts'], {
+      cwd: app,
+      env: { ...env, PORT: String(port), npm_config_offline: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
+    const exited = new Promise((resolve) => server.once('exit', resolve))
     let output = ''
     server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -158,7 +165,10 @@ describe("the README's new project", () => {
         expect(answer.trim(), line).toBe(/^count \d+/.exec(expected)?.[0])
       }
     } finally {
-      server.kill()
+      try {
+        process.kill(-server.pid!, 'SIGTERM')
+      } catch {} // already gone
+      await exited
     }
   }, 60_000)
 })
