@@ -19,6 +19,7 @@ import {
   dynamoSessionStore,
   type SessionStore,
 } from '../src/index.js'
+import { peerMissing } from './peer.js'
 
 export { userIndexName } from '../src/index.js'
 
@@ -65,10 +66,14 @@ let sdk: Promise<Sdk> | undefined
 function loadSdk(): Promise<Sdk> {
   sdk ??= (import(SDK) as Promise<Sdk>).catch((cause: unknown) => {
     sdk = undefined
-    throw new Error(
-      `seshjs/dynamodb: dynamoStore(), createSessionTable() and createDynamoClient() send requests with ${SDK}, ` +
-        `which could not be loaded: npm install ${SDK}, or use dynamoSessionStore({ table, call }) to send them yourself.`,
-      { cause },
+    throw peerMissing(
+      {
+        entry: 'seshjs/dynamodb',
+        packageName: SDK,
+        usedBy: 'dynamoStore(), createSessionTable() and createDynamoClient() send requests with it',
+        instead: 'use dynamoSessionStore({ table, call }) to send them yourself',
+      },
+      cause,
     )
   })
   return sdk
@@ -171,7 +176,9 @@ function lazyCall(client: DynamoClient | undefined): DynamoCall {
  * strongly consistent; expired items not yet purged by DynamoDB count as
  * absent; an item over 400 KB is a `SessionTooLargeError` before any request;
  * any DynamoDB failure is a `SessionStoreUnavailableError` (503 from the
- * middleware). Last write wins unless you opt into `concurrency: 'optimistic'`.
+ * middleware); without `@aws-sdk/client-dynamodb` installed (and no `client`),
+ * every call is a `SessionStorePeerMissingError` (500), said once on
+ * `console.error`. Last write wins unless you opt into `concurrency: 'optimistic'`.
  *
  * @example
  * ```ts

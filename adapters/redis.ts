@@ -24,6 +24,7 @@ import {
   type RedisSessionStoreOptions,
   type SessionStore,
 } from '../src/index.js'
+import { peerMissing } from './peer.js'
 
 export type { ConcurrencyOptions, MergeFunction } from '../src/index.js'
 export { redisSessionStore, REDIS_VALUE_LIMIT, type RedisConnection, type RedisSendOptions, type RedisSessionStoreOptions } from '../src/index.js'
@@ -86,10 +87,14 @@ let nodeRedis: Promise<NodeRedis> | undefined
 function loadNodeRedis(): Promise<NodeRedis> {
   nodeRedis ??= (import(CLIENT) as Promise<NodeRedis>).catch((cause: unknown) => {
     nodeRedis = undefined
-    throw new Error(
-      `seshjs/redis: redisStore({ url }) and createRedisClient() connect with node-redis (${CLIENT}), which could not be loaded: ` +
-        `npm install ${CLIENT}, or pass your own client: redisStore({ client }).`,
-      { cause },
+    throw peerMissing(
+      {
+        entry: 'seshjs/redis',
+        packageName: CLIENT,
+        usedBy: 'redisStore({ url }) and createRedisClient() connect with it (node-redis)',
+        instead: 'pass your own client: redisStore({ client })',
+      },
+      cause,
     )
   })
   return nodeRedis
@@ -197,7 +202,9 @@ function lazyConnection(url: string | undefined): RedisConnection {
  * hash under `session:<id>` (`data` as JSON, `expiresAt`) whose key expires
  * with the session. A renewal moves only the expiry; a rewrite of a session
  * that was revoked meanwhile writes nothing; any Redis failure is a
- * `SessionStoreUnavailableError` (503 from the middleware). Last write wins
+ * `SessionStoreUnavailableError` (503 from the middleware); without `redis`
+ * installed (and no `client`), every call is a `SessionStorePeerMissingError`
+ * (500), said once on `console.error`. Last write wins
  * unless you opt into `concurrency: 'optimistic'`.
  *
  * @example

@@ -11,6 +11,7 @@ describe('errors', () => {
       [errors.SessionNotSerializableError, 'ERR_SESSION_NOT_SERIALIZABLE'],
       [errors.SessionStoreUnavailableError, 'ERR_SESSION_STORE_UNAVAILABLE'],
       [errors.SessionConflictError, 'ERR_SESSION_CONFLICT'],
+      [errors.SessionStorePeerMissingError, 'ERR_SESSION_STORE_PEER_MISSING'],
     ]
     for (const [Class, code] of cases) {
       const error = new (Class as unknown as new (m: string, a?: unknown, b?: unknown) => errors.SessionError)('m', 1, 2)
@@ -40,6 +41,17 @@ describe('errors', () => {
       expect([...response.headers]).toEqual([...expected.headers])
       expect(response.headers.get('retry-after')).toBe('5')
       expect(await response.text()).toBe(await expected.clone().text())
+    }
+  })
+
+  it('a missing client library is a store error whose response is a 500 without Retry-After, the default handler\'s too', async () => {
+    const error = new errors.SessionStorePeerMissingError('seshjs/redis: redis is not installed.', 'redis')
+    expect(error).toBeInstanceOf(errors.SessionStoreUnavailableError) // never read as "no session"
+    expect(error.packageName).toBe('redis')
+    for (const response of [error.getResponse(), await storeUnavailableResponse(error, new Request('http://localhost/'))]) {
+      expect(response.status).toBe(500)
+      expect(response.headers.get('retry-after')).toBeNull()
+      expect(await response.text()).toBe('Internal Server Error: sessions are not set up on this server.\n') // names no package
     }
   })
 })

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { unavailableResponse } from './unavailable.js'
+import { misconfiguredResponse, unavailableResponse } from './unavailable.js'
 
 /** Options accepted by every {@link SessionError}. */
 export interface SessionErrorOptions {
@@ -97,6 +97,37 @@ export class SessionStoreUnavailableError extends SessionError {
    */
   getResponse(): Response {
     return unavailableResponse()
+  }
+}
+
+/**
+ * The store's client library — an optional peer dependency such as
+ * `@aws-sdk/client-dynamodb` or `redis` — is not installed (or will not load).
+ * A configuration error, not an outage: retrying cannot help. It is a
+ * {@link SessionStoreUnavailableError} (nothing is read as "no session",
+ * nothing is overwritten), with its own `code`, and its response is a
+ * plain-text `500`, not the outage's `503` with `Retry-After`. The message
+ * names the package to install; `seshjs/dynamodb` and `seshjs/redis` also
+ * print it once to `console.error` at the first failure.
+ */
+export class SessionStorePeerMissingError extends SessionStoreUnavailableError {
+  static override code = 'ERR_SESSION_STORE_PEER_MISSING'
+  override code = 'ERR_SESSION_STORE_PEER_MISSING'
+  /** The package to install, e.g. `@aws-sdk/client-dynamodb`. */
+  readonly packageName: string
+
+  constructor(message: string, packageName: string, options?: SessionErrorOptions) {
+    super(message, options)
+    this.packageName = packageName
+  }
+
+  /**
+   * The response for this error: a plain-text `500` saying that sessions are
+   * not set up on this server (the package's name stays in the server's log),
+   * what the middleware sends by default.
+   */
+  override getResponse(): Response {
+    return misconfiguredResponse()
   }
 }
 

@@ -24,6 +24,7 @@ export {
   SessionTooLargeError,
   SessionNotSerializableError,
   SessionStoreUnavailableError,
+  SessionStorePeerMissingError,
   SessionConflictError,
   SessionServerStoreRequiredError,
   type SessionErrorOptions,

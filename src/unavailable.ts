@@ -21,6 +21,21 @@ export function unavailableResponse(): Response {
 }
 
 /**
- * The default {@link StoreErrorHandler}: `503 Service Unavailable`, `Retry-After: 5`.
+ * The response when the store's client library is not installed
+ * (`SessionStorePeerMissingError`): a configuration error, so a `500` without
+ * `Retry-After`. Names no package: that is for the server's log, not visitors.
  */
-export const storeUnavailableResponse: StoreErrorHandler = () => unavailableResponse()
+export function misconfiguredResponse(): Response {
+  return new Response('Internal Server Error: sessions are not set up on this server.\n', {
+    status: 500,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  })
+}
+
+/**
+ * The default {@link StoreErrorHandler}: `503 Service Unavailable`, `Retry-After: 5`;
+ * a `500` ({@link misconfiguredResponse}) when the store's client library is
+ * missing (`ERR_SESSION_STORE_PEER_MISSING`), which no retry can fix.
+ */
+export const storeUnavailableResponse: StoreErrorHandler = (error) =>
+  (error as { code?: unknown } | undefined)?.code === 'ERR_SESSION_STORE_PEER_MISSING' ? misconfiguredResponse() : unavailableResponse()

@@ -72,3 +72,19 @@ export function unavailableStore(message = 'store down') {
     delete: vi.fn(async () => {}),
   } satisfies SessionStore
 }
+
+/**
+ * A wall-clock bound that proves "no hang" and still holds on a loaded
+ * machine: `calls` store calls, each abandoned at its deadline of `deadline`
+ * ms, may take three times that each, plus a second for the rest of the
+ * request. A call that waits on a hung backend (until a client's own timeout,
+ * or the test's) still fails it. How precisely a deadline fires is checked
+ * elsewhere, by what does not depend on the machine's load: the error's
+ * message (`did not answer within N ms`), or fake timers (src/stores/deadline.test.ts).
+ *
+ * @param deadline the store call's deadline (`storeTimeout`), in milliseconds
+ * @param calls how many store calls the measured work makes one after another
+ */
+export function noHangBound(deadline: number, calls = 1): number {
+  return 3 * deadline * calls + 1000
+}

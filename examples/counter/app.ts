@@ -3,7 +3,10 @@
  * GET / shows the count; POST /count adds one; POST /reset ends the session;
  * POST /start starts a session at the current count (for a WebSocket, which
  * cannot set a cookie). Each runtime's entry adds `GET /ws` with its own
- * `upgradeWebSocket` and {@link counterSocket}.
+ * `upgradeWebSocket` and {@link counterSocket}; the page offers counting over
+ * it only where that works: the app serves `GET /ws` and keeps sessions in a
+ * server-side store. Under the cookie store (`npm start`) it says why not and
+ * names the scripts that keep sessions on a server.
  */
 import { type Context, Hono } from 'hono'
 import { SessionError, type SessionEnv, type SessionMiddlewareOptions, sessionSocket, sessions } from 'seshjs'
@@ -50,12 +53,32 @@ document.getElementById('ws').addEventListener('click', async () => {
 });`
 
 /**
- * The page: two plain forms, and a button that counts over the WebSocket.
+ * What the page offers for the WebSocket, where the app serves `GET /ws`: the
+ * button (with a server-side store), or a note saying why the cookie store
+ * cannot count over a socket; nothing on a runtime without `GET /ws`.
+ */
+export type SocketOffer = 'button' | 'cookie-store' | 'none'
+
+/** Under the cookie store: why there is no WebSocket button, and where to see one. */
+export const COOKIE_STORE_SOCKET_NOTE =
+  'Counting over a WebSocket needs a server-side store: a socket can read this encrypted cookie but can never set a new one, ' +
+  'so it could not save the count. To count over a WebSocket, run <code>npm run start:redis</code> (sessions in Redis) or ' +
+  '<code>npm run start:dynamo</code> (sessions in DynamoDB); on Workers, keep them in KV (<code>ARC_SESSION_TABLE_NAME=SESSIONS</code>).'
+
+function socketPart(offer: SocketOffer): string {
+  if (offer === 'button') return '<button type="button" id="ws">Count over WebSocket</button>\n<p id="ws-status" role="status"></p>\n'
+  if (offer === 'cookie-store') return `<p class="note" id="ws-note">${COOKIE_STORE_SOCKET_NOTE}</p>\n`
+  return ''
+}
+
+/**
+ * The page: two plain forms, and what {@link SocketOffer} says about the WebSocket.
  *
  * @param count the count to show
  * @param where where the session is kept, in words
+ * @param socket the button, the cookie store's note, or nothing
  */
-export function renderPage(count: number, where: string): string {
+export function renderPage(count: number, where: string, socket: SocketOffer = 'none'): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -66,17 +89,15 @@ export function renderPage(count: number, where: string): string {
 </head>
 <body>
 <h1>sesh counter</h1>
-<p>The count lives in your session, kept ${where}. Counting over HTTP posts a form; counting over the WebSocket saves the session by id, which only a server-side store allows.</p>
+<p>The count lives in your session, kept ${where}.${socket !== 'button' ? '' : ' Counting over HTTP posts a form; counting over a WebSocket saves the session by id, which only a server-side store allows.'}</p>
 <form method="post" action="/count" id="count">
   <button type="submit">Count ${count}</button>
 </form>
 <form method="post" action="/reset">
   <button type="submit">Reset</button>
 </form>
-<button type="button" id="ws">Count over WebSocket</button>
-<p id="ws-status" role="status"></p>
-<p class="note">Logging in and out, flash messages and CSRF: the login example, <code>npm run start:architect</code> (<code>docs/examples.md</code> and <code>docs/architect.md</code> in <a href="https://www.npmjs.com/package/seshjs#documentation">the sesh documentation</a>).</p>
-<script type="module">${SCRIPT}</script>
+${socketPart(socket)}<p class="note">Logging in and out, flash messages and CSRF: the login example, <code>npm run start:architect</code> (<code>docs/examples.md</code> and <code>docs/architect.md</code> in <a href="https://www.npmjs.com/package/seshjs#documentation">the sesh documentation</a>).</p>
+${socket === 'button' ? `<script type="module">${SCRIPT}</script>` : ''}
 </body>
 </html>
 `
@@ -101,11 +122,16 @@ export function createCounterApp<Bindings extends object = object>(
   const app = new Hono<SessionEnv<CounterData, Bindings>>()
   app.use(sessions<CounterData, Bindings>(options))
 
+  // Whether the runtime's entry added GET /ws (after this function returned, so asked at request time).
+  const servesSocket = () => app.routes.some((route) => route.path === '/ws' && route.method === 'GET')
+
   app.get('/', async (c) => {
     const session = c.get('session')
     const count = (await session.get('count')) ?? 0
+    const cookieStore = session.id === undefined // a server-side store gives even a new session an id
+    const socket: SocketOffer = !servesSocket() ? 'none' : cookieStore ? 'cookie-store' : 'button'
     c.header('cache-control', 'no-store')
-    return c.html(renderPage(count, describeStore(store, c.env, session.id)))
+    return c.html(renderPage(count, describeStore(store, c.env, session.id), socket))
   })
 
   app.post('/count', async (c) => {

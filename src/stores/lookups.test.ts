@@ -35,7 +35,7 @@ describe('signed ids', () => {
     for (const value of ['a'.repeat(1_000_000) + '.sig', `${'a'.repeat(129)}.${'A'.repeat(43)}`, `short.${'A'.repeat(43)}`, `${'a'.repeat(24)}.${'A'.repeat(500)}`, 'a'.repeat(100_000)]) {
       const started = performance.now()
       expect(await store.read(value, context(spy))).toBeUndefined()
-      expect(performance.now() - started).toBeLessThan(5)
+      expect(performance.now() - started).toBeLessThan(100) // no work in the value's length (a regex backtracking over a megabyte takes seconds); about 0.1 ms unloaded
     }
     expect(signer).not.toHaveBeenCalled()
     expect(keeper.get).not.toHaveBeenCalled()

@@ -1,12 +1,24 @@
 /**
  * The checks every runtime passes: count, reset, the cookie's attributes and
- * the hostile-cookie table, driven over HTTP with a cookie jar.
+ * the hostile-cookie table, driven over HTTP with a cookie jar; and what the
+ * page offers for the WebSocket, with the socket itself where there is one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jweKeyBytes } from '../../src/crypto.js'
 import { CookieJar, SECRET } from '../helpers.js'
 import { hostileCookies, tokenIssuedAt } from '../integration/hostile-cookies.js'
+import { connect } from '../ws/client.js'
 import type { Runtime } from './runtimes.js'
+
+/**
+ * The counter's WebSocket on a runtime: `counts` (a server-side store and
+ * `GET /ws`: the page has the button, the socket counts), `cookie-store`
+ * (`GET /ws` reads the session, a `count` answers an error, the page has a
+ * note instead of the button), or `none` (no `GET /ws`, no button).
+ */
+export type SocketExpectation = 'counts' | 'cookie-store' | 'none'
+
+const BUTTON = '<button type="button" id="ws">Count over WebSocket</button>'
 
 /** The count the page shows. */
 export function countOf(html: string): number {
@@ -53,8 +65,9 @@ export async function hostileTable(valid: string): Promise<Record<string, string
  *
  * @param name the suite's name
  * @param start starts the runtime
+ * @param socket what the page and `GET /ws` offer on this runtime
  */
-export function counterSuite(name: string, start: () => Promise<Runtime>): void {
+export function counterSuite(name: string, start: () => Promise<Runtime>, socket: SocketExpectation): void {
   describe(`the counter on ${name}`, () => {
     let runtime: Runtime
     beforeAll(async () => {
@@ -105,5 +118,48 @@ export function counterSuite(name: string, start: () => Promise<Runtime>): void 
       // the genuine cookie still works after all that
       expect(await show(jar, runtime.url)).toBe(1)
     })
+
+    if (socket === 'counts') {
+      it('offers "Count over WebSocket", and the socket counts on from the count the page shows', async () => {
+        const jar = new CookieJar()
+        expect(await count(jar, runtime.url)).toBe(1) // one click on Count
+        const page = await (await jar.fetch(`${runtime.url}/`)).text()
+        expect(page).toContain(BUTTON)
+        const ws = await connect(`${runtime.url}/ws`, jar.header())
+        expect(await ws.next()).toEqual({ count: 1 })
+        ws.send('count')
+        expect(await ws.next()).toEqual({ count: 2 })
+        ws.close()
+        expect(await show(jar, runtime.url)).toBe(2)
+      })
+    } else {
+      it(`offers no WebSocket button${socket === 'cookie-store' ? ': it says why and names npm run start:redis and start:dynamo' : ''}`, async () => {
+        const jar = new CookieJar()
+        expect(await count(jar, runtime.url)).toBe(1)
+        const page = await (await jar.fetch(`${runtime.url}/`)).text()
+        expect(page).not.toContain('id="ws"')
+        expect(page).not.toContain("'/ws'") // nor the button's script (Architect's sandbox adds a WebSocket of its own, for live reload)
+        if (socket === 'cookie-store') {
+          expect(page).toMatch(/needs a server-side store/)
+          expect(page).toContain('<code>npm run start:redis</code>')
+          expect(page).toContain('<code>npm run start:dynamo</code>')
+        } else {
+          expect(page).not.toContain('npm run start:redis')
+        }
+      })
+    }
+
+    if (socket === 'cookie-store') {
+      it('still serves GET /ws: the socket reads the cookie session, and a count answers why it cannot save', async () => {
+        const jar = new CookieJar()
+        expect(await count(jar, runtime.url)).toBe(1)
+        const ws = await connect(`${runtime.url}/ws`, jar.header())
+        expect(await ws.next()).toEqual({ count: 1 })
+        ws.send('count')
+        expect(await ws.next()).toEqual({ error: expect.stringMatching(/server-side store/) })
+        ws.close()
+        expect(await show(jar, runtime.url)).toBe(1)
+      })
+    }
   })
 }

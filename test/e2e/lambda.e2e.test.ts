@@ -11,7 +11,7 @@ import { CookieJar, SECRET } from '../helpers.js'
 import { count, counterSuite, show } from './counter-suite.js'
 import { type Runtime, freePort, startLambda, startScript } from './runtimes.js'
 
-counterSuite("Lambda (Architect's sandbox)", () => startLambda({ ARC_APP_SECRET: SECRET }))
+counterSuite("Lambda (Architect's sandbox)", () => startLambda({ ARC_APP_SECRET: SECRET }), 'none')
 
 describe('start:lambda forwards the shell ARC_* variables into the function', () => {
   const CUSTOM = 'only-this-shell-knows-0123456789-abcdef'

@@ -14,4 +14,4 @@ afterAll(async () => {
 counterSuite('Node (examples/counter/node.ts), Redis store', async () => {
   redis = await startRedis()
   return startNode({ ARC_APP_SECRET: SECRET, REDIS_URL: redis.url })
-})
+}, 'counts')

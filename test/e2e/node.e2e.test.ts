@@ -3,4 +3,4 @@ import { SECRET } from '../helpers.js'
 import { counterSuite } from './counter-suite.js'
 import { startNode } from './runtimes.js'
 
-counterSuite('Node (examples/counter/node.ts)', () => startNode({ ARC_APP_SECRET: SECRET }))
+counterSuite('Node (examples/counter/node.ts)', () => startNode({ ARC_APP_SECRET: SECRET }), 'cookie-store')

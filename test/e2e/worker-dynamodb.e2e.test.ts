@@ -77,7 +77,7 @@ async function startWorker(): Promise<Runtime & { mf: Miniflare }> {
   }
 }
 
-counterSuite('Workers (workerd), DynamoDB through aws4fetch, no AWS SDK', startWorker)
+counterSuite('Workers (workerd), DynamoDB through aws4fetch, no AWS SDK', startWorker, 'none') // this entry serves no GET /ws
 
 describe('the Worker with DynamoDB sessions', () => {
   let worker: Awaited<ReturnType<typeof startWorker>>

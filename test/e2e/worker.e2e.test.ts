@@ -6,8 +6,8 @@ import { CookieJar, SECRET } from '../helpers.js'
 import { count, counterSuite, show } from './counter-suite.js'
 import { startWorker } from './runtimes.js'
 
-counterSuite('Workers (workerd), cookie store', () => startWorker({ ARC_APP_SECRET: SECRET }))
-counterSuite('Workers (workerd), KV store', () => startWorker({ ARC_APP_SECRET: SECRET, ARC_SESSION_TABLE_NAME: 'SESSIONS' }))
+counterSuite('Workers (workerd), cookie store', () => startWorker({ ARC_APP_SECRET: SECRET }), 'cookie-store')
+counterSuite('Workers (workerd), KV store', () => startWorker({ ARC_APP_SECRET: SECRET, ARC_SESSION_TABLE_NAME: 'SESSIONS' }), 'counts')
 
 describe('the Worker reads its configuration from bindings', () => {
   let cookie: Awaited<ReturnType<typeof startWorker>>

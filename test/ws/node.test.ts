@@ -29,6 +29,7 @@ describe('the counter over a WebSocket on Node, with a server store (memory)', (
   it('sends the count on open, counts by id, and HTTP sees it', async () => {
     const jar = new CookieJar()
     expect(await count(jar, server.url)).toBe(1)
+    expect(await (await jar.fetch(`${server.url}/`)).text()).toContain('>Count over WebSocket</button>') // the page offers it
     const socket = await connect(`${server.url}/ws`, jar.header())
     expect(await socket.next()).toEqual({ count: 1 })
     socket.send('count')
@@ -88,6 +89,7 @@ describe('the counter over a WebSocket on Node, with the cookie store', () => {
     const jar = new CookieJar()
     await count(jar, server.url)
     expect(await count(jar, server.url)).toBe(2)
+    expect(await (await jar.fetch(`${server.url}/`)).text()).not.toContain('Count over WebSocket</button>') // the page does not offer it
     const socket = await connect(`${server.url}/ws`, jar.header())
     expect(await socket.next()).toEqual({ count: 2 })
     for (let i = 0; i < 2; i++) {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SessionStoreUnavailableError } from '../../errors.js'
+import { SessionStorePeerMissingError, SessionStoreUnavailableError } from '../../errors.js'
 
 /** The DynamoDB operations sesh uses. */
 export type DynamoOperation =
@@ -55,7 +55,7 @@ export function errorName(error: unknown): string | undefined {
 
 /**
  * Runs `operation`, turning any failure into a {@link SessionStoreUnavailableError}
- * carrying the cause. `expected` names errors the caller handles itself.
+ * carrying the cause (a {@link SessionStorePeerMissingError} passes through as it is). `expected` names errors the caller handles itself.
  *
  * @param call the client
  * @param operation the operation
@@ -72,6 +72,7 @@ export async function send(
   try {
     return await call(operation, input, signal ? { abortSignal: signal } : undefined)
   } catch (error) {
+    if (error instanceof SessionStorePeerMissingError) throw error // a missing client library: said as it is, not as an outage
     const name = errorName(error)
     if (name !== undefined && expected.includes(name)) throw error
     throw new SessionStoreUnavailableError(`DynamoDB ${operation} failed${name && name !== 'Error' ? ` (${name})` : ''}.`, { cause: error })

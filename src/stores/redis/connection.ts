@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SessionStoreUnavailableError } from '../../errors.js'
+import { SessionStorePeerMissingError, SessionStoreUnavailableError } from '../../errors.js'
 
 /** What a {@link RedisConnection} call gets besides the command. */
 export interface RedisSendOptions {
@@ -47,7 +47,7 @@ export function replyCode(error: unknown): string | undefined {
 
 /**
  * Sends a command, turning any failure into a {@link SessionStoreUnavailableError}
- * carrying the cause. `expected` names error codes the caller handles itself.
+ * carrying the cause (a {@link SessionStorePeerMissingError} passes through as it is). `expected` names error codes the caller handles itself.
  *
  * @param connection the connection
  * @param command the command
@@ -63,6 +63,7 @@ export async function send(
   try {
     return await connection.send(command, options)
   } catch (error) {
+    if (error instanceof SessionStorePeerMissingError) throw error // a missing client library: said as it is, not as an outage
     const code = replyCode(error)
     if (code !== undefined && expected.includes(code)) throw error
     const name = (error as { name?: unknown } | null)?.name
