@@ -62,7 +62,8 @@ async function start(storeOptions: MemoryStoreOptions = {}): Promise<Served> {
     c.get('session').destroy()
     return c.text('bye')
   })
-  const { upgradeWebSocket, injectWebSocket } = createNodeWebSocket({ app })
+  const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app })
+  wss.options.maxPayload = 64 * 1024 // docs/websockets.md: @hono/node-ws 1.3 takes no ws options, its server's are read per upgrade
   const route = (path: string, options: SessionSocketOptions, save: boolean) =>
     app.get(
       path,
@@ -153,6 +154,15 @@ describe('sockets under load (Node, a store of 20 ms reads)', () => {
     await sleep(100)
     expect((handled.get('/echo') ?? 0) - before).toBeLessThanOrEqual(DEFAULT_MAX_QUEUED_MESSAGES + 1)
     expect(store.reads - reads).toBeLessThanOrEqual(3)
+  })
+
+  it("a message over the server's maxPayload closes the socket with 1009 before any handler sees it", async () => {
+    const { server, handled } = served
+    const socket = await connect(`${server.url}/small-queue`, (await visitor(server.url)).header())
+    const before = handled.get('/small-queue') ?? 0
+    socket.send('x'.repeat(64 * 1024 + 1))
+    expect((await socket.closed()).code).toBe(1009)
+    expect(handled.get('/small-queue') ?? 0).toBe(before)
   })
 
   it('reload: false — a save after a logout elsewhere is refused and reported: the socket closes with 4401', async () => {
