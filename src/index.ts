@@ -50,8 +50,9 @@ export type {
 } from './stores/store.js'
 export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export type { JsonValue } from './json.js'
-export { SocketSession, SESSION_ENDED_CLOSE_CODE } from './socket.js'
-export { sessionSocket, type SessionSocketHandlers, type SessionSocketOptions } from './websocket.js'
+export { SocketSession, SESSION_ENDED_CLOSE_CODE, SOCKET_QUEUE_FULL_CLOSE_CODE } from './socket.js'
+export { DEFAULT_MAX_QUEUED_MESSAGES, sessionSocket, type SessionSocketHandlers, type SessionSocketOptions } from './websocket.js'
+export { webSocketOrigins, type AllowedOrigins, type OriginCheck } from './origin.js'
 // The store and admin modules are web-standard core code; their subpaths
 // (`seshjs/dynamodb`, `seshjs/kv`, `seshjs/redis`, `seshjs/admin`) re-export them from here, so
 // adapters reach the core only through this entry.

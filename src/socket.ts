@@ -7,12 +7,26 @@
  *
  * @module
  */
-import { ENGINE, Session } from './session.js'
+import { ENGINE, Session, STATE } from './session.js'
 import type { Sessions } from './sessions.js'
+import { expectedVersion } from './stores/concurrency.js'
 import type { SessionData } from './stores/store.js'
 
 /** The close code sesh uses for a socket whose session ended: 4401, "unauthorized" in the 4000-4999 private range. */
 export const SESSION_ENDED_CLOSE_CODE = 4401
+
+/**
+ * The close code of a socket that sent more messages than `sessionSocket()`
+ * keeps waiting (`maxQueuedMessages`): 1008, "policy violation".
+ */
+export const SOCKET_QUEUE_FULL_CLOSE_CODE = 1008
+
+/** Whether the session must be read again before the next message (`sessionSocket()`'s coalesced reloads). @internal */
+export const MUST_RELOAD: unique symbol = Symbol('sesh.socket.mustReload')
+
+function ended(): TypeError {
+  return new TypeError('The session ended (logged out, revoked or expired): nothing was saved, and a socket cannot bring it back (close the socket)')
+}
 
 /**
  * The session of one WebSocket connection.
@@ -40,6 +54,7 @@ export class SocketSession<Data extends object = SessionData> {
   #opening: Promise<void> | undefined
   #started = false
   #ended = false
+  #mustReload = false
 
   /**
    * @param engine the engine that loaded `session` (from `createSessions()`)
@@ -103,6 +118,7 @@ export class SocketSession<Data extends object = SessionData> {
     await this.open()
     if (this.#ended) return false
     await this.#session.reload()
+    this.#mustReload = false
     if (this.#started && this.#session.isNew) this.#ended = true
     return !this.#ended
   }
@@ -113,13 +129,34 @@ export class SocketSession<Data extends object = SessionData> {
    * `ERR_SESSION_SERVER_STORE_REQUIRED`). An ended session is never written
    * back (a socket does not resurrect a logged-out session); nor is the session
    * of a socket opened without one, whose id no cookie names.
+   *
+   * Rejects with a `TypeError` when the session has ended: known from a
+   * {@link reload}, or found now — the store refused the write because the
+   * session was destroyed, revoked or expired elsewhere since it was read
+   * (with `reload: false` nothing else would tell). {@link ended} is then `true`.
    */
   async save(): Promise<void> {
     await this.open()
-    if (this.#ended) throw new TypeError('The session ended: a socket cannot save it again (close the socket)')
-    if (!this.#started && this.#engine.config.store.stateless !== true) {
+    if (this.#ended) throw ended()
+    const { store } = this.#engine.config
+    if (!this.#started && store.stateless !== true) {
       throw new TypeError('The socket was opened without a session: no cookie names this id, so saving it would be lost. Start the session over HTTP first.')
     }
-    await this.#engine.byId.save(this.#session)
+    if (store.stateless || !store.get || !store.cookieValue) return this.#engine.byId.save(this.#session) // SessionServerStoreRequiredError
+    const state = this.#session[STATE]()
+    // after these, what this copy holds is not what the store holds (another id, a new version): read it again
+    const diverges = state.destroyed || state.regenerated || expectedVersion(state.record?.extra) !== undefined
+    // the same write as byId.save(); its result tells a refused write (null with data to keep) from a deletion
+    const saved = await this.#engine.saveCookie(this.#session)
+    if (diverges && saved !== undefined) this.#mustReload = true
+    if (saved?.value === null && Object.keys(state.dataToWrite()).length > 0) {
+      this.#ended = true
+      throw ended()
+    }
+  }
+
+  /** @internal */
+  [MUST_RELOAD](): boolean {
+    return this.#mustReload
   }
 }

@@ -23,7 +23,16 @@
  *
  * @module
  */
-import { isSessionId, SessionServerStoreRequiredError, type Session as CoreSession, type SessionRecord, type SessionStore, type StoreContext } from '../../src/index.js'
+import {
+  type AllowedOrigins,
+  type Session as CoreSession,
+  isSessionId,
+  SessionServerStoreRequiredError,
+  type SessionRecord,
+  type SessionStore,
+  type StoreContext,
+  webSocketOrigins,
+} from '../../src/index.js'
 import { type ArcEvent, type ArchitectOptions, type PlainSession, type Runtime, applyPlain, runtimes, sessionCookieValue, toPlain } from './internal.js'
 
 /** The request handed to a {@link ws} handler. */
@@ -75,6 +84,35 @@ export interface WsOptions extends ArchitectOptions {
    * @default `@architect/functions`' `ws` (loaded on first use)
    */
   api?: WsConnections | undefined
+  /**
+   * Pages of other origins allowed to connect. `$connect` refuses (403, before
+   * your handler runs) an upgrade whose `Origin` host is not the event's `Host`,
+   * unless listed here (`['https://app.example.com']`) or accepted by a function
+   * `(origin, event) => boolean`; one without `Origin` (not a browser) is
+   * accepted, `Origin: null` refused. On API Gateway the socket's host
+   * (`<api>.execute-api.<region>.amazonaws.com`, or its custom domain) is not
+   * the app's, so list the app's origins; in production, the first `$connect`
+   * warns (through `onWarning`) while none is configured.
+   * @default none: the socket's own host only
+   */
+  origins?: AllowedOrigins<ArcEvent> | undefined
+}
+
+/** Start-up warnings already shown, when they go to the console (once per process, as the resolver's). */
+const shownWarnings = new Set<string>()
+
+const NO_ORIGINS =
+  'seshjs/architect ws(): no `origins` is set, so $connect accepts browsers only from pages on the socket\'s own host. ' +
+  "On API Gateway that host is the WebSocket API's (<api>.execute-api.<region>.amazonaws.com or its custom domain), not your app's: " +
+  "every browser is refused (403) until you list your app's origins, ws(handler, { origins: ['https://app.example.com'] })."
+
+/** A header of an event, whatever its case (API Gateway keeps the client's; the sandbox lowers it). */
+function headerOf(event: ArcEvent, name: string): string | undefined {
+  const headers = event.headers ?? {}
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key] ?? undefined
+  const multi = event.multiValueHeaders ?? {}
+  for (const key of Object.keys(multi)) if (key.toLowerCase() === name) return multi[key]?.[0]
+  return undefined
 }
 
 /** The reply to a socket whose session ended, before it is closed. */
@@ -123,8 +161,10 @@ function parse(body: string | null | undefined): unknown {
  * @param options session options, where connections are kept, how to send
  */
 export function ws<Session extends PlainSession = PlainSession>(handler: WsHandler<Session>, options: WsOptions = {}) {
-  const { connections: connectionsOption, api: apiOption, ...architect } = options
+  const { connections: connectionsOption, api: apiOption, origins, ...architect } = options
   const runtime = runtimes(architect)
+  const allowedOrigin = webSocketOrigins<ArcEvent>(origins)
+  let checkedOrigins = origins !== undefined
   let api: Promise<WsConnections> | undefined
   const connectionsApi = () => (api ??= apiOption ? Promise.resolve(apiOption) : architectWs())
 
@@ -147,6 +187,12 @@ export function ws<Session extends PlainSession = PlainSession>(handler: WsHandl
     }
 
     if (routeKey === '$connect') {
+      if (!checkedOrigins) {
+        checkedOrigins = true
+        if (rt.config.production) warnOnce(architect.onWarning, NO_ORIGINS)
+      }
+      // cross-site WebSocket hijacking: a page of another origin would use the visitor's cookie
+      if (!allowedOrigin(headerOf(event, 'origin'), headerOf(event, 'host'), event)) return { statusCode: 403 }
       const cookie = sessionCookieValue(event, rt.config.cookieName)
       const session = rt.open(cookie)
       const plain = (await toPlain(session, rt)) as Session
@@ -226,6 +272,13 @@ function cookieStoreSave(): SessionServerStoreRequiredError {
   return new SessionServerStoreRequiredError(
     'With the cookie store, a WebSocket event cannot save the session: the session lives in the cookie, which only an HTTP response can set. Keep sessions in a server-side store (ARC_SESSION_TABLE_NAME=<table>) to save them from a socket.',
   )
+}
+
+function warnOnce(onWarning: ((message: string) => void) | undefined, message: string): void {
+  if (onWarning) return onWarning(message)
+  if (shownWarnings.has(message)) return
+  shownWarnings.add(message)
+  console.warn(message)
 }
 
 async function saveById(rt: Runtime, session: CoreSession, data: PlainSession): Promise<void> {

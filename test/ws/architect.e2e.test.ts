@@ -42,6 +42,13 @@ describe("the Architect example's @ws (sandbox, DynamoDB sessions)", () => {
     const login = await jar.fetch(`${app.url}/login`, form({ username: 'admin', password: 'a-secure-password', csrf: csrfOf(html) }))
     expect(login.status).toBe(302)
 
+    // a page of another origin is refused before $connect's handler runs (the sandbox passes the browser's Origin and Host)
+    await expect(connect(app.url, jar.header(), 30_000, 'https://evil.example.com')).rejects.toThrow('upgrade refused: 403')
+    const sameOrigin = await connect(app.url, jar.header(), 30_000, new URL(app.url).origin)
+    sameOrigin.send('whoami')
+    expect(await sameOrigin.next()).toEqual({ user: 'admin' })
+    sameOrigin.close()
+
     const socket = await connect(app.url, jar.header(), 30_000)
     socket.send('whoami')
     expect(await socket.next()).toEqual({ user: 'admin' })

@@ -21,12 +21,14 @@ export interface TestSocket {
 
 /**
  * Opens `url` (http/https is turned into ws/wss) with `cookie` in the upgrade request.
+ * Rejects with "upgrade refused: <status>" when the server answers the upgrade with a status.
  *
  * @param url the page URL of the socket (`http://127.0.0.1:port/ws`)
  * @param cookie the `Cookie` header to send, if any
+ * @param origin the `Origin` header to send, as a browser does (none by default, as a non-browser client)
  */
-export function connect(url: string, cookie?: string, timeoutMs = 10_000): Promise<TestSocket> {
-  const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers: cookie ? { cookie } : {} })
+export function connect(url: string, cookie?: string, timeoutMs = 10_000, origin?: string): Promise<TestSocket> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers: cookie ? { cookie } : {}, ...(origin === undefined ? {} : { origin }) })
   const messages: unknown[] = []
   const waiting: Array<(message: unknown) => void> = []
   ws.on('message', (data) => {

@@ -58,6 +58,27 @@ describe('the counter over a WebSocket in workerd', () => {
     expect(await show(new CookieJar(), cookie.url)).toBe(0)
   })
 
+  it('refuses an upgrade from a foreign Origin with 403; opens for its own origin, and for origins allowed by a list or a predicate', async () => {
+    const jar = new CookieJar()
+    expect(await count(jar, kv.url)).toBe(1)
+    for (const origin of ['https://evil.example.com', 'null', new URL(kv.url).origin.replace(/:\d+$/, ':1')]) {
+      await expect(connect(`${kv.url}/ws`, jar.header(), 10_000, origin), origin).rejects.toThrow('upgrade refused: 403')
+    }
+    const same = await connect(`${kv.url}/ws`, jar.header(), 10_000, kv.url)
+    expect(await same.next()).toEqual({ count: 1 })
+    same.close()
+    for (const [path, origin] of [
+      ['/ws-listed', 'https://app.example.com'],
+      ['/ws-predicate', 'https://app.example.com'],
+    ] as const) {
+      const socket = await connect(`${kv.url}${path}`, jar.header(), 10_000, origin)
+      expect(await socket.next(), path).toEqual({ count: 1 })
+      socket.close()
+      await expect(connect(`${kv.url}${path}`, jar.header(), 10_000, 'https://app.example.org'), path).rejects.toThrow('upgrade refused: 403')
+    }
+    expect(await show(jar, kv.url)).toBe(1)
+  })
+
   it("passes the 101 through untouched under hono/cloudflare-workers' upgradeWebSocket, even when the upgrade changed the session", async () => {
     const jar = new CookieJar()
     expect(await count(jar, kv.url)).toBe(1)
