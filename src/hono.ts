@@ -90,23 +90,57 @@ export function sessions<Data extends object = SessionData, Bindings extends obj
       c.res = await onStoreError(error, c.req.raw)
       return
     }
-    for (const cookie of saved?.headers ?? []) appendSetCookie(c, cookie) // several with chunked cookies
+    if (saved) appendSetCookies(c, saved.headers) // several with chunked cookies
   }
 }
 
 /**
- * Appends the session cookie to the finished response. In place when its headers
- * are mutable: `c.header()` after the handler would rebuild the response around
- * its body stream, which on @hono/node-server turns a string body into a stream
- * to pump — most of a write's cost. Immutable headers (a `fetch()` response) get
- * Hono's rebuild.
+ * Appends the session's `Set-Cookie` headers to the finished response so that
+ * they survive whatever the middleware outside sesh does next (`compress()`,
+ * `etag()`, `prettyJSON()`, `cors()`, a `c.header()` of the app's own).
+ *
+ * On @hono/node-server, `c.res` is node-server's lightweight `Response`: its
+ * `headers` are a copy that a rebuild (reading its `body`, `clone()`, Hono's
+ * `c.header()` after the handler) forgets, so a header appended to them in
+ * place is dropped. Such a response is replaced by a new one over the same
+ * body (a string stays a string: node-server writes it without pumping a
+ * stream) whose init holds the very `Headers` object, so later in-place
+ * changes survive too. Any other response — a runtime's own `Response`, whose
+ * headers are its own — gets the headers appended in place when they are
+ * mutable, and Hono's `c.header()` (a copy) when they are not (a `fetch()`
+ * result, `Response.redirect()`).
  */
-function appendSetCookie(c: Context, cookie: string): void {
-  try {
-    c.res.headers.append('set-cookie', cookie)
-  } catch {
-    c.header('set-cookie', cookie, { append: true })
+function appendSetCookies(c: Context, cookies: readonly string[]): void {
+  const res = c.res
+  const cached = lightweightParts(res)
+  if (cached) {
+    const headers = res.headers // node-server's copy, made a `Headers` if it was not one yet
+    for (const cookie of cookies) headers.append('set-cookie', cookie)
+    c.res = undefined // replace it whole: Hono's merge would rebuild the old one
+    c.res = new Response(cached.body, { status: cached.status, headers })
+    return
   }
+  try {
+    for (const cookie of cookies) res.headers.append('set-cookie', cookie)
+  } catch {
+    for (const cookie of cookies) c.header('set-cookie', cookie, { append: true })
+  }
+}
+
+/**
+ * The status and body of @hono/node-server's lightweight `Response` while it
+ * has not built the real one (node-server keeps `[status, body, headers]` under
+ * a symbol of its own); `undefined` for any other response. (A node-server
+ * that changes that shape fails the composition tests, which run on it.)
+ */
+function lightweightParts(res: Response): { status: number; body: BodyInit | null } | undefined {
+  for (const symbol of Object.getOwnPropertySymbols(res)) {
+    const value = (res as unknown as Record<symbol, unknown>)[symbol]
+    if (Array.isArray(value) && value.length === 3 && typeof value[0] === 'number') {
+      return { status: value[0], body: value[1] as BodyInit | null }
+    }
+  }
+  return undefined
 }
 
 /**
