@@ -7,6 +7,7 @@
  */
 import type { Context } from 'hono'
 import type { WSContext, WSEvents, WSMessageReceive } from 'hono/ws'
+import { markUpgrade } from './hono.js'
 import type { Session } from './session.js'
 import { SESSION_ENDED_CLOSE_CODE, SocketSession } from './socket.js'
 import type { SessionData } from './stores/store.js'
@@ -77,6 +78,7 @@ export function sessionSocket<Data extends object = SessionData, T = unknown>(
 ): WSEvents<T> {
   const session = c.get('session') as Session<Data> | undefined
   if (!session) throw new TypeError('sessionSocket() needs the sessions() middleware on the WebSocket route')
+  markUpgrade(c) // the helper's answer to this upgrade gets no cookie (sessions() sees the mark)
   const socket = SocketSession.of(session)
   const reload = options.reload ?? true
   let queue: Promise<void> = Promise.resolve()
