@@ -6,6 +6,7 @@ import { type SessionEnv, sessions } from './hono.js'
 import { createSessions } from './sessions.js'
 import { memoryStore } from './stores/memory.js'
 import { storeUnavailableResponse } from './unavailable.js'
+import { sessionSocket } from './websocket.js'
 
 type Data = { count: number }
 
@@ -152,5 +153,54 @@ describe('sessions() middleware', () => {
     expect(factory).toHaveBeenCalledTimes(1)
     await app.request('/', {}, { ARC_APP_SECRET: SECRET })
     expect(factory).toHaveBeenCalledTimes(2)
+  })
+
+  it('saves every attempt of a request that only claims to be an upgrade (Upgrade: websocket, answered 2xx)', async () => {
+    // a second factor that locks after three wrong codes
+    const app = new Hono<SessionEnv<{ wrong?: number }>>()
+    app.use(sessions<{ wrong?: number }>({ secret: SECRET }))
+    app.post('/2fa', async (c) => {
+      const session = c.get('session')
+      const wrong = (await session.get('wrong')) ?? 0
+      if (wrong >= 3) return c.text('locked', 423)
+      if ((await c.req.parseBody()).code === '424242') return c.text('welcome')
+      session.set('wrong', wrong + 1)
+      return c.text('wrong code') // a 200, as a form page with an error is
+    })
+    const jar = new CookieJar()
+    const attempt = async (code: string) => {
+      const response = await app.request('/2fa', {
+        method: 'POST',
+        headers: { upgrade: 'websocket', connection: 'upgrade', 'content-type': 'application/x-www-form-urlencoded', ...(jar.cookies.size ? { cookie: jar.header() } : {}) },
+        body: new URLSearchParams({ code }),
+      })
+      jar.take(response)
+      return response.status
+    }
+    const statuses = []
+    for (let i = 0; i < 4; i++) statuses.push(await attempt('000000'))
+    expect(statuses).toEqual([200, 200, 200, 423])
+    expect(await attempt('424242')).toBe(423)
+  })
+
+  it("passes an upgrade sessionSocket() took through untouched, and nothing else that asks for one", async () => {
+    const app = new Hono<SessionEnv<Data>>()
+    app.use(sessions<Data>({ secret: SECRET }))
+    app.use('/ws*', async (c, next) => {
+      c.get('session').set('count', 1) // a change before the upgrade
+      await next()
+    })
+    // as @hono/node-ws and Bun's helper do: the events, then a 200 that nobody sends (the handshake is answered elsewhere)
+    app.get('/ws', (c) => {
+      sessionSocket(c, {})
+      return new Response(null)
+    })
+    app.get('/ws-like', (c) => c.body(null)) // no WebSocket helper
+    const ask = { upgrade: 'websocket', connection: 'upgrade' }
+    expect((await app.request('/ws', { headers: ask })).headers.get('set-cookie')).toBeNull()
+    // the same route asked without the header (the helper would fall through): saved
+    expect((await app.request('/ws')).headers.get('set-cookie')).toMatch(/^_idx=/)
+    // the header on a route no WebSocket helper answered: saved
+    expect((await app.request('/ws-like', { headers: ask })).headers.get('set-cookie')).toMatch(/^_idx=/)
   })
 })

@@ -78,7 +78,7 @@ export function sessions<Data extends object = SessionData, Bindings extends obj
     const session = engine.open({ header: requestHeader(c, incoming, 'cookie') })
     c.set('session', session)
     await next()
-    if (isUpgrade(c, incoming)) return
+    if (isUpgrade(c)) return
     let saved: SavedCookie | undefined
     try {
       if (c.error instanceof SessionStoreUnavailableError) throw c.error
@@ -90,23 +90,70 @@ export function sessions<Data extends object = SessionData, Bindings extends obj
       c.res = await onStoreError(error, c.req.raw)
       return
     }
-    for (const cookie of saved?.headers ?? []) appendSetCookie(c, cookie) // several with chunked cookies
+    if (saved) appendSetCookies(c, saved.headers) // several with chunked cookies
   }
 }
 
 /**
- * Appends the session cookie to the finished response. In place when its headers
- * are mutable: `c.header()` after the handler would rebuild the response around
- * its body stream, which on @hono/node-server turns a string body into a stream
- * to pump — most of a write's cost. Immutable headers (a `fetch()` response) get
- * Hono's rebuild.
+ * Appends the session's `Set-Cookie` headers to the finished response so that
+ * they survive whatever the middleware outside sesh does next (`compress()`,
+ * `etag()`, `prettyJSON()`, `cors()`, a `c.header()` of the app's own).
+ *
+ * On @hono/node-server, `c.res` is node-server's lightweight `Response`: its
+ * `headers` are a copy that a rebuild (reading its `body`, `clone()`, Hono's
+ * `c.header()` after the handler) forgets, so a header appended to them in
+ * place is dropped. Such a response is replaced by a new one over the same
+ * body (a string stays a string: node-server writes it without pumping a
+ * stream) whose init holds the very `Headers` object, so later in-place
+ * changes survive too. Any other response — a runtime's own `Response`, whose
+ * headers are its own — gets the headers appended in place when they are
+ * mutable, and Hono's `c.header()` (a copy) when they are not (a `fetch()`
+ * result, `Response.redirect()`).
  */
-function appendSetCookie(c: Context, cookie: string): void {
-  try {
-    c.res.headers.append('set-cookie', cookie)
-  } catch {
-    c.header('set-cookie', cookie, { append: true })
+function appendSetCookies(c: Context, cookies: readonly string[]): void {
+  const res = c.res
+  const cached = lightweightParts(res)
+  if (cached) {
+    const headers = res.headers // node-server's copy, made a `Headers` if it was not one yet
+    for (const cookie of cookies) headers.append('set-cookie', cookie)
+    c.res = undefined // replace it whole: Hono's merge would rebuild the old one
+    c.res = new Response(cached.body, { status: cached.status, headers })
+    return
   }
+  try {
+    for (const cookie of cookies) res.headers.append('set-cookie', cookie)
+  } catch {
+    for (const cookie of cookies) c.header('set-cookie', cookie, { append: true })
+  }
+}
+
+/**
+ * The status and body of @hono/node-server's lightweight `Response` while it
+ * has not built the real one (node-server keeps `[status, body, headers]` under
+ * a symbol of its own); `undefined` for any other response. (A node-server
+ * that changes that shape fails the composition tests, which run on it.)
+ */
+function lightweightParts(res: Response): { status: number; body: BodyInit | null } | undefined {
+  for (const symbol of Object.getOwnPropertySymbols(res)) {
+    const value = (res as unknown as Record<symbol, unknown>)[symbol]
+    if (Array.isArray(value) && value.length === 3 && typeof value[0] === 'number') {
+      return { status: value[0], body: value[1] as BodyInit | null }
+    }
+  }
+  return undefined
+}
+
+/** Requests a WebSocket helper took as an upgrade: see {@link markUpgrade}. */
+const upgrades = new WeakSet<Request>()
+
+/**
+ * Marks the request of `c` as a WebSocket upgrade, when it asks for one:
+ * `sessionSocket()` calls it, so that {@link sessions} sends no cookie on the
+ * response the WebSocket helper answers with (on Node and Bun a plain 200 that
+ * nobody sends). Internal: not part of the package's API.
+ */
+export function markUpgrade(c: Context): void {
+  if (c.req.header('upgrade')?.toLowerCase() === 'websocket') upgrades.add(c.req.raw)
 }
 
 /**
@@ -114,16 +161,21 @@ function appendSetCookie(c: Context, cookie: string): void {
  * put a cookie on (a 101 carries none sesh could rely on; on Node the adapter
  * answers the handshake outside the response), and on Workers a rebuilt 101
  * loses its `webSocket`. Sockets change the session by id instead.
+ *
+ * Only a real upgrade: a 101, or a request the WebSocket helper marked
+ * ({@link markUpgrade}). A client's `Upgrade: websocket` header on a request
+ * answered like any other never skips the save (a 2FA step counting wrong
+ * codes would stop counting).
  */
-function isUpgrade(c: Context, incoming: NodeIncoming | undefined): boolean {
+function isUpgrade(c: Context): boolean {
   if (c.res.status === 101) return true
-  if (c.error || !c.res.ok) return false
-  return requestHeader(c, incoming, 'upgrade')?.toLowerCase() === 'websocket'
+  return upgrades.has(c.req.raw) && !c.error && c.res.ok
 }
 
 /** The part of Node's `IncomingMessage` read here (typed structurally: the core takes no Node types). */
 interface NodeIncoming {
-  headers: Record<string, string | string[] | undefined>
+  /** Header names and values as received, alternating: what @hono/node-server builds `c.req`'s `Headers` from. */
+  rawHeaders: readonly string[]
 }
 
 /**
@@ -142,7 +194,7 @@ interface NodeIncoming {
 function servedIncoming(c: Context): NodeIncoming | undefined {
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming
   if (typeof incoming !== 'object' || incoming === null) return undefined
-  if (typeof (incoming as Partial<NodeIncoming>).headers !== 'object') return undefined
+  if (!Array.isArray((incoming as Partial<NodeIncoming>).rawHeaders)) return undefined
   const raw = c.req.raw as unknown as Record<symbol, unknown>
   let found = false
   for (const symbol of Object.getOwnPropertySymbols(raw)) {
@@ -153,10 +205,23 @@ function servedIncoming(c: Context): NodeIncoming | undefined {
   return found ? (incoming as NodeIncoming) : undefined
 }
 
-/** A request header, from Node's request when {@link servedIncoming} found it (a list, which Node makes of no header read here, goes the usual way). */
-function requestHeader(c: Context, incoming: NodeIncoming | undefined, name: 'cookie' | 'upgrade'): string | undefined {
-  const value = incoming?.headers[name]
-  if (typeof value === 'string') return value
-  if (value === undefined && incoming) return undefined
-  return c.req.header(name)
+/**
+ * The request's `Cookie` header. From Node's request when {@link servedIncoming}
+ * found it: its `rawHeaders`, as node-server builds `c.req`'s headers from them
+ * — never `incoming.headers`, which code in front of node-server may have
+ * rewritten while `c.req` (and so the app's own `getCookie()`) still sees what
+ * was received. Several `Cookie` lines (HTTP/2 sends each cookie apart) go the
+ * usual way, `c.req.header()`, which joins them.
+ */
+function requestHeader(c: Context, incoming: NodeIncoming | undefined, name: 'cookie'): string | undefined {
+  if (!incoming) return c.req.header(name)
+  const raw = incoming.rawHeaders
+  let value: string | undefined
+  for (let i = 0; i < raw.length - 1; i += 2) {
+    const key = raw[i]!
+    if (key.length !== name.length || key.toLowerCase() !== name) continue
+    if (value !== undefined) return c.req.header(name)
+    value = raw[i + 1]
+  }
+  return value
 }

@@ -9,6 +9,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { WSContext, WSEvents, WSMessageReceive } from 'hono/ws'
 import { type AllowedOrigins, webSocketOrigins } from './origin.js'
+import { markUpgrade } from './hono.js'
 import type { Session } from './session.js'
 import { MUST_RELOAD, SESSION_ENDED_CLOSE_CODE, SOCKET_QUEUE_FULL_CLOSE_CODE, SocketSession } from './socket.js'
 import type { SessionData } from './stores/store.js'
@@ -127,6 +128,7 @@ export function sessionSocket<Data extends object = SessionData, T = unknown>(
     throw new HTTPException(403, { message: 'WebSocket upgrade refused: this Origin is not allowed' })
   }
 
+  markUpgrade(c) // the helper's answer to this upgrade gets no cookie (sessions() sees the mark)
   const socket = SocketSession.of(session)
   const reload = options.reload ?? true
   let tasks: Task<T>[] = []

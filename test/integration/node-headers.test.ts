@@ -3,11 +3,14 @@
  * own request rather than building the Fetch `Headers` of every request, and
  * falls back to `c.req` whenever that could give a different answer.
  */
-import { request as httpRequest } from 'node:http'
+import { createServer, request as httpRequest, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono, type MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SessionEnv, sessions } from 'seshjs'
+import { requestListener } from 'seshjs/node'
 import { SECRET } from '../helpers.js'
 
 type Env = SessionEnv<{ count: number }>
@@ -111,5 +114,43 @@ describe('the middleware on @hono/node-server', () => {
     expect(read.body).toBe('1')
     const dropped = await get(`${url}/rewritten/read`, [['cookie', cookie]])
     expect(dropped.body).toBe('0') // the middleware replaced it with an empty Cookie header
+  })
+})
+
+describe("the middleware on @hono/node-server reads the cookie c.req reads", () => {
+  let url: string
+  let server: Server
+  const cookies: string[] = []
+
+  beforeAll(async () => {
+    const app = new Hono<Env>()
+    app.use(sessions<{ count: number }>({ secret: SECRET }))
+    app.get('/write', async (c) => {
+      const session = c.get('session')
+      session.set('count', ((await session.get('count')) ?? 0) + 10 ** cookies.length) // 1, then 10
+      return c.text('ok')
+    })
+    app.get('/read', async (c) =>
+      c.json({ session: (await c.get('session').get('count')) ?? 0, app: getCookie(c, '_idx') ?? null }),
+    )
+    const listener = requestListener(app.fetch)
+    // code in front of node-server that rewrites Node's parsed headers (node-server builds c.req from rawHeaders)
+    server = createServer((req, res) => {
+      if (req.headers['x-rewrite']) req.headers.cookie = String(req.headers['x-rewrite'])
+      void listener(req, res)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    for (let i = 0; i < 2; i++) cookies.push(String((await get(`${url}/write`)).headers['set-cookie']).split(';')[0]!)
+  })
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+  it("takes the Cookie header as received, as c.req and the app's getCookie() do, not a rewrite of req.headers", async () => {
+    const [first, second] = cookies as [string, string]
+    const read = await get(`${url}/read`, [
+      ['cookie', first],
+      ['x-rewrite', second],
+    ])
+    expect(JSON.parse(read.body)).toEqual({ session: 1, app: first.slice('_idx='.length) })
   })
 })
