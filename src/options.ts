@@ -103,7 +103,9 @@ export interface SessionOptions {
   maxAge?: number | undefined
   /**
    * Production mode: a strong secret is required and the cookie is `Secure`.
+   * `false` never allows the public development key while anything says production.
    * @default true when `ARC_ENV` is `staging` or `production`, or `NODE_ENV` is `production`
+   * (in the `env` option, else the runtime's environment)
    */
   production?: boolean | undefined
   /**
