@@ -26,6 +26,8 @@ const WIRE_TESTS = [
 
 /** The AWS SDK's banner about future Node versions (in every process that loads it), off for tests. */
 const QUIET = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }
+/** sesh reads the process's environment: the tests run in development whatever the shell's NODE_ENV says. */
+const TEST_ENV = { NODE_ENV: 'test' }
 
 export default defineConfig({
   resolve: {
@@ -45,7 +47,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'architect/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
-          env: { SESH_EXPECTED_CRYPTO: 'node', ...QUIET },
+          env: { SESH_EXPECTED_CRYPTO: 'node', ...QUIET, ...TEST_ENV },
           // The package tests import dist/, rebuilt when stale (here only, so it runs once).
           globalSetup: ['test/setup/build-dist.ts'],
         },
@@ -57,7 +59,7 @@ export default defineConfig({
         test: {
           name: 'webcrypto',
           include: WIRE_TESTS,
-          env: { SESH_EXPECTED_CRYPTO: 'webcrypto', ...QUIET },
+          env: { SESH_EXPECTED_CRYPTO: 'webcrypto', ...QUIET, ...TEST_ENV },
           // the per-request benchmarks once more on this path (bench/crypto.bench.ts compares the providers itself)
           benchmark: { include: ['bench/sessions.bench.ts', 'bench/stores.bench.ts'] },
         },

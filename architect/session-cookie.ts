@@ -10,12 +10,36 @@ import type { SessionConfig } from '../src/index.js'
 import type { ArcEvent } from './types.js'
 
 /**
- * The `Cookie` header of an event as Architect reads it: the `cookie` (or
- * `Cookie`) header, else v2's `cookies` array joined with `;`.
- *
- * @param event the API Gateway event (or any object with `headers` / `cookies`)
+ * Every `Cookie` value of a payload v1 event's `multiValueHeaders` (any case),
+ * joined with `; `, or `undefined` when it has none.
  */
-export function cookieHeaderOf(event: Pick<ArcEvent, 'headers' | 'cookies'>): string | undefined {
+function multiValueCookie(multi: ArcEvent['multiValueHeaders']): string | undefined {
+  if (typeof multi !== 'object' || multi === null) return undefined
+  const values: string[] = []
+  for (const [name, list] of Object.entries(multi)) {
+    if (name.toLowerCase() !== 'cookie' || !Array.isArray(list)) continue
+    for (const value of list) if (typeof value === 'string' && value) values.push(value)
+  }
+  return values.length > 0 ? values.join('; ') : undefined
+}
+
+/**
+ * The `Cookie` header of an event: every `Cookie` value of `multiValueHeaders`
+ * (payload v1, ALB), joined with `; `; else the `cookie` (or `Cookie`) header;
+ * else v2's `cookies` array joined with `;`.
+ *
+ * Why `multiValueHeaders` first, where Architect reads `headers`: API Gateway
+ * puts only the last of several `Cookie` headers in `headers` (an HTTP/2
+ * client splits its cookies over several), and all of them in
+ * `multiValueHeaders`. It is the rule of `seshjs/lambda` (Hono's mapping), so
+ * both read the same session from the same event; whenever Architect finds a
+ * session cookie in `headers`, the last one here is the same cookie.
+ *
+ * @param event the API Gateway event (or any object with `headers` / `multiValueHeaders` / `cookies`)
+ */
+export function cookieHeaderOf(event: Pick<ArcEvent, 'headers' | 'cookies'> & Partial<Pick<ArcEvent, 'multiValueHeaders'>>): string | undefined {
+  const multi = multiValueCookie(event.multiValueHeaders)
+  if (multi !== undefined) return multi
   const header = event.headers?.cookie || event.headers?.Cookie
   if (header) return header
   if (Array.isArray(event.cookies) && event.cookies.length > 0) return event.cookies.join(';')
@@ -23,7 +47,8 @@ export function cookieHeaderOf(event: Pick<ArcEvent, 'headers' | 'cookies'>): st
 }
 
 /**
- * The value of the session cookie in `event`: the **last** `name=` entry (Architect's
+ * The value of the session cookie in `event` (its `Cookie` header as
+ * {@link cookieHeaderOf} reads it): the **last** `name=` entry (Architect's
  * rule), unquoted and percent-decoded. Any character is accepted and nothing
  * throws: a value that is not a session simply does not open.
  *
@@ -34,7 +59,10 @@ export function cookieHeaderOf(event: Pick<ArcEvent, 'headers' | 'cookies'>): st
  * @param event the API Gateway event
  * @param name the cookie name (`_idx`)
  */
-export function sessionCookieValue(event: Pick<ArcEvent, 'headers' | 'cookies'>, name: string): string | undefined {
+export function sessionCookieValue(
+  event: Pick<ArcEvent, 'headers' | 'cookies'> & Partial<Pick<ArcEvent, 'multiValueHeaders'>>,
+  name: string,
+): string | undefined {
   const header = cookieHeaderOf(event)
   if (typeof header !== 'string') return undefined
   const entries = header.split(';')

@@ -16,6 +16,9 @@ or not) with ARC_APP_SECRET (and ARC_APP_SECRET_ALGO), as the app would:
   - a signed id (<id>.<signature>, DynamoDB sessions): prints the id, and with
     --table (or ARC_SESSION_TABLE_NAME) the session stored under it.
 A cookie that does not open (another secret, tampered, expired) exits with 1.
+The environment is read as the app reads it: in production (ARC_ENV or
+NODE_ENV) without ARC_APP_SECRET, nothing is opened with the public
+development key; the command stops, as the app does.
 
 Options:
   --table <name>  read the session of a signed id from this DynamoDB table

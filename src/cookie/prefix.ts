@@ -28,6 +28,7 @@ export interface CookiePrefixDecision {
  * ```ts
  * cookiePrefixRules({ name: '__Host-sid' })                     // { name: '__Host-sid', host: true, secure: true }
  * cookiePrefixRules({ name: '__Secure-sid', secure: false })    // throws TypeError
+ * cookiePrefixRules({ name: 'sid', hostPrefix: true, secure: false }) // throws TypeError
  * ```
  * @param cookie the name, `hostPrefix`, the `Domain` (from options or environment) and an explicit `secure`
  */
@@ -41,8 +42,9 @@ export function cookiePrefixRules(cookie: {
   const named = lower.startsWith('__host-') ? 'host' : lower.startsWith('__secure-') ? 'secure' : undefined
   const host = named === 'host' || cookie.hostPrefix === true
   const name = cookie.hostPrefix === true && named !== 'host' ? `__Host-${cookie.name}` : cookie.name
-  if (named !== undefined && cookie.secure === false) {
-    throw new TypeError(`A cookie named ${named === 'host' ? '__Host-' : '__Secure-'}… must be Secure: remove cookie.secure: false or rename the cookie`)
+  if (cookie.secure === false && (named !== undefined || host)) {
+    const how = named === undefined ? 'or hostPrefix: true' : 'or rename the cookie'
+    throw new TypeError(`A cookie named ${named === 'secure' ? '__Secure-' : '__Host-'}… must be Secure: remove cookie.secure: false ${how}`)
   }
   if (host && cookie.domain) {
     throw new TypeError('A __Host- cookie cannot have a Domain: remove cookie.domain (ARC_SESSION_DOMAIN) or the __Host- prefix')

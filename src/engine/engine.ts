@@ -127,11 +127,14 @@ export interface Sessions<Data extends object = SessionData> {
 }
 
 /**
- * Creates the session engine for any fetch handler.
+ * Creates the session engine for any fetch handler. Without an `env` option,
+ * settings come from the runtime's environment (`process.env`, `Deno.env`),
+ * read once, here; on Workers, whose bindings arrive with each request, pass
+ * them as `env` (or use `withSession()` or the `sessions()` middleware).
  *
  * @example
  * ```ts
- * const sessions = createSessions<{ count: number }>({ env: process.env })
+ * const sessions = createSessions<{ count: number }>() // ARC_APP_SECRET, ARC_ENV… from process.env
  * export default {
  *   async fetch(request: Request) {
  *     const session = await sessions.load(request)

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { environmentKind, isProductionEnvironment } from './environment.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { environmentKind, isProductionEnvironment, runtimeEnv } from './environment.js'
 import { resolveOptions } from './options.js'
 
 const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
@@ -42,5 +42,39 @@ describe('environment names', () => {
       expect(() => resolveOptions({ env, onWarning() {} }), JSON.stringify(env)).toThrow(/production needs one/)
     }
     expect(() => resolveOptions({ secret: SECRET, env: { ARC_ENV: 'prod' } })).toThrow(/ARC_ENV/)
+  })
+})
+
+describe('runtimeEnv(): the one reader of the runtime environment', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it('is process.env on Node, the very object', () => {
+    expect(runtimeEnv()).toEqual({ env: process.env, name: 'process.env' })
+    expect(runtimeEnv()!.env).toBe(process.env)
+  })
+
+  it('is a snapshot of Deno.env on Deno, and nothing when Deno refuses (no --allow-env)', () => {
+    vi.stubGlobal('Deno', { env: { toObject: () => ({ ARC_ENV: 'production' }) } })
+    expect(runtimeEnv()).toEqual({ env: { ARC_ENV: 'production' }, name: 'Deno.env' })
+    vi.stubGlobal('Deno', {
+      env: {
+        toObject() {
+          throw new Error('NotCapable: Requires env access')
+        },
+      },
+    })
+    expect(runtimeEnv()).toBeUndefined()
+  })
+
+  it('is nothing where there is no process (a Worker without nodejs_compat, a browser)', () => {
+    vi.stubGlobal('process', undefined)
+    expect(runtimeEnv()).toBeUndefined()
+  })
+
+  it('the test run itself is not production and names no session table (tests rely on development defaults)', () => {
+    expect(isProductionEnvironment(process.env)).toBe(false)
+    expect(process.env.ARC_SESSION_TABLE_NAME ?? 'jwe').toBe('jwe')
   })
 })

@@ -1,6 +1,7 @@
 /**
- * Production or development, from `ARC_ENV` and `NODE_ENV`. Pure: the caller
- * hands in the environment; nothing here reads `process.env`.
+ * The runtime's environment, and production or development from `ARC_ENV` and
+ * `NODE_ENV`. {@link runtimeEnv} is the one place the core reads the process's
+ * own environment; everything else takes the environment it is handed.
  *
  * The rule, as strict as `@architect/functions` (which refuses to load with an
  * unknown `ARC_ENV`), but case-insensitive and trimmed:
@@ -18,6 +19,8 @@
  *
  * @module
  */
+
+import { getRuntimeKey } from 'hono/adapter'
 
 /** What an environment name means. */
 export type EnvironmentKind = 'production' | 'development'
@@ -72,4 +75,54 @@ export function isProductionEnvironment(env: object | undefined): boolean {
   const arc = environmentKind('ARC_ENV', own('ARC_ENV'))
   const node = environmentKind('NODE_ENV', own('NODE_ENV'))
   return arc === 'production' || node === 'production'
+}
+
+/** The runtime's own environment, and its name for messages. */
+export interface RuntimeEnvironment {
+  /** The variables: `process.env`, or a snapshot of `Deno.env`. */
+  readonly env: object
+  /** `'process.env'` or `'Deno.env'`. */
+  readonly name: string
+}
+
+interface RuntimeGlobals {
+  Deno?: { env?: { toObject?: () => Record<string, string> } }
+  process?: { env?: unknown }
+}
+
+/**
+ * The runtime's own environment, read as Hono's `env()` helper reads it
+ * outside Workers: on Deno a snapshot of `Deno.env` (`undefined` without
+ * `--allow-env`), else `globalThis.process.env` where it exists (Node, Bun,
+ * Lambda, Workers with `nodejs_compat`), else `undefined`. The one function
+ * through which the core reads the process's environment (it has no Node
+ * types: `process` is looked up on `globalThis`).
+ *
+ * @example
+ * ```ts
+ * runtimeEnv()?.name // 'process.env' on Node
+ * ```
+ */
+export function runtimeEnv(): RuntimeEnvironment | undefined {
+  const globals = globalThis as RuntimeGlobals
+  const deno = globals.Deno?.env
+  if (deno && typeof deno.toObject === 'function') {
+    try {
+      return { env: deno.toObject(), name: 'Deno.env' }
+    } catch {
+      return undefined // no --allow-env: nothing can be read
+    }
+  }
+  const env = globals.process?.env
+  return typeof env === 'object' && env !== null ? { env, name: 'process.env' } : undefined
+}
+
+/**
+ * Whether the runtime hands its configuration to each request rather than to
+ * the process: Cloudflare Workers, whose bindings (`ARC_APP_SECRET`, `ARC_*`
+ * variables, KV namespaces) arrive as the fetch handler's `env`. The rule is
+ * Hono's (`getRuntimeKey() === 'workerd'`), so `sessions()` and Hono's `env(c)` agree.
+ */
+export function bindingsPerRequest(): boolean {
+  return getRuntimeKey() === 'workerd'
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { SessionSecretError } from '../errors.js'
-import { isProduction, resolveOptions, sessionTableName } from './options.js'
+import { isProduction, resolveOptions, sessionTableName, settingsSource } from './options.js'
 
 const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const quiet = { onWarning: () => {} }
@@ -117,6 +117,23 @@ describe('secrets', () => {
     expect(o.usingDevelopmentKey).toBe(true)
     expect(onWarning).toHaveBeenCalledTimes(1)
     expect(onWarning.mock.calls[0]![0]).toMatch(/ARC_APP_SECRET/)
+  })
+
+  it('reads the runtime environment without an env option, and names what it read', () => {
+    const onWarning = vi.fn()
+    expect(settingsSource({})).toEqual({ env: process.env, name: 'process.env' })
+    expect(settingsSource({ env: process.env }).name).toBe('process.env') // the process's own, passed explicitly
+    expect(settingsSource({ env: {} }).name).toBe('the env option')
+    resolveOptions({ onWarning })
+    resolveOptions({ env: {}, onWarning })
+    expect(onWarning.mock.calls.map(([message]) => /\(read: ([^;]+);/.exec(message as string)?.[1])).toEqual(['process.env', 'the env option'])
+  })
+
+  it('never uses the development key when anything says production, production: false included', () => {
+    // production: false turns off Secure and the strength check, never the refusal of the public key
+    expect(() => resolveOptions({ env: { ARC_ENV: 'production' }, production: false, ...quiet })).toThrow(/ARC_ENV or NODE_ENV in the env option says production/)
+    expect(resolveOptions({ env: { ARC_ENV: 'production' }, production: false, secret: SECRET }).cookieAttributes.secure).toBe(false)
+    expect(() => resolveOptions({ production: true, ...quiet })).toThrow(/the production option is true/)
   })
 
   it('takes rotation lists newest first and validates them', () => {

@@ -5,7 +5,7 @@
  * @module
  */
 import { type ContentEncryption, type CryptoChoice, DEVELOPMENT_SECRETS, KEY_BYTES, Keyring } from '../crypto/keyring.js'
-import { isProductionEnvironment } from './environment.js'
+import { isProductionEnvironment, runtimeEnv } from './environment.js'
 import { SessionSecretError } from '../errors.js'
 import { MAX_CHUNKS } from '../cookie/chunks.js'
 import { COOKIE_LIMIT } from '../cookie/cookie.js'
@@ -103,13 +103,20 @@ export interface SessionOptions {
   maxAge?: number | undefined
   /**
    * Production mode: a strong secret is required and the cookie is `Secure`.
+   * `false` never allows the public development key while anything says production.
    * @default true when `ARC_ENV` is `staging` or `production`, or `NODE_ENV` is `production`
+   * (in the `env` option, else the runtime's environment)
    */
   production?: boolean | undefined
   /**
-   * The environment to read `ARC_*` variables from, e.g. `process.env` on Node
-   * or the Worker's `env` (any object: an `interface Env` as `wrangler types`
-   * writes it is fine). Only its `ARC_*` string values are read. Explicit options win over it.
+   * The environment to read `ARC_*` variables (and `NODE_ENV`) from, instead of
+   * the runtime's own: any object, e.g. a Worker's `env` (an `interface Env` as
+   * `wrangler types` writes it is fine). Only its string values are read.
+   * Explicit options win over it. Even with it, the development key is refused
+   * when the process's own environment says production.
+   * @default the runtime's environment: `process.env` (Node, Bun, Lambda),
+   * `Deno.env` (Deno); the `sessions()` middleware and `withSession()` read a
+   * Worker's bindings with each request
    */
   env?: object | undefined
   /**
@@ -269,17 +276,54 @@ export function sessionTableName(env: SessionOptions['env']): string | undefined
 }
 
 /**
+ * Where the settings are read from, named for messages: the `env` option, or
+ * (without it) the runtime's environment, or a Worker's bindings.
+ */
+export interface SettingsSource {
+  /** The variables (`undefined`: none could be read). */
+  readonly env: object | undefined
+  /** Its name in messages: `process.env`, `the env option`, … */
+  readonly name: string
+}
+
+/**
+ * The source of settings for `options`: its `env` (named `process.env` when
+ * it is the process's own), else the runtime's environment.
+ *
+ * @param options the options
+ */
+export function settingsSource(options: Pick<SessionOptions, 'env'>): SettingsSource {
+  const runtime = runtimeEnv()
+  if (options.env === undefined) return runtime ?? { env: undefined, name: 'the environment (none is readable on this runtime: pass env)' }
+  return { env: options.env, name: runtime !== undefined && runtime.env === options.env ? runtime.name : 'the env option' }
+}
+
+/**
  * Whether the options describe production: `production`, else `ARC_ENV` of
- * `staging`/`production` or `NODE_ENV=production` in `env`.
+ * `staging`/`production` or `NODE_ENV=production` in `env` (without `env`, in
+ * the runtime's environment).
  *
  * @param options the options
  */
 export function isProduction(options: Pick<SessionOptions, 'production' | 'env'>): boolean {
-  const fromEnv = isProductionEnvironment(options.env) // validated even when `production` decides
+  const fromEnv = isProductionEnvironment(settingsSource(options).env) // validated even when `production` decides
   return options.production ?? fromEnv
 }
 
-function secretsOf(options: SessionOptions): string[] {
+/**
+ * Why the development key is refused, or `undefined` when nothing says
+ * production: the `production` option, the settings' `ARC_ENV`/`NODE_ENV`, or
+ * the process's own (read even when `env` replaced it as the source).
+ */
+function productionSays(production: boolean | undefined, source: SettingsSource): string | undefined {
+  if (production === true) return 'the production option is true'
+  if (isProductionEnvironment(source.env)) return `ARC_ENV or NODE_ENV in ${source.name} says production`
+  const runtime = runtimeEnv()
+  if (runtime && runtime.env !== source.env && isProductionEnvironment(runtime.env)) return `ARC_ENV or NODE_ENV in ${runtime.name} says production`
+  return undefined
+}
+
+function secretsOf(options: SessionOptions, env: object | undefined): string[] {
   if (options.secrets !== undefined) {
     if (!Array.isArray(options.secrets) || options.secrets.some((s) => typeof s !== 'string' || s === '')) {
       throw new TypeError('secrets must be an array of non-empty strings, newest first')
@@ -289,7 +333,7 @@ function secretsOf(options: SessionOptions): string[] {
   if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret === '')) {
     throw new TypeError('secret must be a non-empty string')
   }
-  const secret = options.secret ?? envString(options.env, 'ARC_APP_SECRET')
+  const secret = options.secret ?? envString(env, 'ARC_APP_SECRET')
   return secret ? [secret] : []
 }
 
@@ -319,12 +363,18 @@ function assertChunks(store: SessionStore): void {
  * and CSRF secrets, cookie attributes, store, production mode). Imports no key
  * yet (keys are imported once, on first use).
  *
+ * The environment is `options.env`, else the runtime's own (`process.env`,
+ * `Deno.env`). The development key is refused when anything says production:
+ * the `production` option, that environment, or the process's own
+ * `ARC_ENV`/`NODE_ENV` (read even when `env` is given).
+ *
  * Throws a {@link SessionSecretError} in production without a strong secret,
- * and a `TypeError` for any invalid option.
+ * and a `TypeError` for any invalid option, and when `ARC_SESSION_TABLE_NAME`
+ * names a table but no `store` is given (the core cannot make a DynamoDB store).
  *
  * @example
  * ```ts
- * const config = resolveConfig({ env: process.env })
+ * const config = resolveConfig() // reads process.env on Node
  * const engine = createSessions(config) // nothing resolved twice
  * config.production // the one answer to "is this production?"
  * ```
@@ -332,8 +382,21 @@ function assertChunks(store: SessionStore): void {
  */
 export function resolveConfig(options: SessionOptions = {}): SessionConfig {
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
-  const { env } = options
-  const production = isProduction(options)
+  return resolveConfigFrom(options, settingsSource(options))
+}
+
+/**
+ * {@link resolveConfig} with the settings read from `source`: for a Worker's
+ * bindings, which arrive with each request (the `sessions()` middleware and
+ * `withSession()`).
+ *
+ * @param options the caller's options (their `env`, if any, is ignored: `source` replaces it)
+ * @param source where the `ARC_*` settings come from
+ */
+export function resolveConfigFrom(options: SessionOptions, source: SettingsSource): SessionConfig {
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
+  const { env } = source
+  const production = options.production ?? isProductionEnvironment(env) // validated even when `production` decides
   const warn = options.onWarning ?? ((message: string) => {
     if (shownWarnings.has(message)) return
     shownWarnings.add(message)
@@ -342,21 +405,24 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
   const algorithm = algorithmOf(options.algorithm, envString(env, 'ARC_APP_SECRET_ALGO'))
   const legacyKeys = options.legacyKeys ?? envString(env, 'ARC_FORCE_LEGACY_JWE_SECRET') !== undefined
 
-  let secrets = secretsOf(options)
+  let secrets = secretsOf(options, env)
   const usingDevelopmentKey = secrets.length === 0
   // Architect signs ids and CSRF tokens with ARC_APP_NAME (or 'fallback') when it has no secret
   const appNameSecret =
     usingDevelopmentKey && options.appNameFallback === true ? (envString(env, 'ARC_APP_NAME') ?? 'fallback') : undefined
   if (usingDevelopmentKey) {
-    if (production) {
+    // Refused whenever anything says production, `production: false` included: the key is public.
+    const refusal = productionSays(options.production, source)
+    if (refusal !== undefined) {
       throw new SessionSecretError(
-        'No session secret is set, and production needs one. Set ARC_APP_SECRET to a strong random value ' +
+        `No session secret is set (no secret option, no ARC_APP_SECRET in ${source.name}), and production needs one ` +
+          `(${refusal}). Set ARC_APP_SECRET to a strong random value ` +
           '(at least 32 characters), e.g. the output of `openssl rand -base64 32`.',
       )
     }
     secrets = [legacyKeys ? btoa(DEVELOPMENT_SECRETS.A128GCM) : DEVELOPMENT_SECRETS[algorithm]]
     warn(
-      'sesh: no ARC_APP_SECRET is set, so sessions use the public development key. ' +
+      `sesh: no ARC_APP_SECRET is set, so sessions use the public development key (read: ${source.name}; no secret option). ` +
         'Set ARC_APP_SECRET (e.g. `openssl rand -base64 32`) before deploying.',
     )
   } else if (production) {
@@ -367,9 +433,9 @@ export function resolveConfig(options: SessionOptions = {}): SessionConfig {
   const table = sessionTableName(env)
   if (options.store === undefined && table !== undefined) {
     throw new TypeError(
-      `ARC_SESSION_TABLE_NAME names a table ("${table}") but no store was given: pass ` +
-        "store: dynamoStore({ table }) from 'seshjs/dynamodb' (on Workers, workerOptions(env) from 'seshjs/workers' " +
-        'picks the KV binding of that name).',
+      `ARC_SESSION_TABLE_NAME in ${source.name} names a table ("${table}") but no store was given: pass ` +
+        "store: dynamoStore({ table }) from 'seshjs/dynamodb' (on Workers, sessions((env) => workerOptions(env)) " +
+        "from 'seshjs/workers' picks the KV binding of that name), or set it to jwe for the cookie store.",
     )
   }
   const signingSecrets = appNameSecret === undefined ? secrets : [appNameSecret]

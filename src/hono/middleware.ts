@@ -4,8 +4,10 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono'
+import { env as honoEnv } from 'hono/adapter'
+import { bindingsPerRequest } from '../engine/environment.js'
 import { SessionStoreUnavailableError } from '../errors.js'
-import type { SessionOptions } from '../engine/options.js'
+import { resolveConfig, resolveConfigFrom, type SessionOptions } from '../engine/options.js'
 import type { Session } from '../engine/session.js'
 import { createSessions, type SavedCookie, type Sessions } from '../engine/engine.js'
 import type { SessionData } from '../stores/contract.js'
@@ -33,15 +35,23 @@ export interface SessionMiddlewareOptions extends SessionOptions {
   onStoreError?: StoreErrorHandler | undefined
 }
 
+/** The bindings of a request that has none: one object, so the per-bindings cache still hits. */
+const NO_BINDINGS = Object.freeze({})
+
 /**
  * The session middleware. Pass options, or a function of the runtime's
  * bindings (`c.env`) for runtimes whose configuration arrives per request
  * (Workers); its result is cached per bindings object, so keys are imported once.
  *
+ * Without an `env` option, settings (`ARC_APP_SECRET`, `ARC_ENV`, `NODE_ENV`,
+ * the other `ARC_*` variables) come from the runtime, as Hono's `env(c)` reads
+ * it: `process.env` on Node, Bun and Lambda, `Deno.env` on Deno (both read
+ * once, here), a Worker's bindings with each request.
+ *
  * @example
  * ```ts
  * const app = new Hono<SessionEnv<{ count: number }>>()
- * app.use(sessions({ env: process.env }))
+ * app.use(sessions())
  * app.post('/count', async (c) => {
  *   const session = c.get('session')
  *   session.set('count', ((await session.get('count')) ?? 0) + 1)
@@ -55,18 +65,24 @@ export function sessions<Data extends object = SessionData, Bindings extends obj
 ): MiddlewareHandler<SessionEnv<Data, Bindings>> {
   const perEnv = new WeakMap<object, [Sessions<Data>, StoreErrorHandler]>()
   let single: [Sessions<Data>, StoreErrorHandler] | undefined
-  const build = (opts: SessionMiddlewareOptions): [Sessions<Data>, StoreErrorHandler] => [
-    createSessions<Data>(opts),
-    opts.onStoreError ?? storeUnavailableResponse,
-  ]
-  if (typeof options !== 'function') single = build(options)
+  // On Workers, settings not given as `env` are read from each request's bindings (the process has none).
+  const fromBindings = bindingsPerRequest()
+  const build = (opts: SessionMiddlewareOptions, c?: Context): [Sessions<Data>, StoreErrorHandler] => {
+    if (opts === null || typeof opts !== 'object') throw new TypeError('sessions() takes options, or a function returning them')
+    const config =
+      c !== undefined && fromBindings && opts.env === undefined
+        ? resolveConfigFrom(opts, { env: honoEnv(c), name: "the Worker's bindings (c.env)" })
+        : resolveConfig(opts)
+    return [createSessions<Data>(config), opts.onStoreError ?? storeUnavailableResponse]
+  }
+  if (typeof options !== 'function' && !(fromBindings && options?.env === undefined)) single = build(options)
 
   function engineFor(c: Context<SessionEnv<Data, Bindings>>): [Sessions<Data>, StoreErrorHandler] {
     if (single) return single
-    const env = (c.env ?? {}) as Bindings
+    const env = (c.env ?? NO_BINDINGS) as Bindings
     let built = perEnv.get(env)
     if (!built) {
-      built = build((options as (env: Bindings) => SessionMiddlewareOptions)(env))
+      built = build(typeof options === 'function' ? options(env) : options, c)
       perEnv.set(env, built)
     }
     return built
