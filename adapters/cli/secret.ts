@@ -10,7 +10,8 @@ export const HELP = `Usage: seshjs secret [--bytes N] [--json]
 
 Prints a new random secret for ARC_APP_SECRET: N random bytes (default 32,
 at least 32), base64. Set it in every environment that reads or writes the
-sessions (Architect: \`npx arc env -e production --add ARC_APP_SECRET <secret>\`).
+sessions (Architect:
+\`npx @architect/architect env --add --env production ARC_APP_SECRET <secret>\`).
 
 Options:
   --bytes N   how many random bytes (32 to 1024)
