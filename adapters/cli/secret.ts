@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parse, positiveInteger } from './args.js'
+import { noArguments, parse, positiveInteger } from './args.js'
 import type { Io } from './io.js'
 
 export const HELP = `Usage: seshjs secret [--bytes N] [--json]
@@ -20,10 +20,10 @@ Options:
 
 /** Runs the command. */
 export function secret(argv: string[], io: Io): number {
-  const { values } = parse<{ bytes?: string }>(argv, { bytes: { type: 'string' } }, 'secret')
+  const { values, positionals } = parse<{ bytes?: string }>(argv, { bytes: { type: 'string' } }, 'secret')
   if (values.help) return io.out(`${HELP}\n`), 0
-  const bytes = positiveInteger(values.bytes, 'bytes', 'secret') ?? 32
-  if (bytes < 32 || bytes > 1024) throw new Error('--bytes must be between 32 and 1024')
+  noArguments(positionals, 'secret')
+  const bytes = positiveInteger(values.bytes, 'bytes', 'secret', { min: 32, max: 1024 }) ?? 32
   const value = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(bytes))))
   io.out(values.json ? `${JSON.stringify({ secret: value })}\n` : `${value}\n`)
   return 0
