@@ -169,6 +169,21 @@ describe('seshjs', () => {
   })
 })
 
+describe('seshjs and the AWS SDK', () => {
+  it("prints no SDK banner about Node versions (run as a user's shell runs it: warnings on, the SDK's variable unset)", async () => {
+    const { execFile } = await import('node:child_process')
+    const env: Record<string, string> = {}
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !/^(ARC_|AWS_)/.test(key)) env[key] = value
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile(process.execPath, [MAIN, 'table', 'create', 'banner-check', '--json'], { env: { ...env, ...aws }, timeout: 60_000 }, (error, stdout, stderr) =>
+        error ? reject(Object.assign(error, { stderr })) : resolve({ stdout, stderr }),
+      ),
+    )
+    expect(JSON.parse(stdout)).toMatchObject({ table: 'banner-check', created: true })
+    expect(stderr).toBe('')
+  })
+})
+
 describe('seshjs decode, with the development key', () => {
   it('warns once that no secret is set, though a signed id is opened twice (verified, then read from the table)', async () => {
     const engine = createSessions({ store: dynamoStore({ table: 'cli-sessions', client: db.client }), onWarning() {} })
