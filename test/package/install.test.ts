@@ -221,6 +221,24 @@ describe.concurrent.each(Object.keys(HONO) as (keyof typeof HONO)[])('a fresh ap
     expect(provider.stdout.trim()).toBe('node')
   })
 
+  it('compiles an app of seshjs/dynamodb that sends its own requests, without the AWS SDK, under skipLibCheck: false', async () => {
+    const dir = join(apps[which], 'sdk-free')
+    await mkdir(dir, { recursive: true })
+    await writeFile(
+      join(dir, 'app.ts'),
+      "import { dynamoSessionStore, type DynamoCall } from 'seshjs/dynamodb'\n" +
+        "const call: DynamoCall = async (operation, input, options) => ({ operation, input, aborted: options?.abortSignal?.aborted })\n" +
+        "export const store = dynamoSessionStore({ table: 'sessions', call })\n",
+    )
+    const compilerOptions = { module: 'nodenext', target: 'esnext', lib: ['esnext', 'dom'], types: [], strict: true, skipLibCheck: false, noEmit: true }
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['app.ts'] }))
+    const errors = await run(process.execPath, [TSC[which], '-p', dir, '--pretty', 'false'], { cwd: dir }).then(
+      () => [],
+      (error: { stdout?: string; message: string }) => (error.stdout || error.message).split('\n').filter(Boolean),
+    )
+    expect(errors).toEqual([])
+  }, 120_000)
+
   it('imports every entry point and keeps a session across requests', async () => {
     await writeFile(join(apps[which], 'smoke.mjs'), smoke)
     const { stdout } = await run(process.execPath, ['smoke.mjs'], { cwd: apps[which] })
