@@ -114,6 +114,7 @@ async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; 
   if (url === undefined) {
     throw usage('name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), or the Redis server with --redis (or REDIS_URL)', 'sessions')
   }
+  if (!isRedisUrl(url)) throw usage('--redis (or REDIS_URL) must be a redis:// or rediss:// URL', 'sessions')
   const { createRedisClient, redisStore } = await import('./redis.js')
   const client = await createRedisClient({ url })
   await connected(client, url)
@@ -142,6 +143,15 @@ async function connected(client: RedisClientType, url: string): Promise<void> {
     client.once('ready', ready)
     client.once('error', failed)
   })
+}
+
+/** Whether node-redis takes `url`: redis:// or rediss://, with a valid port. */
+function isRedisUrl(url: string): boolean {
+  try {
+    return ['redis:', 'rediss:'].includes(new URL(url).protocol)
+  } catch {
+    return false
+  }
 }
 
 /** The URL for messages: no password. */

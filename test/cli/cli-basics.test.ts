@@ -71,6 +71,8 @@ describe('seshjs', () => {
       ['sessions', 'show', 'id', '--limit', '5', '--table', 't'],
       ['sessions', 'list', '--ttl', 'soon', '--table', 't'],
       ['sessions', 'list', '--table', ''],
+      ['sessions', 'count', '--redis', 'http://127.0.0.1:6379'],
+      ['sessions', 'count', '--redis', 'redis://127.0.0.1:port'],
     ]
     // a dead endpoint: a usage error must be found before the store is asked (which would exit 1)
     const results = await Promise.all(lines.map((args) => cli(args, { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1' })))
