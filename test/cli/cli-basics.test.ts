@@ -188,7 +188,7 @@ describe('seshjs and the AWS SDK', () => {
 
 describe('seshjs decode, with the development key', () => {
   it('warns once that no secret is set, though a signed id is opened twice (verified, then read from the table)', async () => {
-    const engine = createSessions({ store: dynamoStore({ table: 'cli-sessions', client: db.client }), onWarning() {} })
+    const engine = createSessions({ env: {}, store: dynamoStore({ table: 'cli-sessions', client: db.client }), onWarning() {} }) // no secret: not the process's (Architect's test above set one)
     const session = await engine.load(new Request('http://localhost/'))
     session.set('user', 'dev')
     const jar = new CookieJar()

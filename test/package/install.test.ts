@@ -215,7 +215,7 @@ describe.concurrent.each(Object.keys(HONO) as (keyof typeof HONO)[])('a fresh ap
     const secret = await run(join(apps[which], 'node_modules/.bin/seshjs'), ['secret', '--json'], { cwd: apps[which] })
     expect(atob((JSON.parse(secret.stdout) as { secret: string }).secret)).toHaveLength(32)
     // the package's own file, so its imports map answers: `node` on Node, as in the repository
-    const crypto = join(apps[which], 'node_modules/seshjs/dist/src/crypto.js')
+    const crypto = join(apps[which], 'node_modules/seshjs/dist/src/crypto/keyring.js')
     const probe = `const { cryptoProviderName } = await import(${JSON.stringify(crypto)}); console.log(await cryptoProviderName())`
     const provider = await run(process.execPath, ['--input-type=module', '-e', probe], { cwd: apps[which] })
     expect(provider.stdout.trim()).toBe('node')

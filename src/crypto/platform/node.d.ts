@@ -1,4 +1,4 @@
-import type { CryptoProvider } from '../../index.js'
+import type { CryptoProvider } from '../provider.js'
 /** The synchronous `node:crypto` provider (Node, Lambda, seshjs/architect). */
 export declare const nodeProvider: CryptoProvider
 /** The platform's provider, read by the core through `#crypto-provider`. */

@@ -1,4 +1,4 @@
-import type { CryptoProvider } from '../../index.js'
+import type { CryptoProvider } from '../provider.js'
 /**
  * `#crypto-provider`: the platform's crypto provider, chosen by package
  * conditions (`node` → node.js, else none.js); `undefined` means WebCrypto + jose.
