@@ -43,10 +43,14 @@ export type {
   StoredRecord,
   WriteOptions,
   SetOptions,
+  SessionMoveOptions,
+  MoveOptions,
+  KeeperCallOptions,
   ListedRecord,
   ListOptions,
   RecordPage,
 } from './stores/store.js'
+export { MOVED } from './stores/store.js'
 export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export type { JsonValue } from './json.js'
 export { SocketSession, SESSION_ENDED_CLOSE_CODE } from './socket.js'

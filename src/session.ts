@@ -28,6 +28,8 @@ export interface LoadResult {
   expiresAt?: number
   /** Absolute expiry of the record (with `maxAge`), in epoch seconds. */
   absoluteExpiresAt?: number
+  /** The cookie names an id moved by a `regenerate()` within the grace window: read-only, nothing is written. */
+  moved?: true
 }
 
 /**
@@ -82,6 +84,8 @@ export interface SessionState {
   loadedEmpty(): boolean
   destroyed: boolean
   regenerated: boolean
+  /** The cookie named an id moved to a new one (a `regenerate()` of another request): write nothing, send no cookie. */
+  moved: boolean
   /** The data to write: the user's data plus outgoing flash values. */
   dataToWrite(): SessionData
 }
@@ -140,6 +144,7 @@ export class Session<Data extends object = SessionData> {
   #originalJson: string | undefined
   #destroyed = false
   #regenerated = false
+  #moved = false
 
   /**
    * Made by the engine (`createSessions().load()`), not by hand.
@@ -192,6 +197,7 @@ export class Session<Data extends object = SessionData> {
     this.#originalJson = undefined
     this.#destroyed = false
     this.#regenerated = false
+    this.#moved = false
     this.#consumedFlash = undefined
     this.#expiresAt = undefined
     this.#absoluteExpiresAt = undefined
@@ -199,7 +205,8 @@ export class Session<Data extends object = SessionData> {
   }
 
   async #runLoader(): Promise<void> {
-    const { record, keyIndex = 0, expiresAt, absoluteExpiresAt } = await this.#loader()
+    const { record, keyIndex = 0, expiresAt, absoluteExpiresAt, moved } = await this.#loader()
+    if (moved) this.#moved = true
     this.#expiresAt = record ? expiresAt : undefined
     this.#absoluteExpiresAt = record ? absoluteExpiresAt : undefined
     if (record) {
@@ -414,6 +421,7 @@ export class Session<Data extends object = SessionData> {
       },
       destroyed: this.#destroyed,
       regenerated: this.#regenerated,
+      moved: this.#moved,
       dataToWrite() {
         return session.#dataToWrite()
       },

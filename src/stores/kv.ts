@@ -8,7 +8,7 @@ import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors.js
 import { parseJsonObject } from '../json.js'
 import { holdsUser, pageSize } from './listing.js'
 import { refuseChunks, serverStore } from './server.js'
-import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from './store.js'
+import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from './store.js'
 
 /** The parts of a Workers KV namespace binding the store uses. */
 export interface KVNamespaceLike {
@@ -54,6 +54,8 @@ const MIN_TTL = 60
 const VALUE_LIMIT = 25 * 1024 * 1024
 const TTL = '_ttl'
 const CREATED = '_created'
+/** A forward left by a move: `{ "_ttl": <epoch s>, "_moved": true }`. */
+const MOVED_KEY = '_moved'
 /** `extra` key: the user id the record was read with, to move its index entry when it changes. */
 const USER = 'kvUser'
 /** Session ids, as the engine makes them. */
@@ -104,12 +106,13 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
     return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
   }
 
-  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
+  async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
     const text = await attempt('get', () => namespace.get(prefix + id, 'text'))
     if (text === null) return undefined
     const value = parseJsonObject(text)
     const expiresAt = value?.[TTL]
     if (!value || typeof expiresAt !== 'number' || expiresAt <= now) return undefined
+    if (value[MOVED_KEY] === true) return options?.forwards ? { data: {}, expiresAt, moved: true } : undefined
     const created = value[CREATED]
     delete value[TTL]
     delete value[CREATED]
@@ -174,6 +177,21 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
       await attempt('put', () => namespace.put(prefix + id, text, { expirationTtl }))
       if (typeof before === 'string' && before !== user) await attempt('delete', () => namespace.delete(indexPrefix(before) + id))
       return { ...record, extra: user === undefined ? {} : { [USER]: user } }
+    },
+    // KV has no conditional or atomic write: the best it can do is check, write the new session, then
+    // leave the forward. A revoke that lands between the check and the forward is lost, and a location
+    // that has not yet seen the revoke (up to 60 s) passes the check (docs/security.md).
+    async move(fromId, toId, record, now, { forwardUntil }) {
+      const current = await get(fromId, now)
+      if (!current) return false
+      const stored = await keeper.set(toId, { ...record, extra: undefined }, now)
+      const before = current.extra?.[USER]
+      if (forwardUntil > now) {
+        const expirationTtl = Math.max(MIN_TTL, Math.ceil(forwardUntil - now))
+        await attempt('put', () => namespace.put(prefix + fromId, `{"${TTL}":${Math.floor(forwardUntil)},"${MOVED_KEY}":true}`, { expirationTtl }))
+      } else await attempt('delete', () => namespace.delete(prefix + fromId))
+      if (typeof before === 'string') await attempt('delete', () => namespace.delete(indexPrefix(before) + fromId))
+      return stored
     },
     async delete(id) {
       await attempt('delete', () => namespace.delete(prefix + id))

@@ -7,7 +7,7 @@ import { parseJsonObject } from '../json.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from './concurrency.js'
 import { holdsUser, pageOfIds } from './listing.js'
 import { refuseChunks, serverStore } from './server.js'
-import type { SessionStore, StoredRecord } from './store.js'
+import type { KeeperCallOptions, SessionStore, StoredRecord } from './store.js'
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions extends ConcurrencyOptions {
@@ -27,6 +27,8 @@ interface Entry {
   createdAt?: number
   extra?: Record<string, unknown>
   version: number
+  /** A forward left by a move: no data, and no session. */
+  moved?: true
 }
 
 /**
@@ -59,8 +61,18 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     while (entries.size >= maxEntries) entries.delete(entries.keys().next().value!)
   }
 
-  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
+  async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
+    if (options?.forwards) {
+      const entry = entries.get(id)
+      if (entry?.moved && entry.expiresAt > now) return { data: {}, expiresAt: entry.expiresAt, moved: true }
+    }
     return lookup(id, now, true)
+  }
+
+  /** The live session entry for `id` (never a forward). */
+  function liveEntry(id: string, now: number): Entry | undefined {
+    const entry = entries.get(id)
+    return entry && !entry.moved && entry.expiresAt > now ? entry : undefined
   }
 
   /** Listing (the admin API) is not use: it leaves the eviction order alone. */
@@ -75,6 +87,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       entries.delete(id)
       return undefined
     }
+    if (entry.moved) return undefined
     if (used) use(id, entry)
     const data = parseJsonObject(entry.json)!
     const extra = concurrency.optimistic ? { ...entry.extra, [VERSION]: entry.version, [BASE]: entry.json } : entry.extra
@@ -99,14 +112,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     get,
     async set(id, record: StoredRecord, now, options) {
       if (!concurrency.optimistic) {
-        if (options?.mustExist && !((entries.get(id)?.expiresAt ?? 0) > now)) return false // revoked or expired meanwhile
+        if (options?.mustExist && !liveEntry(id, now)) return false // revoked, moved or expired meanwhile
         return put(id, record, now)
       }
       const conditional = {
         get,
         async put(key: string, next: StoredRecord, expected: number | undefined) {
-          const entry = entries.get(key)
-          const live = entry !== undefined && entry.expiresAt > now
+          const entry = liveEntry(key, now)
+          const live = entry !== undefined
           if (expected === undefined ? live : !live || entry.version !== expected) return false
           put(key, next, now)
           return true
@@ -118,17 +131,26 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       entries.delete(id)
     },
     async touch(id, expiresAt, now) {
-      const entry = entries.get(id)
-      if (!entry || entry.expiresAt <= now) return false
+      const entry = liveEntry(id, now)
+      if (!entry) return false
       entry.expiresAt = expiresAt
       use(id, entry) // renewals count as use
       return true
+    },
+    // One synchronous step: nothing can run between the check and the writes.
+    async move(fromId, toId, record, now, { forwardUntil }) {
+      if (!liveEntry(fromId, now)) return false // revoked, moved or expired meanwhile
+      const next = { ...record, extra: record.extra }
+      put(toId, next, now)
+      if (forwardUntil > now) entries.set(fromId, { json: '{}', expiresAt: forwardUntil, version: 0, moved: true })
+      else entries.delete(fromId)
+      return concurrency.optimistic ? { ...next, extra: { ...next.extra, [VERSION]: 0, [BASE]: JSON.stringify(record.data) } } : next
     },
     // Listing (the admin API): in id order, so a cursor survives evictions and writes.
     list: (options) => pageOfIds(entries.keys(), options, peek),
     async count(now) {
       let live = 0
-      for (const entry of entries.values()) if (entry.expiresAt > now) live++
+      for (const entry of entries.values()) if (entry.expiresAt > now && !entry.moved) live++
       return live
     },
     async listByUser(userKey, userId, options) {

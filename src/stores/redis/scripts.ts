@@ -30,9 +30,9 @@ import { Script } from './connection.js'
  */
 export const PUT = new Script(`local key, mode = KEYS[1], ARGV[1]
 if mode ~= 'set' then
-  local stored = redis.pcall('HMGET', key, 'expiresAt', 'version')
+  local stored = redis.pcall('HMGET', key, 'expiresAt', 'version', 'moved')
   local expires = type(stored) == 'table' and not stored.err and stored[1] and tonumber(stored[1])
-  local live = expires and expires > tonumber(ARGV[2])
+  local live = expires and expires > tonumber(ARGV[2]) and not stored[3]
   if mode == 'absent' then
     if live then return 0 end
   elseif not live then
@@ -56,12 +56,36 @@ return 1`)
  * ms from now. Returns the session's `user` field ('' when none) when renewed,
  * 0 when there is no live session (nothing is created).
  */
-export const TOUCH = new Script(`local stored = redis.pcall('HMGET', KEYS[1], 'expiresAt', 'user')
+export const TOUCH = new Script(`local stored = redis.pcall('HMGET', KEYS[1], 'expiresAt', 'user', 'moved')
 local expires = type(stored) == 'table' and not stored.err and stored[1] and tonumber(stored[1])
-if not expires or expires <= tonumber(ARGV[1]) then return 0 end
+if not expires or expires <= tonumber(ARGV[1]) or stored[3] then return 0 end
 redis.call('HSET', KEYS[1], 'expiresAt', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return stored[2] or ''`)
+
+/**
+ * The decisive step of a move (`regenerate()`): ends a live session, leaving
+ * a forward (a hash of `moved` and `expiresAt` only) for the grace window,
+ * or deleting it when there is none. The new session is written before, and
+ * deleted again when this refuses, so the move happens only while the old
+ * session is live, and each script still touches one key (a cluster keeps
+ * the two ids in different slots).
+ * KEYS[1] the old session; ARGV: now (epoch s), the forward's expiry in ms
+ * from now ('0': no forward), its `expiresAt`. Returns the old session's
+ * `user` field ('' when none) when moved, 0 when there was no live session
+ * (gone, or already a forward).
+ */
+export const MOVE = new Script(`local stored = redis.pcall('HMGET', KEYS[1], 'expiresAt', 'moved', 'user', 'data')
+local expires = type(stored) == 'table' and not stored.err and stored[1] and tonumber(stored[1])
+if not expires or expires <= tonumber(ARGV[1]) or stored[2] or not stored[4] then return 0 end
+if ARGV[2] ~= '0' then
+  redis.call('HSET', KEYS[1], 'moved', '1', 'expiresAt', ARGV[3])
+  redis.call('HDEL', KEYS[1], 'data', 'createdAt', 'version', 'user')
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+else
+  redis.call('DEL', KEYS[1])
+end
+return stored[3] or ''`)
 
 /**
  * Deletes a session and returns its `user` field ('' when none), so its entry
