@@ -62,6 +62,13 @@ export interface SessionInfo {
    * `seshjs/architect` shows as Architect does); `undefined` when there are none.
    */
   readonly extra: Readonly<Record<string, unknown>> | undefined
+  /**
+   * `true` when the cookie named an id that another request's `regenerate()`
+   * moved to a new one moments ago (within `regenerateGrace`): the session is
+   * empty and read-only, and saving it writes nothing and sends no cookie.
+   * The new id is never told. Otherwise `undefined`.
+   */
+  readonly moved?: true | undefined
 }
 
 /** The engine's view of a session. @internal */
@@ -402,6 +409,7 @@ export class Session<Data extends object = SessionData> {
       absoluteExpiresAt: this.#absoluteExpiresAt,
       olderKey: this.#keyIndex > 0,
       extra: this.#record?.extra === undefined ? undefined : Object.freeze({ ...this.#record.extra }),
+      moved: this.#moved ? true : undefined,
     })
   }
 

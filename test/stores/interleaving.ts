@@ -5,8 +5,8 @@
  * the store keeps, is the test.
  */
 import { describe, expect, it } from 'vitest'
-import { createSessions, type SessionData, type SessionStore } from 'seshjs'
-import { createAdmin } from 'seshjs/admin'
+import { createSessions, type SessionData, type Sessions, type SessionStore } from 'seshjs'
+import { createAdmin, type SessionAdmin } from 'seshjs/admin'
 import type { ConcurrencyOptions } from '../../src/stores/concurrency.js'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
 
@@ -60,11 +60,11 @@ export function describeInterleavings(name: string, harness: InterleavingHarness
       return { clock, store, engine, admin, browser, mint, send, seen, request }
     }
 
-    const revokes = {
-      'admin.revoke': async (admin: ReturnType<typeof createAdmin>, id: string) => expect(await admin.revoke(id)).toBe(true),
-      revokeUser: async (admin: ReturnType<typeof createAdmin>, _id: string, user: string) => expect(await admin.revokeUser(user)).toBe(1),
-      'byId.delete': async (_admin: ReturnType<typeof createAdmin>, id: string, _user: string, engine: ReturnType<typeof createSessions>) =>
-        engine.byId.delete(id),
+    type Revoke = (admin: SessionAdmin, id: string, user: string, engine: Sessions) => Promise<unknown>
+    const revokes: Record<string, Revoke> = {
+      'admin.revoke': async (admin, id) => expect(await admin.revoke(id)).toBe(true),
+      revokeUser: async (admin, _id, user) => expect(await admin.revokeUser(user)).toBe(1),
+      'byId.delete': async (_admin, id, _user, engine) => engine.byId.delete(id),
     }
 
     for (const [how, revoke] of Object.entries(revokes)) {
