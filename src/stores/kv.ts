@@ -155,11 +155,10 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
 
   const keeper: RecordKeeper = {
     get,
-    // KV has no conditional write: a rewrite (`mustExist`) reads the key first and refuses a session
-    // revoked, destroyed or moved (a regenerate()) meanwhile. Best effort: a revoke landing between that
-    // read and the write, or not yet seen at this location (up to 60 s), is still undone
-    // (docs/out-of-band.md: revoke again after a minute).
-    async set(id, record, now, options) {
+    // KV has no conditional write, so `mustExist` is not honoured (checking would cost every write a
+    // read): a request that read a session before it was revoked, destroyed or moved (a regenerate())
+    // and writes after brings it back (docs/out-of-band.md: revoke again after a minute).
+    async set(id, record, now) {
       const head = `{"${TTL}":${Math.floor(record.expiresAt)}${record.createdAt === undefined ? '' : `,"${CREATED}":${record.createdAt}`}`
       const body = JSON.stringify(record.data)
       const text = body === '{}' ? `${head}}` : `${head},${body.slice(1)}`
@@ -171,7 +170,6 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
           size,
         )
       }
-      if (options?.mustExist && !(await get(id, now))) return false
       const expirationTtl = Math.max(MIN_TTL, Math.ceil(record.expiresAt - now))
       const user = userOf(record.data)
       const before = record.extra?.[USER]
