@@ -62,11 +62,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
   }
 
   async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
-    if (options?.forwards) {
-      const entry = entries.get(id)
-      if (entry?.moved && entry.expiresAt > now) return { data: {}, expiresAt: entry.expiresAt, moved: true }
-    }
-    return lookup(id, now, true)
+    return lookup(id, now, true, options?.forwards)
   }
 
   /** The live session entry for `id` (never a forward). */
@@ -80,14 +76,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     return lookup(id, now, false)
   }
 
-  function lookup(id: string, now: number, used: boolean): StoredRecord | undefined {
+  function lookup(id: string, now: number, used: boolean, forwards?: boolean): StoredRecord | undefined {
     const entry = entries.get(id)
     if (!entry) return undefined
     if (entry.expiresAt <= now) {
       entries.delete(id)
       return undefined
     }
-    if (entry.moved) return undefined
+    if (entry.moved) return forwards ? { data: {}, expiresAt: entry.expiresAt, moved: true } : undefined
     if (used) use(id, entry)
     const data = parseJsonObject(entry.json)!
     const extra = concurrency.optimistic ? { ...entry.extra, [VERSION]: entry.version, [BASE]: entry.json } : entry.extra
