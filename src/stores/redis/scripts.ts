@@ -24,7 +24,8 @@ import { Script } from './connection.js'
  * given) and its expiry, if the mode allows.
  * KEYS[1] the session; ARGV: mode (`set` always, `live` only over a live
  * session, `absent` only where there is none, `version` only over a live
- * session of that version, a missing version counting as 0), now (epoch s),
+ * session of that version, a missing version counting as 0; a forward left by
+ * {@link MOVE} is never live), now (epoch s),
  * the expected version, the expiry in ms from now, then field/value pairs.
  * Returns 1 when written, 0 when the mode refused.
  */
