@@ -6,7 +6,15 @@
  */
 import { signId, unsignId } from '../crypto.js'
 import { SessionConflictError } from '../errors.js'
-import { type KeeperCallOptions, MOVED, type RecordKeeper, type SessionRecord, type SessionStore, type StoreContext, type StoredRecord } from './store.js'
+import {
+  type KeeperCallOptions,
+  MOVED,
+  type RecordKeeper,
+  type SessionRecord,
+  type SessionStore,
+  type StoreContext,
+  type StoredRecord,
+} from './store.js'
 
 /**
  * The keeper call's options, with the context's `signal` read only if the

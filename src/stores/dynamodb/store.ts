@@ -253,9 +253,10 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
         // A retried condition may have failed because its first attempt landed: the outcome is unknown, and the
         // new item is left (no cookie names it) rather than deleted under a session that may have moved to it.
         if (refused && attemptsOf(error) > 1) {
-          throw new SessionStoreUnavailableError('DynamoDB PutItem was retried and then failed its condition: whether the session moved is unknown.', {
-            cause: error,
-          })
+          throw new SessionStoreUnavailableError(
+            'DynamoDB PutItem was retried and then failed its condition: whether the session moved is unknown.',
+            { cause: error },
+          )
         }
         // Revoked, moved or expired meanwhile: the new item goes too. After an outage, best effort.
         const removal = send(call, 'DeleteItem', { TableName: table, Key: { [ID]: { S: toId } } }, [], signal)
