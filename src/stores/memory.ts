@@ -4,7 +4,7 @@
  * @module
  */
 import { parseJsonObject } from '../json.js'
-import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from './concurrency.js'
+import { BASE, type ConcurrencyOptions, expectedVersion, moveConflict, optimisticSet, resolveConcurrency, VERSION } from './concurrency.js'
 import { holdsUser, pageOfIds } from './listing.js'
 import { refuseChunks, serverStore } from './server.js'
 import type { KeeperCallOptions, SessionStore, StoredRecord } from './store.js'
@@ -134,8 +134,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       return true
     },
     // One synchronous step: nothing can run between the check and the writes.
-    async move(fromId, toId, record, now, { forwardUntil }) {
-      if (!liveEntry(fromId, now)) return false // revoked, moved or expired meanwhile
+    async move(fromId, toId, record, now, { forwardUntil, fromExtra }) {
+      const entry = liveEntry(fromId, now)
+      if (!entry) return false // revoked, moved or expired meanwhile
+      if (concurrency.optimistic && (expectedVersion(fromExtra) ?? 0) !== entry.version) throw moveConflict()
       const next = { ...record, extra: record.extra }
       put(toId, next, now)
       if (forwardUntil > now) entries.set(fromId, { json: '{}', expiresAt: forwardUntil, version: 0, moved: true })

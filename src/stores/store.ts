@@ -186,7 +186,11 @@ export interface MoveOptions extends KeeperCallOptions {
    * when it is not after `now`.
    */
   forwardUntil: number
-  /** The old record's `extra`, as this request read it. */
+  /**
+   * The old record's `extra`, as this request read it: a keeper with
+   * optimistic concurrency moves only that version, and throws a
+   * `SessionConflictError` when the live record has another.
+   */
   fromExtra?: Record<string, unknown> | undefined
 }
 

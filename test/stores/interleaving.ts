@@ -5,7 +5,7 @@
  * the store keeps, is the test.
  */
 import { describe, expect, it } from 'vitest'
-import { createSessions, type SessionData, type Sessions, type SessionStore } from 'seshjs'
+import { createSessions, SessionConflictError, type SessionData, type Sessions, type SessionStore } from 'seshjs'
 import { createAdmin, type SessionAdmin } from 'seshjs/admin'
 import type { ConcurrencyOptions } from '../../src/stores/concurrency.js'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
@@ -244,6 +244,21 @@ export function describeInterleavings(name: string, harness: InterleavingHarness
         const late = await engine.commit(other, new Response())
         expect(late.headers.getSetCookie()).toEqual([])
         expect(await seen(loggedIn)).toEqual({ data: { n: 1, user: 'ada' }, isNew: false })
+      })
+
+      it("concurrency: 'optimistic': a regenerate() of a session changed since it was read is a conflict, and nothing moves", async () => {
+        const { engine, browser, mint, send, seen } = setup({ concurrency: 'optimistic' })
+        const { cookie } = await mint({ n: 1 })
+        const login = await send()
+        const other = await send()
+        other.set('n', 2)
+        browser.take(await engine.commit(other, new Response()))
+        login.regenerate()
+        login.set('user', 'ada')
+        const error = await engine.commit(login, new Response()).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(SessionConflictError)
+        expect(await engine.byId.load(login.id!)).toBeUndefined()
+        expect(await seen(cookie)).toEqual({ data: { n: 2 }, isNew: false }) // the other request's write stands
       })
     }
   })

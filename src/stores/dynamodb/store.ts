@@ -8,7 +8,7 @@
  */
 import { randomId } from '../../crypto.js'
 import { SessionNotSerializableError, SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
-import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
+import { BASE, type ConcurrencyOptions, expectedVersion, moveConflict, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { refuseChunks, serverStore } from '../server.js'
 import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../store.js'
 import { type DynamoCall, errorName, send } from './call.js'
@@ -229,18 +229,24 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       return { ...record, extra: extraOf(item, undefined) }
     },
     async move(fromId, toId, record, now, options) {
-      const { signal, forwardUntil } = options
+      const { signal, forwardUntil, fromExtra } = options
       // The new item first (its id is known to no one yet), then the old one ended only if it is live:
       // a conditional PutItem (or DeleteItem) on one item, so this runs where TransactWriteItems does not
       // (dynalite, Architect's sandbox). A revoke before that step makes it fail and the new item goes.
       const item = toItem(toId, record, undefined)
       await putItem({ TableName: table, Item: item }, false, signal)
       const key = { [ID]: { S: fromId } }
-      const condition = {
-        ConditionExpression: 'attribute_exists(#secret) AND #ttl > :now',
-        ExpressionAttributeNames: { '#secret': SECRET, '#ttl': TTL },
-        ExpressionAttributeValues: { ':now': { N: String(now) } },
+      const names: Record<string, string> = { '#secret': SECRET, '#ttl': TTL }
+      const values: Record<string, AttributeValue> = { ':now': { N: String(now) } }
+      let expression = 'attribute_exists(#secret) AND #ttl > :now'
+      const expected = concurrency.optimistic ? (expectedVersion(fromExtra) ?? 0) : undefined
+      if (expected !== undefined) {
+        // optimistic: only the version this request read moves (a change meanwhile is a conflict)
+        names['#v'] = VERSION_ATTRIBUTE
+        expression += expected === 0 ? ' AND attribute_not_exists(#v)' : ' AND #v = :v'
+        if (expected !== 0) values[':v'] = { N: String(expected) }
       }
+      const condition = { ConditionExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: values }
       try {
         if (forwardUntil > now) {
           const forward = { ...key, [TTL]: { N: String(Math.floor(forwardUntil)) }, [MOVED_ATTRIBUTE]: { BOOL: true } }
@@ -265,6 +271,7 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
           throw error
         }
         await removal
+        if (expected !== undefined && (await get(fromId, now, { signal }))) throw moveConflict() // live, so changed
         return false
       }
       return { ...record, extra: extraOf(item, undefined) }

@@ -72,13 +72,15 @@ return stored[2] or ''`)
  * session is live, and each script still touches one key (a cluster keeps
  * the two ids in different slots).
  * KEYS[1] the old session; ARGV: now (epoch s), the forward's expiry in ms
- * from now ('0': no forward), its `expiresAt`. Returns the old session's
- * `user` field ('' when none) when moved, 0 when there was no live session
- * (gone, or already a forward).
+ * from now ('0': no forward), its `expiresAt`, the version read ('' for no
+ * check; a missing version counting as 0). Returns the old session's `user`
+ * field ('' when none) when moved, 0 when there was no live session (gone, or
+ * already a forward), -1 when its version is not the one read.
  */
-export const MOVE = new Script(`local stored = redis.pcall('HMGET', KEYS[1], 'expiresAt', 'moved', 'user', 'data')
+export const MOVE = new Script(`local stored = redis.pcall('HMGET', KEYS[1], 'expiresAt', 'moved', 'user', 'data', 'version')
 local expires = type(stored) == 'table' and not stored.err and stored[1] and tonumber(stored[1])
 if not expires or expires <= tonumber(ARGV[1]) or stored[2] or not stored[4] then return 0 end
+if ARGV[4] ~= '' and (stored[5] or '0') ~= ARGV[4] then return -1 end
 if ARGV[2] ~= '0' then
   redis.call('HSET', KEYS[1], 'moved', '1', 'expiresAt', ARGV[3])
   redis.call('HDEL', KEYS[1], 'data', 'createdAt', 'version', 'user')

@@ -8,7 +8,7 @@
  */
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { parseJsonObject } from '../../json.js'
-import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
+import { BASE, type ConcurrencyOptions, expectedVersion, moveConflict, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { serverStore } from '../server.js'
 import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../store.js'
 import { type RedisConnection, replyCode, send } from './connection.js'
@@ -181,20 +181,22 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       return (await put(id, next, now, options?.mustExist ? 'live' : 'set', undefined, signal)) ? next : false
     },
     async move(fromId, toId, record, now, options) {
-      const { signal, forwardUntil } = options
+      const { signal, forwardUntil, fromExtra } = options
+      const version = concurrency.optimistic ? String(expectedVersion(fromExtra) ?? 0) : ''
       // The new session first (its id is known to no one yet), then the old one ended only if it is live.
       const next = { ...record, extra: undefined }
       await put(toId, next, now, 'set', undefined, signal)
       let moved: unknown
       try {
         const forward = forwardUntil > now ? [expiryMs(forwardUntil, now), String(Math.floor(forwardUntil))] : ['0', '0']
-        moved = await MOVE.run(connection, prefix + fromId, [String(now), ...forward], signal)
+        moved = await MOVE.run(connection, prefix + fromId, [String(now), ...forward, version], signal)
       } catch (error) {
         await keeper.delete(toId, { signal }).catch(() => {}) // best effort: a session no cookie names
         throw error
       }
       if (typeof moved !== 'string') {
-        await keeper.delete(toId, { signal }) // revoked, moved or expired meanwhile: the new session goes too
+        await keeper.delete(toId, { signal }) // revoked, moved, changed or expired meanwhile: the new session goes too
+        if (Number(moved) === -1) throw moveConflict()
         return false
       }
       if (moved !== '' && userKey !== undefined) await unindex(fromId, moved, signal)
