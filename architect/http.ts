@@ -46,11 +46,12 @@ const isCallbackChain = (fns: readonly ArcHandler[], asyncMode: boolean) => !asy
 async function handle(runtime: () => Runtime, fns: readonly ArcHandler[], asyncMode: boolean, event: ArcEvent, context: unknown): Promise<ArcResult> {
   if (event === null || typeof event !== 'object') throw new TypeError('The event must be an API Gateway event object')
   const rt = runtime()
-  const session = rt.open(sessionCookieValue(event, rt.config.cookieName))
+  const cookieValue = sessionCookieValue(event, rt.config.cookieName)
+  const session = rt.open(cookieValue)
   let req: ArcRequest
   try {
     await session.load()
-    req = { ...shapeRequest(event), session: await toPlain(session, rt) } as ArcRequest
+    req = { ...shapeRequest(event), session: await toPlain(session, rt, cookieValue) } as ArcRequest
   } catch (error) {
     if (error instanceof SessionStoreUnavailableError) return unavailable()
     throw error

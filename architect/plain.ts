@@ -11,16 +11,19 @@ import type { PlainSession } from './types.js'
  * The loaded session as Architect hands it to handlers: the data, plus `iat`
  * for cookie (JWE) sessions and `_idx` / `_secret` / `_ttl` for server-side
  * ones (`_idx` alone for a session not yet written). `{}` when there is no
- * cookie session.
+ * cookie session. A session whose id another request's `regenerate()` moved
+ * moments ago keeps the `_idx` its cookie named (the request's own), so that
+ * `session.write()` of it is dropped rather than made a new session.
  *
  * @param session a session from the runtime (loaded here)
  * @param runtime the runtime it came from
+ * @param cookieValue the session cookie's value the session was opened with
  */
-export async function toPlain(session: Session, runtime: Pick<Runtime, 'kind'>): Promise<PlainSession> {
+export async function toPlain(session: Session, runtime: Pick<Runtime, 'kind'>, cookieValue?: string): Promise<PlainSession> {
   const data: PlainSession = { ...(await session.all()) }
-  const { id, isNew, issuedAt, expiresAt, extra } = session.info
+  const { id, isNew, issuedAt, expiresAt, extra, moved } = session.info
   if (runtime.kind === 'cookie') return isNew ? data : { ...data, iat: issuedAt }
-  const meta: PlainSession = { _idx: id }
+  const meta: PlainSession = { _idx: moved && cookieValue ? cookieValue.slice(0, cookieValue.indexOf('.')) : id }
   if (!isNew) {
     if (typeof extra?._secret === 'string') meta._secret = extra._secret
     meta._ttl = expiresAt

@@ -20,15 +20,20 @@ import type { ArcEvent, PlainSession } from './types.js'
  */
 export async function readSession(runtime: Runtime, request: Pick<ArcEvent, 'headers' | 'cookies'>): Promise<PlainSession> {
   if (request === null || typeof request !== 'object') throw new TypeError('session.read() takes a request object')
-  return toPlain(runtime.open(sessionCookieValue(request, runtime.config.cookieName)), runtime)
+  const value = sessionCookieValue(request, runtime.config.cookieName)
+  return toPlain(runtime.open(value), runtime, value)
 }
 
 /**
  * Writes `data` as the whole session and returns the `Set-Cookie` value. For
  * server-side stores, `data._idx` names the session to overwrite (as read by
- * {@link readSession}); without it, or when that session no longer exists, a
- * new one is made. Empty data gives a cookie that ends the session. Data from
- * `regenerate()` is written under a new id.
+ * {@link readSession}); without it, a new one is made. A session that was
+ * live when read (`_ttl` or `_secret` beside `_idx`) and has ended since —
+ * revoked, destroyed, expired — is never made again: the cookie returned ends
+ * it. One moved to a new id by another request's `regenerate()` meanwhile is
+ * not written either, and the value is `''` (no cookie: the browser keeps the
+ * new one, and this request never learns it). Empty data gives a cookie that
+ * ends the session. Data from `regenerate()` is written under a new id.
  *
  * @param runtime the runtime
  * @param data the session data
@@ -39,6 +44,10 @@ export async function writeSession(runtime: Runtime, data: PlainSession): Promis
   const id = runtime.kind === 'server' && typeof data._idx === 'string' ? data._idx : undefined
   const session = runtime.open(id ? await sessions.byId.cookieValue(id) : undefined)
   await session.load()
+  if (session.info.moved) return '' // lost to a regenerate(): neither the new id nor an expiry
+  if (id && session.isNew && (data._ttl !== undefined || data._secret !== undefined)) {
+    return setCookie(config, null) // ended out of band since it was read: never brought back, not even under a new id
+  }
   applyPlain(session, data)
   if (wantsNewId(data)) session.regenerate()
   const written = await runtime.saveCookie(session)

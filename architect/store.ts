@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { SessionStore } from '../src/index.js'
+import { MOVED, type SessionStore } from '../src/index.js'
 import { awsTable, sandboxTable, stackPath, tableSource } from './discovery.js'
 import type { Env } from './env.js'
 
@@ -25,10 +25,20 @@ export function deferredStore(make: () => Promise<SessionStore>): SessionStore {
   return {
     read: async (cookieValue, context) => (await store()).read(cookieValue, context),
     write: async (record, context, options) => (await store()).write(record, context, options),
+    move: async (record, context, options) => {
+      const resolved = await store()
+      if (resolved.move) return resolved.move(record, context, options)
+      // a store without move(): write the new record, then end the old one (not atomic)
+      const value = await resolved.write(record, context)
+      if (typeof value === 'string') await resolved.delete(options.from, context)
+      return value
+    },
     delete: async (record, context) => (await store()).delete(record, context),
     touch: async (record, context) => {
       const resolved = await store()
-      return resolved.touch ? resolved.touch(record, context) : resolved.write(record, context)
+      if (resolved.touch) return resolved.touch(record, context)
+      const value = await resolved.write(record, context)
+      return value === MOVED ? undefined : value
     },
     get: async (id, context) => (await store()).get?.(id, context),
     cookieValue: async (id, context) => (await store()).cookieValue!(id, context),

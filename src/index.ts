@@ -44,10 +44,14 @@ export type {
   StoredRecord,
   WriteOptions,
   SetOptions,
+  SessionMoveOptions,
+  MoveOptions,
+  KeeperCallOptions,
   ListedRecord,
   ListOptions,
   RecordPage,
 } from './stores/contract.js'
+export { MOVED } from './stores/contract.js'
 export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export type { JsonValue } from './json.js'
 export { SocketSession, SESSION_ENDED_CLOSE_CODE, SOCKET_QUEUE_FULL_CLOSE_CODE } from './hono/socket-session.js'

@@ -20,7 +20,7 @@ import { SessionServerStoreRequiredError } from '../errors.js'
 import { assertJsonValue } from '../json.js'
 import { isSessionConfig, resolveConfig, type SessionConfig, type SessionOptions } from './options.js'
 import { type LoadResult, Session, STATE } from './session.js'
-import type { SessionData, SessionRecord, SessionStore, StoreContext } from '../stores/contract.js'
+import { MOVED, type SessionData, type SessionRecord, type SessionStore, type StoreContext } from '../stores/contract.js'
 
 /** What {@link Sessions.saveCookie} returns: the cookie to send. */
 export interface SavedCookie {
@@ -149,6 +149,7 @@ export interface Sessions<Data extends object = SessionData> {
 export function createSessions<Data extends object = SessionData>(options: SessionOptions | SessionConfig = {}): Sessions<Data> {
   const config = isSessionConfig(options) ? options : resolveConfig(options)
   const { store, cookieName, cookieAttributes, ttl, touchAfter, maxAge } = config
+  const grace = config.regenerateGrace ?? 60 // a configuration made by an older resolveConfig has none
   const newId = store.stateless ? undefined : randomId
   const { chunks } = store
   /** With chunked cookies: the chunk numbers each session's request carried, or the value it was opened with. */
@@ -169,7 +170,8 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
   async function read(cookieValue: string): Promise<LoadResult> {
     const ctx = context()
     const found = await store.read(cookieValue, ctx)
-    return found ? live(found.record, found.keyIndex, ctx.now) : {}
+    if (!found) return {}
+    return found.moved ? { moved: true } : live(found.record, found.keyIndex, ctx.now)
   }
 
   /** A lazy session of `value`; `hadCookie` when a cookie was sent, even one that cannot name a session. */
@@ -218,6 +220,9 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
       await session.load()
       state = session[STATE]()
     }
+    // An id another request moved (its regenerate()): this request's view is stale and must not learn the
+    // new id, nor expire the cookie that now holds it. Nothing is written, no cookie is sent.
+    if (state.moved) return undefined
     const ctx = context()
     const old = state.record
     const renewalDue = old !== undefined && (ctx.now - old.issuedAt >= touchAfter || state.keyIndex > 0)
@@ -254,10 +259,17 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
       createdAt: maxAge === undefined ? undefined : continued ? (old.createdAt ?? old.issuedAt) : ctx.now,
       extra: moved ? undefined : old?.extra,
     }
-    const update = continued && !moved && old.id !== undefined
-    const value = await store.write(record, ctx, { update })
+    let value: string | undefined | typeof MOVED
+    if (continued && moved && store.move) {
+      // regenerate(): the new id is written only while the old session is live, in one step per store
+      value = await store.move(record, ctx, { from: old, grace })
+    } else {
+      const update = continued && !moved && old.id !== undefined
+      value = await store.write(record, ctx, { update })
+      if (moved && typeof value === 'string') await store.delete(old, ctx) // after the write: a failure leaves the old session intact
+    }
+    if (value === MOVED) return undefined // lost to another request's regenerate(): the visitor's new cookie stays
     if (value === undefined) return state.hadCookie ? null : undefined // ended out of band meanwhile: not brought back
-    if (moved) await store.delete(old, ctx) // after the write: a failure leaves the old session intact
     return value
   }
 

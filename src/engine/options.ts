@@ -102,6 +102,15 @@ export interface SessionOptions {
    */
   maxAge?: number | undefined
   /**
+   * Server stores: for how many seconds the old id of a regenerated session
+   * (`regenerate()`) is remembered as moved. A request of the same visitor
+   * still in flight with the old cookie then writes nothing and sends no
+   * cookie, instead of expiring the new one (a logout right after a login).
+   * 0 forgets the old id at once. See docs/security.md, "Concurrent requests".
+   * @default 60
+   */
+  regenerateGrace?: number | undefined
+  /**
    * Production mode: a strong secret is required and the cookie is `Secure`.
    * `false` never allows the public development key while anything says production.
    * @default true when `ARC_ENV` is `staging` or `production`, or `NODE_ENV` is `production`
@@ -178,6 +187,8 @@ export interface SessionConfig {
   readonly touchAfter: number
   /** Absolute lifetime, in seconds, if any. */
   readonly maxAge: number | undefined
+  /** How long the old id of a regenerated session is remembered as moved, in seconds. */
+  readonly regenerateGrace: number
   /** The table `ARC_SESSION_TABLE_NAME` names (`undefined` when unset or `jwe`). */
   readonly table: string | undefined
   /** The clock, in milliseconds. */
@@ -216,6 +227,7 @@ export const DEFAULTS = {
   algorithm: 'A256GCM',
   ttl: 7 * 24 * 60 * 60,
   touchAfter: 60 * 60,
+  regenerateGrace: 60,
 } as const
 
 /** Browsers cap cookie lifetimes at 400 days. */
@@ -465,6 +477,8 @@ export function resolveConfigFrom(options: SessionOptions, source: SettingsSourc
   const secure = (cookie.secure ?? production) || prefix.secure || partitioned || sameSite === 'none'
   const tossing = hostPrefixWarning({ production, host: prefix.host, domain, hostPrefix: cookie.hostPrefix })
   if (tossing) warn(tossing)
+  const regenerateGrace =
+    options.regenerateGrace === undefined ? DEFAULTS.regenerateGrace : positiveInteger(options.regenerateGrace, 'regenerateGrace', true)
   const storeTimeout = resolveStoreTimeout(options.storeTimeout)
   const store = options.store ?? cookieStore()
   assertChunks(store)
@@ -491,6 +505,7 @@ export function resolveConfigFrom(options: SessionOptions, source: SettingsSourc
     ttl,
     touchAfter,
     maxAge,
+    regenerateGrace,
     production,
     usingDevelopmentKey,
     now,

@@ -28,6 +28,8 @@ export interface LoadResult {
   expiresAt?: number
   /** Absolute expiry of the record (with `maxAge`), in epoch seconds. */
   absoluteExpiresAt?: number
+  /** The cookie names an id moved by a `regenerate()` within the grace window: read-only, nothing is written. */
+  moved?: true
 }
 
 /**
@@ -60,6 +62,13 @@ export interface SessionInfo {
    * `seshjs/architect` shows as Architect does); `undefined` when there are none.
    */
   readonly extra: Readonly<Record<string, unknown>> | undefined
+  /**
+   * `true` when the cookie named an id that another request's `regenerate()`
+   * moved to a new one moments ago (within `regenerateGrace`): the session is
+   * empty and read-only, and saving it writes nothing and sends no cookie.
+   * The new id is never told. Otherwise `undefined`.
+   */
+  readonly moved?: true | undefined
 }
 
 /** The engine's view of a session. @internal */
@@ -82,6 +91,8 @@ export interface SessionState {
   loadedEmpty(): boolean
   destroyed: boolean
   regenerated: boolean
+  /** The cookie named an id moved to a new one (a `regenerate()` of another request): write nothing, send no cookie. */
+  moved: boolean
   /** The data to write: the user's data plus outgoing flash values. */
   dataToWrite(): SessionData
 }
@@ -140,6 +151,7 @@ export class Session<Data extends object = SessionData> {
   #originalJson: string | undefined
   #destroyed = false
   #regenerated = false
+  #moved = false
 
   /**
    * Made by the engine (`createSessions().load()`), not by hand.
@@ -192,6 +204,7 @@ export class Session<Data extends object = SessionData> {
     this.#originalJson = undefined
     this.#destroyed = false
     this.#regenerated = false
+    this.#moved = false
     this.#consumedFlash = undefined
     this.#expiresAt = undefined
     this.#absoluteExpiresAt = undefined
@@ -199,7 +212,8 @@ export class Session<Data extends object = SessionData> {
   }
 
   async #runLoader(): Promise<void> {
-    const { record, keyIndex = 0, expiresAt, absoluteExpiresAt } = await this.#loader()
+    const { record, keyIndex = 0, expiresAt, absoluteExpiresAt, moved } = await this.#loader()
+    if (moved) this.#moved = true
     this.#expiresAt = record ? expiresAt : undefined
     this.#absoluteExpiresAt = record ? absoluteExpiresAt : undefined
     if (record) {
@@ -395,6 +409,7 @@ export class Session<Data extends object = SessionData> {
       absoluteExpiresAt: this.#absoluteExpiresAt,
       olderKey: this.#keyIndex > 0,
       extra: this.#record?.extra === undefined ? undefined : Object.freeze({ ...this.#record.extra }),
+      moved: this.#moved ? true : undefined,
     })
   }
 
@@ -414,6 +429,7 @@ export class Session<Data extends object = SessionData> {
       },
       destroyed: this.#destroyed,
       regenerated: this.#regenerated,
+      moved: this.#moved,
       dataToWrite() {
         return session.#dataToWrite()
       },

@@ -87,6 +87,15 @@ export function expectedVersion(extra: Record<string, unknown> | undefined): num
   return typeof version === 'number' ? version : undefined
 }
 
+/**
+ * The error of a `regenerate()` in optimistic mode whose session another
+ * request changed since it was read: the session is not moved (the move would
+ * copy this request's stale data over that change).
+ */
+export function moveConflict(): SessionConflictError {
+  return new SessionConflictError('The session was changed by another request since it was read, so it was not moved to a new id.')
+}
+
 /** Writes conditionally; the backing store's half of {@link optimisticSet}. @internal */
 export interface ConditionalKeeper {
   /** The stored record, with `extra[VERSION]` set (0 when it has none). */

@@ -53,7 +53,23 @@ export interface StoreContext {
 export interface KeeperCallOptions {
   /** Aborted when the call's deadline has passed (see {@link StoreContext.signal}). */
   signal?: AbortSignal
+  /**
+   * `get` only: a keeper that leaves forwards ({@link RecordKeeper.move})
+   * returns a forward it finds as a record with `moved: true` (and no data)
+   * instead of `undefined`. Without it (listings, the admin API), a forward is
+   * no record.
+   */
+  forwards?: boolean
 }
+
+/**
+ * What {@link SessionStore.write} and {@link SessionStore.move} return when
+ * the session's id was moved to a new one (a `regenerate()` of another
+ * request landed first): nothing was written, and the engine sends no cookie
+ * at all — neither the new id (which a request holding the old one must never
+ * learn) nor an expiry (which would log the visitor out of the new session).
+ */
+export const MOVED: unique symbol = Symbol('sesh.moved')
 
 /** A record read from a cookie value. */
 export interface ReadResult {
@@ -61,6 +77,12 @@ export interface ReadResult {
   record: SessionRecord
   /** Which key opened or verified the cookie: anything but 0 asks for a rewrite with the newest key. */
   keyIndex: number
+  /**
+   * The cookie names an id that was moved to a new one within the grace
+   * window (`regenerateGrace`): `record` holds no data, and the engine gives
+   * the request an empty, read-only session that writes nothing and sends no cookie.
+   */
+  moved?: true
 }
 
 /**
@@ -102,7 +124,17 @@ export interface SessionStore {
    * destroyed or expired meanwhile — so a request in flight never brings a
    * session back.
    */
-  write(record: SessionRecord, context: StoreContext, options?: WriteOptions): Promise<string | undefined>
+  write(record: SessionRecord, context: StoreContext, options?: WriteOptions): Promise<string | undefined | typeof MOVED>
+  /**
+   * Optional (server stores; {@link serverStore} always has it): writes
+   * `record` under its new id only while `options.from` (the record as this
+   * request read it) is still live, and ends the old id, leaving a forward
+   * there for `options.grace` seconds. Returns the new cookie value;
+   * `undefined` (writing nothing) when the old session is gone — revoked,
+   * destroyed or expired meanwhile; {@link MOVED} when another request moved
+   * it first. Without it, the engine writes the new record and deletes the old.
+   */
+  move?(record: SessionRecord, context: StoreContext, options: SessionMoveOptions): Promise<string | undefined | typeof MOVED>
   /** Forgets `record` (its id). A stateless store has nothing to forget. */
   delete(record: SessionRecord, context: StoreContext): Promise<void>
   /**
@@ -137,6 +169,31 @@ export interface WriteOptions {
   update?: boolean
 }
 
+/** Options of {@link SessionStore.move}. */
+export interface SessionMoveOptions {
+  /** The session as this request read it, under its old id. */
+  from: SessionRecord
+  /** How long, in seconds, the old id is remembered as moved (0: not at all). */
+  grace: number
+}
+
+/** Options of {@link RecordKeeper.move}. */
+export interface MoveOptions extends KeeperCallOptions {
+  /**
+   * Leave a forward at the old id until then (epoch seconds): a record that
+   * holds no data and says only "moved", which `get` with `forwards` returns
+   * as `{ moved: true }` and every other read treats as no record. No forward
+   * when it is not after `now`.
+   */
+  forwardUntil: number
+  /**
+   * The old record's `extra`, as this request read it: a keeper with
+   * optimistic concurrency moves only that version, and throws a
+   * `SessionConflictError` when the live record has another.
+   */
+  fromExtra?: Record<string, unknown> | undefined
+}
+
 /** Options of {@link RecordKeeper.set}. */
 export interface SetOptions extends KeeperCallOptions {
   /** Write only if a live record for the id exists; return `false` (writing nothing) otherwise. */
@@ -153,6 +210,8 @@ export interface StoredRecord {
   createdAt?: number
   /** Store-private attributes, returned as they were given. */
   extra?: Record<string, unknown>
+  /** A forward left by {@link RecordKeeper.move} (only with `forwards`): the id was moved; `data` is empty. */
+  moved?: true
 }
 
 /**
@@ -179,6 +238,20 @@ export interface RecordKeeper {
    * there is no such record. Without it, renewals rewrite the whole record.
    */
   touch?(id: string, expiresAt: number, now: number, options?: KeeperCallOptions): Promise<boolean>
+  /**
+   * Optional: a `regenerate()`. In one atomic step, checks that `fromId` holds
+   * a live record (not a forward) and ends it, leaving a forward until
+   * `options.forwardUntil`; writes `record` under `toId` only if that check
+   * passed. Returns `false`, leaving no new record, when `fromId` holds no live
+   * record. `set` and `touch` with `mustExist` must fail on a forward, and
+   * `get` must not return one unless asked (`forwards`).
+   *
+   * Without it, {@link serverStore} moves with `get`, `set` and `delete`: not
+   * atomic (a revoke landing between the check and the write is lost) and with
+   * no forward (a request in flight with the old id is answered as if the
+   * session had been revoked: its cookie is expired).
+   */
+  move?(fromId: string, toId: string, record: StoredRecord, now: number, options: MoveOptions): Promise<StoredRecord | void | false>
   /** Optional: one page of the live records (for the admin API and the CLI). */
   list?(options: ListOptions): Promise<RecordPage>
   /** Optional: how many live records there are (may read every record). */

@@ -17,7 +17,7 @@ import type { SessionStore } from './contract.js'
 export const DEFAULT_STORE_TIMEOUT = 3000
 
 /** The store methods that reach the backing service. */
-const CALLS: ReadonlySet<PropertyKey> = new Set(['read', 'write', 'delete', 'touch', 'get'])
+const CALLS: ReadonlySet<PropertyKey> = new Set(['read', 'write', 'delete', 'touch', 'get', 'move'])
 
 /**
  * Validates the `storeTimeout` option.

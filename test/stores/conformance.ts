@@ -158,8 +158,8 @@ export function describeStore(name: string, harness: StoreHarness): void {
       }
     })
 
-    it('regenerates: new id, same data, old id dead and its record deleted', async () => {
-      const { engine, jar } = make()
+    it('regenerates: new id, same data, old id dead and its record deleted (regenerateGrace: 0)', async () => {
+      const { engine, jar } = make({}, { regenerateGrace: 0 })
       await step(engine, jar, (s) => s.set('n', 1))
       const before = jar.header()
       const oldId = harness.keepsRecords ? idIn(jar) : undefined
@@ -172,6 +172,22 @@ export function describeStore(name: string, harness: StoreHarness): void {
         if (harness.peek) expect(await harness.peek(oldId!)).toBeUndefined()
       }
     })
+
+    if (harness.keepsRecords) {
+      it('regenerates with the default grace: the old id keeps a forward that holds none of the data', async () => {
+        const { engine, jar } = make()
+        await step(engine, jar, (s) => s.set('marker', 'pre-regenerate-marker'))
+        const before = jar.header()
+        const oldId = idIn(jar)
+        await step(engine, jar, (s) => s.regenerate())
+        expect(await (await engine.load(request(before))).all()).toEqual({})
+        await step(engine, jar, async (s) => expect(await s.get('marker')).toBe('pre-regenerate-marker'))
+        if (harness.peek) {
+          const raw = await harness.peek(oldId)
+          expect(typeof raw === 'string' ? raw : JSON.stringify(raw ?? null)).not.toContain('pre-regenerate-marker')
+        }
+      })
+    }
 
     it('expires after the idle ttl (injected clock), and renews on reads at most once per touchAfter', async () => {
       const { engine, jar, clock } = make({}, { ttl: DAY, touchAfter: 3600 })

@@ -9,6 +9,7 @@ import { createSessionTable, dynamoStore, type DynamoClient } from 'seshjs/dynam
 import { describeStore } from './conformance.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeInterleavings } from './interleaving.js'
 import { type Dynalite, startDynalite } from './dynalite.js'
 
 const TABLE = 'sessions'
@@ -103,6 +104,8 @@ describe('DynamoDB user index', () => {
 
 describeAdmin('DynamoDB (dynalite), user index', { make: () => dynamoStore({ table: INDEXED, client: dynamo.client }) })
 describeAdmin('DynamoDB (dynalite), Scan', { make: () => dynamoStore({ table: TABLE, client: dynamo.client }) })
+
+describeInterleavings('DynamoDB (dynalite)', { make: (options) => dynamoStore({ table: INDEXED, client: dynamo.client, ...options }), optimistic: true })
 
 describe('DynamoDB: sessions written by Architect', () => {
   it('an item in @architect/functions\' format is listed by user (Query), shown, patched and revoked', async () => {

@@ -4,6 +4,7 @@ import { CookieJar, SECRET } from '../helpers.js'
 import { describeStore } from './conformance.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeInterleavings } from './interleaving.js'
 
 describeStore('memory', {
   make: (options) => memoryStore(options),
@@ -43,3 +44,5 @@ describe('memory store cap', () => {
 describeListing('memory', { make: () => memoryStore() })
 
 describeAdmin('memory', { make: () => memoryStore() })
+
+describeInterleavings('memory', { make: (options) => memoryStore(options), optimistic: true })

@@ -14,6 +14,7 @@ import { CookieJar, SECRET } from '../helpers.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeStore } from './conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeInterleavings } from './interleaving.js'
 import { counting, type TestClient } from './redis-clients.js'
 import { type RedisCluster, startCluster } from './redis-server.js'
 
@@ -54,6 +55,7 @@ for (const name of ['node-redis', 'ioredis']) {
   describeListing(`Redis Cluster (${name}), SCAN`, { make: scanned })
   describeAdmin(`Redis Cluster (${name}), user index`, { make: indexed })
   describeAdmin(`Redis Cluster (${name}), SCAN`, { make: scanned })
+  describeInterleavings(`Redis Cluster (${name})`, { make: indexed })
 
   describe(`Redis Cluster (${name})`, () => {
     it('spreads sessions over every primary, and a listing finds them all', async () => {

@@ -9,6 +9,7 @@ import { freePort } from '../../scripts/free-port.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeStore } from './conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeInterleavings } from './interleaving.js'
 import { ioRedis, nodeRedis, type TestClient } from './redis-clients.js'
 import { type RedisServer, startRedis } from './redis-server.js'
 
@@ -59,4 +60,8 @@ for (const name of ['node-redis', 'ioredis']) {
   describeListing(`Redis (${name}), SCAN`, { make: scanned })
   describeAdmin(`Redis (${name}), user index`, { make: indexed })
   describeAdmin(`Redis (${name}), SCAN`, { make: scanned })
+  describeInterleavings(`Redis (${name})`, {
+    make: (options) => redisStore({ client: client().connection, prefix: `${name}-indexed:`, userKey: 'user', ...options }),
+    optimistic: true,
+  })
 }

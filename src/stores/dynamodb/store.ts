@@ -8,7 +8,7 @@
  */
 import { randomId } from '../../crypto/keyring.js'
 import { SessionNotSerializableError, SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
-import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
+import { BASE, type ConcurrencyOptions, expectedVersion, moveConflict, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { refuseChunks, serverStore } from '../server.js'
 import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../contract.js'
 import { type DynamoCall, errorName, send } from './call.js'
@@ -35,7 +35,9 @@ const SECRET = '_secret'
 const TTL = '_ttl'
 const CREATED = '_created'
 const VERSION_ATTRIBUTE = '_version'
-const META = new Set([ID, SECRET, TTL, CREATED, VERSION_ATTRIBUTE])
+/** A forward left by a move: `{ _idx, _ttl, _moved: true }`, no `_secret`, so neither sesh nor Architect reads it as a session. */
+const MOVED_ATTRIBUTE = '_moved'
+const META = new Set([ID, SECRET, TTL, CREATED, VERSION_ATTRIBUTE, MOVED_ATTRIBUTE])
 
 /** How many attempts the AWS SDK made (its errors carry `$metadata.attempts`); 1 when unknown. */
 function attemptsOf(error: unknown): number {
@@ -98,6 +100,10 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
     const input = { TableName: table, Key: { [ID]: { S: id } }, ConsistentRead: true }
     const output = await send(call, 'GetItem', input, [], options?.signal)
     const item = output.Item as Item | undefined
+    if (item?.[MOVED_ATTRIBUTE] && !item[SECRET]) {
+      const until = numberOf(item[TTL])
+      return options?.forwards && until !== undefined && until > now ? { data: {}, expiresAt: until, moved: true } : undefined
+    }
     return item && recordOf(item, now)
   }
 
@@ -147,8 +153,10 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
     const values: Record<string, AttributeValue> = {}
     let condition = 'attribute_not_exists(#idx)'
     if (expected === 0) {
-      condition = 'attribute_exists(#idx) AND attribute_not_exists(#v)'
+      condition = 'attribute_exists(#secret) AND attribute_not_exists(#v)' // a forward (no _secret) is no session
+      names['#secret'] = SECRET
       names['#v'] = VERSION_ATTRIBUTE
+      delete names['#idx']
     } else if (expected !== undefined) {
       condition = '#v = :v'
       names['#v'] = VERSION_ATTRIBUTE
@@ -217,6 +225,54 @@ export function dynamoSessionStore(options: DynamoSessionStoreOptions): SessionS
       } catch (error) {
         if (errorName(error) === 'ConditionalCheckFailedException') return false
         throw error
+      }
+      return { ...record, extra: extraOf(item, undefined) }
+    },
+    async move(fromId, toId, record, now, options) {
+      const { signal, forwardUntil, fromExtra } = options
+      // The new item first (its id is known to no one yet), then the old one ended only if it is live:
+      // a conditional PutItem (or DeleteItem) on one item, so this runs where TransactWriteItems does not
+      // (dynalite, Architect's sandbox). A revoke before that step makes it fail and the new item goes.
+      const item = toItem(toId, record, undefined)
+      await putItem({ TableName: table, Item: item }, false, signal)
+      const key = { [ID]: { S: fromId } }
+      const names: Record<string, string> = { '#secret': SECRET, '#ttl': TTL }
+      const values: Record<string, AttributeValue> = { ':now': { N: String(now) } }
+      let expression = 'attribute_exists(#secret) AND #ttl > :now'
+      const expected = concurrency.optimistic ? (expectedVersion(fromExtra) ?? 0) : undefined
+      if (expected !== undefined) {
+        // optimistic: only the version this request read moves (a change meanwhile is a conflict)
+        names['#v'] = VERSION_ATTRIBUTE
+        expression += expected === 0 ? ' AND attribute_not_exists(#v)' : ' AND #v = :v'
+        if (expected !== 0) values[':v'] = { N: String(expected) }
+      }
+      const condition = { ConditionExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: values }
+      try {
+        if (forwardUntil > now) {
+          const forward = { ...key, [TTL]: { N: String(Math.floor(forwardUntil)) }, [MOVED_ATTRIBUTE]: { BOOL: true } }
+          await send(call, 'PutItem', { TableName: table, Item: forward, ...condition }, ['ConditionalCheckFailedException'], signal)
+        } else {
+          await send(call, 'DeleteItem', { TableName: table, Key: key, ...condition }, ['ConditionalCheckFailedException'], signal)
+        }
+      } catch (error) {
+        const refused = errorName(error) === 'ConditionalCheckFailedException'
+        // A retried condition may have failed because its first attempt landed: the outcome is unknown, and the
+        // new item is left (no cookie names it) rather than deleted under a session that may have moved to it.
+        if (refused && attemptsOf(error) > 1) {
+          throw new SessionStoreUnavailableError(
+            'DynamoDB PutItem was retried and then failed its condition: whether the session moved is unknown.',
+            { cause: error },
+          )
+        }
+        // Revoked, moved or expired meanwhile: the new item goes too. After an outage, best effort.
+        const removal = send(call, 'DeleteItem', { TableName: table, Key: { [ID]: { S: toId } } }, [], signal)
+        if (!refused) {
+          await removal.catch(() => {})
+          throw error
+        }
+        await removal
+        if (expected !== undefined && (await get(fromId, now, { signal }))) throw moveConflict() // live, so changed
+        return false
       }
       return { ...record, extra: extraOf(item, undefined) }
     },

@@ -8,7 +8,7 @@ import { SessionStoreUnavailableError, SessionTooLargeError } from '../../errors
 import { parseJsonObject } from '../../json.js'
 import { holdsUser, isSessionId, pageSize } from '../listing.js'
 import { refuseChunks, serverStore } from '../server.js'
-import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from '../contract.js'
+import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from '../contract.js'
 
 /** The parts of a Workers KV namespace binding the store uses. */
 export interface KVNamespaceLike {
@@ -54,6 +54,8 @@ const MIN_TTL = 60
 const VALUE_LIMIT = 25 * 1024 * 1024
 const TTL = '_ttl'
 const CREATED = '_created'
+/** A forward left by a move: `{ "_ttl": <epoch s>, "_moved": true }`. */
+const MOVED_KEY = '_moved'
 /** `extra` key: the user id the record was read with, to move its index entry when it changes. */
 const USER = 'kvUser'
 
@@ -102,12 +104,13 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
     return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
   }
 
-  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
+  async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
     const text = await attempt('get', () => namespace.get(prefix + id, 'text'))
     if (text === null) return undefined
     const value = parseJsonObject(text)
     const expiresAt = value?.[TTL]
     if (!value || typeof expiresAt !== 'number' || expiresAt <= now) return undefined
+    if (value[MOVED_KEY] === true) return options?.forwards ? { data: {}, expiresAt, moved: true } : undefined
     const created = value[CREATED]
     delete value[TTL]
     delete value[CREATED]
@@ -150,8 +153,9 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
 
   const keeper: RecordKeeper = {
     get,
-    // KV has no conditional write, so `mustExist` is not honoured: a request that read a session before
-    // it was revoked and writes after brings it back (docs/out-of-band.md: revoke again after a minute).
+    // KV has no conditional write, so `mustExist` is not honoured (checking would cost every write a
+    // read): a request that read a session before it was revoked, destroyed or moved (a regenerate())
+    // and writes after brings it back (docs/out-of-band.md: revoke again after a minute).
     async set(id, record, now) {
       const head = `{"${TTL}":${Math.floor(record.expiresAt)}${record.createdAt === undefined ? '' : `,"${CREATED}":${record.createdAt}`}`
       const body = JSON.stringify(record.data)
@@ -172,6 +176,21 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
       await attempt('put', () => namespace.put(prefix + id, text, { expirationTtl }))
       if (typeof before === 'string' && before !== user) await attempt('delete', () => namespace.delete(indexPrefix(before) + id))
       return { ...record, extra: user === undefined ? {} : { [USER]: user } }
+    },
+    // KV has no conditional or atomic write: the best it can do is check, write the new session, then
+    // leave the forward. A revoke that lands between the check and the forward is lost, and a location
+    // that has not yet seen the revoke (up to 60 s) passes the check (docs/security.md).
+    async move(fromId, toId, record, now, { forwardUntil }) {
+      const current = await get(fromId, now)
+      if (!current) return false
+      const stored = await keeper.set(toId, { ...record, extra: undefined }, now)
+      const before = current.extra?.[USER]
+      if (forwardUntil > now) {
+        const expirationTtl = Math.max(MIN_TTL, Math.ceil(forwardUntil - now))
+        await attempt('put', () => namespace.put(prefix + fromId, `{"${TTL}":${Math.floor(forwardUntil)},"${MOVED_KEY}":true}`, { expirationTtl }))
+      } else await attempt('delete', () => namespace.delete(prefix + fromId))
+      if (typeof before === 'string') await attempt('delete', () => namespace.delete(indexPrefix(before) + fromId))
+      return stored
     },
     async delete(id) {
       await attempt('delete', () => namespace.delete(prefix + id))

@@ -4,10 +4,10 @@
  * @module
  */
 import { parseJsonObject } from '../../json.js'
-import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
+import { BASE, type ConcurrencyOptions, expectedVersion, moveConflict, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { holdsUser, isSessionId, pageOfIds } from '../listing.js'
 import { refuseChunks, serverStore } from '../server.js'
-import type { SessionStore, StoredRecord } from '../contract.js'
+import type { KeeperCallOptions, SessionStore, StoredRecord } from '../contract.js'
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions extends ConcurrencyOptions {
@@ -27,6 +27,8 @@ interface Entry {
   createdAt?: number
   extra?: Record<string, unknown>
   version: number
+  /** A forward left by a move: no data, and no session. */
+  moved?: true
 }
 
 /**
@@ -59,8 +61,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     while (entries.size >= maxEntries) entries.delete(entries.keys().next().value!)
   }
 
-  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
-    return lookup(id, now, true)
+  async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
+    return lookup(id, now, true, options?.forwards)
+  }
+
+  /** The live session entry for `id` (never a forward). */
+  function liveEntry(id: string, now: number): Entry | undefined {
+    const entry = entries.get(id)
+    return entry && !entry.moved && entry.expiresAt > now ? entry : undefined
   }
 
   /** Listing (the admin API) is not use: it leaves the eviction order alone. */
@@ -68,13 +76,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     return lookup(id, now, false)
   }
 
-  function lookup(id: string, now: number, used: boolean): StoredRecord | undefined {
+  function lookup(id: string, now: number, used: boolean, forwards?: boolean): StoredRecord | undefined {
     const entry = entries.get(id)
     if (!entry) return undefined
     if (entry.expiresAt <= now) {
       entries.delete(id)
       return undefined
     }
+    if (entry.moved) return forwards ? { data: {}, expiresAt: entry.expiresAt, moved: true } : undefined
     if (used) use(id, entry)
     const data = parseJsonObject(entry.json)!
     const extra = concurrency.optimistic ? { ...entry.extra, [VERSION]: entry.version, [BASE]: entry.json } : entry.extra
@@ -99,14 +108,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     get,
     async set(id, record: StoredRecord, now, options) {
       if (!concurrency.optimistic) {
-        if (options?.mustExist && !((entries.get(id)?.expiresAt ?? 0) > now)) return false // revoked or expired meanwhile
+        if (options?.mustExist && !liveEntry(id, now)) return false // revoked, moved or expired meanwhile
         return put(id, record, now)
       }
       const conditional = {
         get,
         async put(key: string, next: StoredRecord, expected: number | undefined) {
-          const entry = entries.get(key)
-          const live = entry !== undefined && entry.expiresAt > now
+          const entry = liveEntry(key, now)
+          const live = entry !== undefined
           if (expected === undefined ? live : !live || entry.version !== expected) return false
           put(key, next, now)
           return true
@@ -118,17 +127,28 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       entries.delete(id)
     },
     async touch(id, expiresAt, now) {
-      const entry = entries.get(id)
-      if (!entry || entry.expiresAt <= now) return false
+      const entry = liveEntry(id, now)
+      if (!entry) return false
       entry.expiresAt = expiresAt
       use(id, entry) // renewals count as use
       return true
+    },
+    // One synchronous step: nothing can run between the check and the writes.
+    async move(fromId, toId, record, now, { forwardUntil, fromExtra }) {
+      const entry = liveEntry(fromId, now)
+      if (!entry) return false // revoked, moved or expired meanwhile
+      if (concurrency.optimistic && (expectedVersion(fromExtra) ?? 0) !== entry.version) throw moveConflict()
+      const next = { ...record, extra: record.extra }
+      put(toId, next, now)
+      if (forwardUntil > now) entries.set(fromId, { json: '{}', expiresAt: forwardUntil, version: 0, moved: true })
+      else entries.delete(fromId)
+      return concurrency.optimistic ? { ...next, extra: { ...next.extra, [VERSION]: 0, [BASE]: JSON.stringify(record.data) } } : next
     },
     // Listing (the admin API): in id order, so a cursor survives evictions and writes.
     list: (options) => pageOfIds(entries.keys(), options, peek),
     async count(now) {
       let live = 0
-      for (const [id, entry] of entries) if (entry.expiresAt > now && isSessionId(id)) live++
+      for (const [id, entry] of entries) if (entry.expiresAt > now && !entry.moved && isSessionId(id)) live++
       return live
     },
     async listByUser(userKey, userId, options) {

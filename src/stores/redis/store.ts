@@ -8,12 +8,12 @@
  */
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { parseJsonObject } from '../../json.js'
-import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
+import { BASE, type ConcurrencyOptions, expectedVersion, moveConflict, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { serverStore } from '../server.js'
 import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../contract.js'
 import { type RedisConnection, replyCode, send } from './connection.js'
 import { listing } from './listing.js'
-import { DELETE, INDEX, PUT, TOUCH } from './scripts.js'
+import { DELETE, INDEX, MOVE, PUT, TOUCH } from './scripts.js'
 
 /** Options of {@link redisSessionStore}. */
 export interface RedisSessionStoreOptions extends ConcurrencyOptions {
@@ -43,7 +43,7 @@ export interface RedisSessionStoreOptions extends ConcurrencyOptions {
 export const REDIS_VALUE_LIMIT = 512 * 1024 * 1024
 /** `extra` key: the user id the record was read with, to move its index entry when it changes. */
 const USER = 'redisUser'
-const FIELDS = ['data', 'expiresAt', 'createdAt', 'version', 'user']
+const FIELDS = ['data', 'expiresAt', 'createdAt', 'version', 'user', 'moved']
 
 const encoder = new TextEncoder()
 
@@ -97,8 +97,9 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       throw error
     }
     if (!Array.isArray(reply)) throw new SessionStoreUnavailableError('Redis HMGET answered something that is not an array.')
-    const [json, expires, created, version, user] = reply.map(text)
+    const [json, expires, created, version, user, moved] = reply.map(text)
     const expiresAt = Number(expires)
+    if (moved !== undefined) return options?.forwards && expiresAt > now ? { data: {}, expiresAt, moved: true } : undefined
     if (json === undefined || expires === undefined || !Number.isFinite(expiresAt) || expiresAt <= now) return undefined
     const data = parseJsonObject(json)
     if (!data) return undefined // unreadable JSON: no session, never a crash
@@ -178,6 +179,28 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       // so a session revoked or expired meanwhile is never brought back.
       const next = { ...record }
       return (await put(id, next, now, options?.mustExist ? 'live' : 'set', undefined, signal)) ? next : false
+    },
+    async move(fromId, toId, record, now, options) {
+      const { signal, forwardUntil, fromExtra } = options
+      const version = concurrency.optimistic ? String(expectedVersion(fromExtra) ?? 0) : ''
+      // The new session first (its id is known to no one yet), then the old one ended only if it is live.
+      const next = { ...record, extra: undefined }
+      await put(toId, next, now, 'set', undefined, signal)
+      let moved: unknown
+      try {
+        const forward = forwardUntil > now ? [expiryMs(forwardUntil, now), String(Math.floor(forwardUntil))] : ['0', '0']
+        moved = await MOVE.run(connection, prefix + fromId, [String(now), ...forward, version], signal)
+      } catch (error) {
+        await keeper.delete(toId, { signal }).catch(() => {}) // best effort: a session no cookie names
+        throw error
+      }
+      if (typeof moved !== 'string') {
+        await keeper.delete(toId, { signal }) // revoked, moved, changed or expired meanwhile: the new session goes too
+        if (Number(moved) === -1) throw moveConflict()
+        return false
+      }
+      if (moved !== '' && userKey !== undefined) await unindex(fromId, moved, signal)
+      return next
     },
     async delete(id, options) {
       if (userKey === undefined) {
