@@ -3,6 +3,18 @@ import { defineConfig } from 'vitest/config'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
+/** The package's subpaths, as sources (package.json's exports point at their builds in dist/). */
+const SUBPATHS: Record<string, string> = {
+  dynamodb: './src/stores/dynamodb/index.ts',
+  kv: './src/stores/kv/index.ts',
+  redis: './src/stores/redis/index.ts',
+  admin: './src/admin/index.ts',
+  node: './adapters/node.ts',
+  lambda: './adapters/lambda.ts',
+  workers: './adapters/workers.ts',
+  architect: './architect/index.ts',
+}
+
 /** Tests of the wire that run a second time on the WebCrypto + jose path (the Workers/Deno/Bun default). */
 const WIRE_TESTS = [
   'src/crypto.test.ts',
@@ -14,12 +26,14 @@ const WIRE_TESTS = [
 
 /** The AWS SDK's banner about future Node versions (in every process that loads it), off for tests. */
 const QUIET = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }
+/** sesh reads the process's environment: the tests run in development whatever the shell's NODE_ENV says. */
+const TEST_ENV = { NODE_ENV: 'test' }
 
 export default defineConfig({
   resolve: {
     alias: [
       { find: /^seshjs$/, replacement: here('./src/index.ts') },
-      { find: /^seshjs\/(.*)$/, replacement: here('./adapters/$1.ts') },
+      ...Object.entries(SUBPATHS).map(([name, path]) => ({ find: new RegExp(`^seshjs/${name}$`), replacement: here(path) })),
     ],
   },
   test: {
@@ -32,8 +46,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
-          env: { SESH_EXPECTED_CRYPTO: 'node', ...QUIET },
+          include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'architect/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+          env: { SESH_EXPECTED_CRYPTO: 'node', ...QUIET, ...TEST_ENV },
           // The package tests import dist/, rebuilt when stale (here only, so it runs once).
           globalSetup: ['test/setup/build-dist.ts'],
         },
@@ -41,11 +55,11 @@ export default defineConfig({
       {
         // As off Node: the package's `#crypto-provider` import resolves to no platform provider.
         extends: true,
-        resolve: { alias: [{ find: /^#crypto-provider$/, replacement: here('./adapters/crypto/none.js') }] },
+        resolve: { alias: [{ find: /^#crypto-provider$/, replacement: here('./src/crypto/platform/none.js') }] },
         test: {
           name: 'webcrypto',
           include: WIRE_TESTS,
-          env: { SESH_EXPECTED_CRYPTO: 'webcrypto', ...QUIET },
+          env: { SESH_EXPECTED_CRYPTO: 'webcrypto', ...QUIET, ...TEST_ENV },
           // the per-request benchmarks once more on this path (bench/crypto.bench.ts compares the providers itself)
           benchmark: { include: ['bench/sessions.bench.ts', 'bench/stores.bench.ts'] },
         },

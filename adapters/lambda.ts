@@ -166,7 +166,7 @@ function internalError(): Response {
  * @example
  * ```ts
  * import { toLambda } from 'seshjs/lambda'
- * const app = createCounterApp({ env: process.env })
+ * const app = createCounterApp() // ARC_APP_SECRET, ARC_ENV… from the function's environment
  * export const handler = toLambda(app.fetch)
  * ```
  * @param fetch the fetch handler (e.g. a Hono app's `app.fetch`)

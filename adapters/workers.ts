@@ -13,7 +13,7 @@
  * @module
  */
 import { sessionTableName, type SessionMiddlewareOptions, type SessionStore } from '../src/index.js'
-import { type KVNamespaceLike, kvStore } from './kv.js'
+import { type KVNamespaceLike, kvStore } from '../src/stores/kv/index.js'
 
 /**
  * A Worker's `env`: any object, e.g. the `interface Env` that `wrangler types`

@@ -4,7 +4,7 @@
  * default, synchronous) against WebCrypto + jose (everywhere else).
  */
 import { bench, describe } from 'vitest'
-import { nodeProvider } from '../adapters/crypto/node.js'
+import { nodeProvider } from '../src/crypto/platform/node.js'
 import { webcryptoProvider } from '../src/crypto/webcrypto.js'
 
 const KEY = new TextEncoder().encode('abcdefghijklmnopqrstuvwxyz012345')

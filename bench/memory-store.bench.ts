@@ -6,7 +6,7 @@
  * (0.07 ms at 1k → 1.68 ms at 100k).
  */
 import { bench, describe } from 'vitest'
-import { Keyring, randomId } from '../src/crypto.js'
+import { Keyring, randomId } from '../src/crypto/keyring.js'
 import { memoryStore } from '../src/index.js'
 import type { SessionStore, StoreContext } from '../src/index.js'
 

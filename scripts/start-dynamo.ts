@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { sessionTableName } from '../src/options.js'
+import { sessionTableName } from '../src/engine/options.js'
 
 const require = createRequire(import.meta.url)
 const dynalite = require('dynalite') as (options: { createTableMs?: number; path?: string }) => Server

@@ -3,10 +3,10 @@
  *
  * @module
  */
-export { sessions, type SessionEnv, type SessionMiddlewareOptions } from './hono.js'
-export { createSessions, type Sessions, type SessionsById, type SavedCookie, type CookieHeaderSource } from './sessions.js'
-export { withSession, type WithSessionOptions } from './with-session.js'
-export { Session, RESERVED_KEYS, type SessionInfo, type SessionKey, type SessionValue } from './session.js'
+export { sessions, type SessionEnv, type SessionMiddlewareOptions } from './hono/middleware.js'
+export { createSessions, type Sessions, type SessionsById, type SavedCookie, type CookieHeaderSource } from './engine/engine.js'
+export { withSession, type WithSessionOptions } from './engine/with-session.js'
+export { Session, RESERVED_KEYS, type SessionInfo, type SessionKey, type SessionValue } from './engine/session.js'
 export {
   resolveConfig,
   isSessionConfig,
@@ -16,8 +16,8 @@ export {
   type SessionCookieOptions,
   type CookieAttributes,
   type SameSite,
-} from './options.js'
-export type { ContentEncryption, CryptoChoice, CryptoProvider, JweCipher, IdSigner, Keyring, Opened } from './crypto.js'
+} from './engine/options.js'
+export type { ContentEncryption, CryptoChoice, CryptoProvider, JweCipher, IdSigner, Keyring, Opened } from './crypto/keyring.js'
 export {
   SessionError,
   SessionSecretError,
@@ -29,8 +29,8 @@ export {
   SessionServerStoreRequiredError,
   type SessionErrorOptions,
 } from './errors.js'
-export { cookieStore, type CookieStoreOptions } from './stores/cookie.js'
-export { memoryStore, type MemoryStoreOptions } from './stores/memory.js'
+export { cookieStore, type CookieStoreOptions } from './stores/cookie/index.js'
+export { memoryStore, type MemoryStoreOptions } from './stores/memory/index.js'
 export type { ConcurrencyOptions, MergeFunction } from './stores/concurrency.js'
 export { serverStore } from './stores/server.js'
 export type {
@@ -47,12 +47,12 @@ export type {
   ListedRecord,
   ListOptions,
   RecordPage,
-} from './stores/store.js'
+} from './stores/contract.js'
 export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export type { JsonValue } from './json.js'
-export { SocketSession, SESSION_ENDED_CLOSE_CODE, SOCKET_QUEUE_FULL_CLOSE_CODE } from './socket.js'
-export { DEFAULT_MAX_QUEUED_MESSAGES, sessionSocket, type SessionSocketHandlers, type SessionSocketOptions } from './websocket.js'
-export { webSocketOrigins, type AllowedOrigins, type OriginCheck } from './origin.js'
+export { SocketSession, SESSION_ENDED_CLOSE_CODE, SOCKET_QUEUE_FULL_CLOSE_CODE } from './hono/socket-session.js'
+export { DEFAULT_MAX_QUEUED_MESSAGES, sessionSocket, type SessionSocketHandlers, type SessionSocketOptions } from './hono/websocket.js'
+export { webSocketOrigins, type AllowedOrigins, type OriginCheck } from './hono/origin.js'
 // The store and admin modules are web-standard core code; their subpaths
 // (`seshjs/dynamodb`, `seshjs/kv`, `seshjs/redis`, `seshjs/admin`) re-export them from here, so
 // adapters reach the core only through this entry.
@@ -64,15 +64,15 @@ export {
   type CreateTableOptions as CreateDynamoTableOptions,
   type DynamoCall,
   type DynamoOperation,
-} from './stores/dynamodb/index.js'
-export { kvStore, type KVNamespaceLike, type KvStoreOptions } from './stores/kv.js'
+} from './stores/dynamodb/core.js'
+export { kvStore, type KVNamespaceLike, type KvStoreOptions } from './stores/kv/store.js'
 export {
   redisSessionStore,
   REDIS_VALUE_LIMIT,
   type RedisSessionStoreOptions,
   type RedisConnection,
   type RedisSendOptions,
-} from './stores/redis/index.js'
+} from './stores/redis/core.js'
 export {
   createAdmin,
   isSessionId,
@@ -82,4 +82,4 @@ export {
   type SessionAdmin,
   type SessionPage,
   type SessionSummary,
-} from './admin/index.js'
+} from './admin/core.js'

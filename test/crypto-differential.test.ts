@@ -11,7 +11,7 @@ import { deflateRawSync } from 'node:zlib'
 import fc from 'fast-check'
 import { compactDecrypt } from 'jose'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { nodeProvider } from '../adapters/crypto/node.js'
+import { nodeProvider } from '../src/crypto/platform/node.js'
 import type { ContentEncryption, Opened } from '../src/crypto/provider.js'
 import { webcryptoProvider } from '../src/crypto/webcrypto.js'
 

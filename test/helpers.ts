@@ -1,7 +1,7 @@
 /** Shared test helpers. */
 import { vi } from 'vitest'
 import { SessionStoreUnavailableError } from '../src/errors.js'
-import type { SessionStore } from '../src/stores/store.js'
+import type { SessionStore } from '../src/stores/contract.js'
 
 /** A strong test secret (36 characters, like the reference's sandbox run). */
 export const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'

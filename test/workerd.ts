@@ -23,7 +23,7 @@ export async function bundleWorker(entry: string | URL): Promise<string> {
     target: 'es2022',
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
-    alias: { seshjs: root('src/index.ts'), 'seshjs/kv': root('adapters/kv.ts') },
+    alias: { seshjs: root('src/index.ts'), 'seshjs/kv': root('src/stores/kv/index.ts') },
     logLevel: 'silent',
   })
   return bundle.outputFiles[0]!.text

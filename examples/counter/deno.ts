@@ -34,8 +34,8 @@ if (redisUrl) {
   where = `Redis at ${shown.href.replace(/\/$/, '')}`
 }
 
-// `env` passed on: read once here, as on Node.
-const app = createCounterApp({ env, ...(store ? { store } : {}) }, where)
+// no env option: sesh reads the ARC_* variables from Deno.env (--allow-env)
+const app = createCounterApp(store ? { store } : {}, where)
 app.get('/ws', upgradeWebSocket(counterSocket))
 
 const port = Number(env.PORT ?? 3333)

@@ -30,7 +30,7 @@ if (table) {
   where = `Redis at ${shown.href.replace(/\/$/, '')}`
 }
 
-const app = createCounterApp({ env: process.env, ...(store ? { store } : {}) }, where)
+const app = createCounterApp(store ? { store } : {}, where)
 const { upgradeWebSocket, injectWebSocket } = createNodeWebSocket({ app })
 app.get('/ws', upgradeWebSocket(counterSocket))
 

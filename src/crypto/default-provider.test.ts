@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createSessions } from '../sessions.js'
-import { cryptoProviderName, Keyring } from '../crypto.js'
+import { createSessions } from '../engine/engine.js'
+import { cryptoProviderName, Keyring } from './keyring.js'
 import { webcryptoProvider } from './webcrypto.js'
 
 const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'

@@ -2,7 +2,7 @@
  * The crypto provider seam: the only crypto the engine needs, behind two small
  * interfaces, in web-standard types. Two providers exist: WebCrypto + jose (every
  * runtime; see `webcrypto.ts`) and a synchronous `node:crypto` one (Node, Lambda;
- * `adapters/crypto/node.js`), wire-identical and differential-tested.
+ * `src/crypto/platform/node.js`), wire-identical and differential-tested.
  *
  * @module
  */

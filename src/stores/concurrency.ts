@@ -8,8 +8,8 @@
  */
 import { SessionConflictError } from '../errors.js'
 import { assertJsonValue, parseJsonObject, toDataObject } from '../json.js'
-import { FLASH_KEY } from '../session.js'
-import type { SessionData, StoredRecord } from './store.js'
+import { FLASH_KEY } from '../engine/session.js'
+import type { SessionData, StoredRecord } from './contract.js'
 
 /**
  * Combines a conflicting write with what another request stored meanwhile.

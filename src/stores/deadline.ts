@@ -11,7 +11,7 @@
  * @module
  */
 import { SessionStoreUnavailableError } from '../errors.js'
-import type { SessionStore } from './store.js'
+import type { SessionStore } from './contract.js'
 
 /** The default deadline of one store call, in milliseconds. */
 export const DEFAULT_STORE_TIMEOUT = 3000

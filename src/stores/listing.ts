@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ListedRecord, ListOptions, RecordPage, SessionData, StoredRecord } from './store.js'
+import type { ListedRecord, ListOptions, RecordPage, SessionData, StoredRecord } from './contract.js'
 
 /** Records a page examines when the caller names no limit. */
 export const DEFAULT_PAGE = 100
@@ -15,7 +15,7 @@ const SESSION_ID_SHAPE = /^[A-Za-z0-9_-]{24}$/
 
 /**
  * The id prefix of the WebSocket connection records `seshjs/architect`'s `ws()`
- * keeps in the session store (`adapters/architect/ws.ts` writes it): records
+ * keeps in the session store (`architect/ws.ts` writes it): records
  * beside the sessions, never sessions themselves.
  */
 export const CONNECTION_RECORD_PREFIX = 'ws-connection-'

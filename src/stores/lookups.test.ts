@@ -1,7 +1,7 @@
 /** Options looked up by name take own properties only; ids no id could be are refused before any HMAC. */
 import { describe, expect, it, vi } from 'vitest'
-import { Keyring, signId } from '../crypto.js'
-import { resolveOptions } from '../options.js'
+import { Keyring, signId } from '../crypto/keyring.js'
+import { resolveOptions } from '../engine/options.js'
 import { serverStore } from './server.js'
 
 const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'

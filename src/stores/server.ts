@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { signId, unsignId } from '../crypto.js'
-import type { KeeperCallOptions, RecordKeeper, SessionStore, StoreContext } from './store.js'
+import { signId, unsignId } from '../crypto/keyring.js'
+import type { KeeperCallOptions, RecordKeeper, SessionStore, StoreContext } from './contract.js'
 
 /**
  * The keeper call's options, with the context's `signal` read only if the

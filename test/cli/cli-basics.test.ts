@@ -138,10 +138,10 @@ describe('seshjs', () => {
 })
 
 describe('the bin', () => {
-  it('is the built dist/adapters/cli/main.js with a node shebang, named seshjs in package.json', async () => {
+  it('is the built dist/cli/main.js with a node shebang, named seshjs in package.json', async () => {
     const { readFile } = await import('node:fs/promises')
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string> }
-    expect(pkg.bin).toEqual({ seshjs: './dist/adapters/cli/main.js' })
+    expect(pkg.bin).toEqual({ seshjs: './dist/cli/main.js' })
     expect((await readFile(MAIN, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true)
   })
 })

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 /** The package's bin. */
-export const MAIN = fileURLToPath(new URL('../../dist/adapters/cli/main.js', import.meta.url))
+export const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
 
 /** What a run printed and how it ended. */
 export interface CliResult {

@@ -4,7 +4,7 @@
  * page offers for the WebSocket, with the socket itself where there is one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jweKeyBytes } from '../../src/crypto.js'
+import { jweKeyBytes } from '../../src/crypto/keyring.js'
 import { CookieJar, SECRET } from '../helpers.js'
 import { hostileCookies, tokenIssuedAt } from '../integration/hostile-cookies.js'
 import { connect } from '../ws/client.js'

@@ -6,7 +6,7 @@
  */
 import { compactDecrypt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEVELOPMENT_SECRETS, jweKeyBytes } from '../../src/crypto.js'
+import { DEVELOPMENT_SECRETS, jweKeyBytes } from '../../src/crypto/keyring.js'
 import { CookieJar, SECRET } from '../helpers.js'
 import { count, counterSuite, show } from './counter-suite.js'
 import { type Runtime, freePort, startLambda, startScript } from './runtimes.js'

@@ -4,7 +4,7 @@
  */
 import { compactDecrypt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEVELOPMENT_SECRETS, jweKeyBytes } from '../../src/crypto.js'
+import { DEVELOPMENT_SECRETS, jweKeyBytes } from '../../src/crypto/keyring.js'
 import { CookieJar } from '../helpers.js'
 import { count, show } from './counter-suite.js'
 import { type Runtime, startWranglerDev } from './runtimes.js'

@@ -1,7 +1,7 @@
 /** The counter's Worker entry in workerd (Miniflare), with the cookie store and with KV. */
 import { compactDecrypt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jweKeyBytes } from '../../src/crypto.js'
+import { jweKeyBytes } from '../../src/crypto/keyring.js'
 import { CookieJar, SECRET } from '../helpers.js'
 import { count, counterSuite, show } from './counter-suite.js'
 import { startWorker } from './runtimes.js'

@@ -20,7 +20,7 @@ import { expect } from 'vitest'
 import { cookieStore, createSessions, memoryStore, type Session, type Sessions } from 'seshjs'
 import type { ArcEvent } from 'seshjs/architect'
 import type { LambdaHttpEvent } from 'seshjs/lambda'
-import { jweKeyBytes } from '../../src/crypto.js'
+import { jweKeyBytes } from '../../src/crypto/keyring.js'
 import { SECRET } from '../helpers.js'
 
 /** Cases per target: 10,000 in `npm test`, SESH_FUZZ_RUNS for a soak. */

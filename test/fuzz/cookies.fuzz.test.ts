@@ -1,7 +1,7 @@
 /** Fuzzing: cookie headers, JWE tokens with arbitrary headers and payloads, signed ids. See arbitraries.ts. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Keyring, signId } from '../../src/crypto.js'
+import { Keyring, signId } from '../../src/crypto/keyring.js'
 import { SECRET } from '../helpers.js'
 import {
   CHUNKED_BLOB,

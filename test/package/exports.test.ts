@@ -46,7 +46,7 @@ describe('the package', () => {
 
   it('seshjs/redis loads no Redis client on import: node-redis comes with the first client it makes', async () => {
     const result = await build({
-      entryPoints: [`${root}dist/adapters/redis.js`],
+      entryPoints: [`${root}dist/src/stores/redis/index.js`],
       bundle: true,
       write: false,
       metafile: true,

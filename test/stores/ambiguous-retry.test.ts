@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import { SessionConflictError, SessionStoreUnavailableError } from 'seshjs'
 import { dynamoSessionStore, type DynamoCall } from 'seshjs/dynamodb'
-import { Keyring } from '../../src/crypto.js'
+import { Keyring } from '../../src/crypto/keyring.js'
 
 const context = { keyring: new Keyring(['abcdefghijklmnopqrstuvwxyz0123456789'], 'A256GCM'), now: 1_800_000_000, ttl: 3600 }
 

@@ -15,7 +15,7 @@ import {
   type SessionStore,
 } from 'seshjs'
 import type { ConcurrencyOptions } from '../../src/stores/concurrency.js'
-import { signId, Keyring } from '../../src/crypto.js'
+import { signId, Keyring } from '../../src/crypto/keyring.js'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
 
 /** What a store brings to the suite. */

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSessions, SessionStoreUnavailableError } from 'seshjs'
 import { dynamoStore } from 'seshjs/dynamodb'
-import { Keyring, signId } from '../../src/crypto.js'
+import { Keyring, signId } from '../../src/crypto/keyring.js'
 import { DEFAULT_STORE_TIMEOUT } from '../../src/stores/deadline.js'
 import { noHangBound, SECRET } from '../helpers.js'
 

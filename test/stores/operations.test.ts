@@ -12,7 +12,7 @@ import { createSessionTable, dynamoStore, type DynamoClient } from 'seshjs/dynam
 import { kvStore, type KVNamespaceLike } from 'seshjs/kv'
 import { type RedisConnection, redisStore } from 'seshjs/redis'
 import { PUT, TOUCH } from '../../src/stores/redis/scripts.js'
-import type { SessionStore } from '../../src/stores/store.js'
+import type { SessionStore } from '../../src/stores/contract.js'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
 import { type Dynalite, startDynalite } from './dynalite.js'
 import { MemoryStorage } from './kv-memory-storage.js'

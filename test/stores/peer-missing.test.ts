@@ -31,8 +31,8 @@ async function withoutPeers(makeStore: string, body: string): Promise<{ reports:
     register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOK)}))
     const { Hono } = await import('hono')
     const core = await import(${JSON.stringify(`${root}src/index.ts`)})
-    const { dynamoStore, createSessionTable } = await import(${JSON.stringify(`${root}adapters/dynamodb.ts`)})
-    const { redisStore, createRedisClient } = await import(${JSON.stringify(`${root}adapters/redis.ts`)})
+    const { dynamoStore, createSessionTable } = await import(${JSON.stringify(`${root}src/stores/dynamodb/index.ts`)})
+    const { redisStore, createRedisClient } = await import(${JSON.stringify(`${root}src/stores/redis/index.ts`)})
     const reports = []
     const report = (value) => reports.push(value)
     const store = ${makeStore}

@@ -8,7 +8,7 @@ import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSessions, SessionStoreUnavailableError, SessionTooLargeError } from 'seshjs'
 import { type RedisConnection, redisConnection, redisStore } from 'seshjs/redis'
-import { Keyring, signId } from '../../src/crypto.js'
+import { Keyring, signId } from '../../src/crypto/keyring.js'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
 import { type RedisServer, startRedis } from './redis-server.js'
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { CONNECTION_RECORD_PREFIX, holdsUser, isSessionId, pageSize } from '../listing.js'
-import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, StoredRecord } from '../store.js'
+import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, StoredRecord } from '../contract.js'
 import { type DynamoCall, send } from './call.js'
 import type { AttributeValue, Item } from './item.js'
 

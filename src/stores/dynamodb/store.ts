@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { randomId } from '../../crypto.js'
+import { randomId } from '../../crypto/keyring.js'
 import { SessionNotSerializableError, SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { refuseChunks, serverStore } from '../server.js'
-import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../store.js'
+import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../contract.js'
 import { type DynamoCall, errorName, send } from './call.js'
 import { listing } from './listing.js'
 import { type AttributeValue, type Item, ITEM_LIMIT, itemSize, marshal, protoKey, unmarshalItem } from './item.js'

@@ -9,7 +9,7 @@
  */
 import { SessionStoreUnavailableError } from '../../errors.js'
 import { holdsUser, isSessionId, pageSize } from '../listing.js'
-import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, StoredRecord } from '../store.js'
+import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, StoredRecord } from '../contract.js'
 import { type RedisConnection, send } from './connection.js'
 
 /** `<node>.<Redis cursor>[.<id>,<id>...]` */

@@ -10,7 +10,7 @@ import { SessionStoreUnavailableError, SessionTooLargeError } from '../../errors
 import { parseJsonObject } from '../../json.js'
 import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { serverStore } from '../server.js'
-import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../store.js'
+import type { KeeperCallOptions, RecordKeeper, SessionStore, StoredRecord } from '../contract.js'
 import { type RedisConnection, replyCode, send } from './connection.js'
 import { listing } from './listing.js'
 import { DELETE, INDEX, PUT, TOUCH } from './scripts.js'

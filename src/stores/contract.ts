@@ -1,0 +1,218 @@
+/**
+ * The store contract. The engine owns ids, signing, sealing, expiry and cookies;
+ * a store only keeps records. Two levels:
+ *
+ * - {@link SessionStore}: what the engine talks to — cookie value in, record out,
+ *   and back. The cookie store implements it directly (its record is the sealed
+ *   cookie itself).
+ * - {@link RecordKeeper}: records by id with an expiry, for server-side stores
+ *   (memory, DynamoDB, Redis, KV, your own). {@link serverStore} turns one into a
+ *   `SessionStore` by adding the signed-id cookie.
+ *
+ * @module
+ */
+import type { Keyring } from '../crypto/keyring.js'
+
+/** Session data: a JSON object. */
+export type SessionData = Record<string, unknown>
+
+/** What the engine knows about a stored session. */
+export interface SessionRecord {
+  /** The session id; `undefined` for stateless stores (the cookie store). */
+  id?: string
+  /** The user's data (plus internal flash entries). */
+  data: SessionData
+  /** When the session was last written, in epoch seconds; idle expiry counts from here. */
+  issuedAt: number
+  /** When the session was created, in epoch seconds; only kept when an absolute `maxAge` is configured. */
+  createdAt?: number
+  /** Store-private attributes carried from a read to the next write (e.g. DynamoDB's `_secret`, a version). */
+  extra?: Record<string, unknown>
+}
+
+/** What the engine hands to every store call. */
+export interface StoreContext {
+  /** The keys made from the configured secrets. */
+  keyring: Keyring
+  /** Now, in epoch seconds (from the injectable clock). */
+  now: number
+  /** The idle lifetime in seconds. */
+  ttl: number
+  /**
+   * Aborted when the call's deadline (`storeTimeout`) has passed and the
+   * engine has given up on it: pass it to clients that take one (the AWS
+   * SDK's `send(command, { abortSignal })`, `fetch`). Made when first read
+   * (a getter, so a store that never needs it never pays for it): read it as
+   * `context.signal` or by destructuring; a spread copy (`{ ...context }`)
+   * leaves it out.
+   */
+  signal?: AbortSignal
+}
+
+/** What a {@link RecordKeeper} call gets besides its arguments. */
+export interface KeeperCallOptions {
+  /** Aborted when the call's deadline has passed (see {@link StoreContext.signal}). */
+  signal?: AbortSignal
+}
+
+/** A record read from a cookie value. */
+export interface ReadResult {
+  /** The record. */
+  record: SessionRecord
+  /** Which key opened or verified the cookie: anything but 0 asks for a rewrite with the newest key. */
+  keyIndex: number
+}
+
+/**
+ * A session store as the engine sees it. Implementations never touch headers.
+ *
+ * - `read` returns `undefined` for a cookie that names no live session
+ *   (tampered, foreign, unknown id) and **throws** {@link SessionStoreUnavailableError}
+ *   when the store itself fails: an outage is never "no session".
+ */
+export interface SessionStore {
+  /** `true` when the store keeps no ids (the cookie store): the engine then makes none. */
+  readonly stateless?: boolean
+  /**
+   * `true` when the store answers every call inside the process, with no I/O that
+   * could hang (the memory store): the engine then puts no `storeTimeout` deadline
+   * on its calls (and `context.signal` is never set). {@link serverStore} copies it
+   * from its {@link RecordKeeper}.
+   */
+  readonly local?: boolean
+  /**
+   * Stateless stores only: a cookie value too big for one cookie may be split
+   * over several (`_idx`, `_idx.1`, …) within these limits. The engine reads
+   * and writes the chunks; `cookieStore({ chunks })` sets it. Absent: one cookie.
+   */
+  readonly chunks?: CookieChunks
+  /**
+   * The {@link RecordKeeper} behind a server-side store ({@link serverStore}
+   * sets it), for out-of-band work: the admin API lists, counts and finds a
+   * user's sessions through it. Never used on the request path.
+   */
+  readonly records?: RecordKeeper
+  /** Reads the session a cookie value names. */
+  read(cookieValue: string, context: StoreContext): Promise<ReadResult | undefined>
+  /**
+   * Persists `record` and returns the cookie value that names it. With
+   * `update: true` the engine is rewriting a session it read under the same id:
+   * a store that can makes the write conditional on the record still existing,
+   * and returns `undefined` (writing nothing) when it is gone — revoked,
+   * destroyed or expired meanwhile — so a request in flight never brings a
+   * session back.
+   */
+  write(record: SessionRecord, context: StoreContext, options?: WriteOptions): Promise<string | undefined>
+  /** Forgets `record` (its id). A stateless store has nothing to forget. */
+  delete(record: SessionRecord, context: StoreContext): Promise<void>
+  /**
+   * Optional: renews an unchanged session (its `issuedAt` is now) without
+   * rewriting its data, so a read-only request can never write stale data over
+   * a concurrent request's write. Returns the cookie value, or `undefined` when
+   * the session is gone meanwhile (it is not brought back). Without it, the
+   * engine renews with `write`.
+   */
+  touch?(record: SessionRecord, context: StoreContext): Promise<string | undefined>
+  /**
+   * Server stores only: the live record with this id, or `undefined`. No
+   * signature is checked — this is the by-id door (`engine.byId`), never
+   * reachable from a request.
+   */
+  get?(id: string, context: StoreContext): Promise<SessionRecord | undefined>
+  /** Server stores only: the cookie value that names `id` (`<id>.<signature>`). */
+  cookieValue?(id: string, context: StoreContext): Promise<string>
+}
+
+/** How far the engine may split one session cookie (see {@link SessionStore.chunks}). */
+export interface CookieChunks {
+  /** The most cookies one session may use, `_idx` included (2 to 50). */
+  readonly max: number
+  /** The most bytes the session's cookies may add to a request's `Cookie` header (names, values, `; `). */
+  readonly maxBytes: number
+}
+
+/** Options of {@link SessionStore.write}. */
+export interface WriteOptions {
+  /** The session was read under this id: write only if it still exists. */
+  update?: boolean
+}
+
+/** Options of {@link RecordKeeper.set}. */
+export interface SetOptions extends KeeperCallOptions {
+  /** Write only if a live record for the id exists; return `false` (writing nothing) otherwise. */
+  mustExist?: boolean
+}
+
+/** A record as a {@link RecordKeeper} keeps it. */
+export interface StoredRecord {
+  /** The user's data. */
+  data: SessionData
+  /** When the record expires, in epoch seconds. */
+  expiresAt: number
+  /** When the session was created, in epoch seconds, if tracked. */
+  createdAt?: number
+  /** Store-private attributes, returned as they were given. */
+  extra?: Record<string, unknown>
+}
+
+/**
+ * Keeps records by id with an expiry. Implement this to add a server-side store
+ * (see {@link serverStore}). Every method throws {@link SessionStoreUnavailableError}
+ * when the backing service fails.
+ */
+export interface RecordKeeper {
+  /** `true` when every call is answered inside the process (a `Map`): no deadline is put on them. */
+  readonly local?: boolean
+  /** The record for `id`, or `undefined` when there is none or it has expired. */
+  get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined>
+  /**
+   * Creates or replaces the record for `id`. With `mustExist`, a keeper that
+   * can (conditional writes) writes only over a live record and returns
+   * `false` when there was none; keepers that ignore it always write.
+   */
+  set(id: string, record: StoredRecord, now: number, options?: SetOptions): Promise<StoredRecord | void | false>
+  /** Removes the record for `id` (no error when it does not exist). */
+  delete(id: string, options?: KeeperCallOptions): Promise<void>
+  /**
+   * Optional: moves the expiry of an existing, live record to `expiresAt`
+   * without touching its data. Returns `false` (and creates nothing) when
+   * there is no such record. Without it, renewals rewrite the whole record.
+   */
+  touch?(id: string, expiresAt: number, now: number, options?: KeeperCallOptions): Promise<boolean>
+  /** Optional: one page of the live records (for the admin API and the CLI). */
+  list?(options: ListOptions): Promise<RecordPage>
+  /** Optional: how many live records there are (may read every record). */
+  count?(now: number): Promise<number>
+  /**
+   * Optional: one page of the live records whose data holds `userId` (a string,
+   * or a number written as one) under the top-level key `userKey`.
+   */
+  listByUser?(userKey: string, userId: string, options: ListOptions): Promise<RecordPage>
+}
+
+/** A record with its id, as listings return it. */
+export interface ListedRecord extends StoredRecord {
+  /** The session id. */
+  id: string
+}
+
+/** Where a listing starts and how much it examines. */
+export interface ListOptions {
+  /** Now, in epoch seconds: expired records are left out. */
+  now: number
+  /** The `cursor` of the previous page; omit for the first page. */
+  cursor?: string | undefined
+  /**
+   * The most records to examine for this page: a page may hold fewer (even
+   * none) and still have a `cursor`.
+   */
+  limit?: number | undefined
+}
+
+/** One page of a listing. */
+export interface RecordPage {
+  /** Live records, in the store's order. */
+  records: ListedRecord[]
+  /** Pass it back for the next page; `undefined` after the last page. */
+  cursor?: string
+}
