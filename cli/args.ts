@@ -22,6 +22,9 @@ import { usage } from './io.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 
+/** The string options that may be given empty (`--prefix ''`: Redis keys with no prefix). */
+const MAY_BE_EMPTY = new Set(['prefix'])
+
 /** A session id (16 to 128 base64url characters) that starts with a dash. */
 const ID_LIKE = /^-[A-Za-z0-9_-]{15,127}$/
 
@@ -50,24 +53,41 @@ export function parse<V extends object = object>(argv: string[], options: Option
     ids.set(stand, arg)
     return stand
   })
+  let parsed: { values: Record<string, unknown>; positionals: string[] }
   try {
-    const { values, positionals } = parseArgs({ args, options: all, allowPositionals: true, strict: true })
-    return { values: values as V & CommonFlags, positionals: positionals.map((arg) => ids.get(arg) ?? arg) }
+    parsed = parseArgs({ args, options: all, allowPositionals: true, strict: true })
   } catch (error) {
     throw usage(String((error as Error).message).split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), command)
   }
+  for (const [name, value] of Object.entries(parsed.values)) {
+    const empty = Array.isArray(value) ? value.some((v) => v === '') : value === ''
+    if (empty && !MAY_BE_EMPTY.has(name)) throw usage(`--${name} needs a value`, command)
+  }
+  return { values: parsed.values as V & CommonFlags, positionals: parsed.positionals.map((arg) => ids.get(arg) ?? arg) }
 }
 
 /**
- * A positive integer option.
+ * Refuses positional arguments a command does not take.
+ *
+ * @param positionals the arguments left over
+ * @param command the command, for messages
+ */
+export function noArguments(positionals: string[], command: string): void {
+  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"`, command)
+}
+
+/**
+ * A positive integer option, in decimal digits, optionally within bounds.
  *
  * @param value the option's text
  * @param name the option's name
  * @param command the command, for messages
+ * @param range the smallest and largest values allowed
  */
-export function positiveInteger(value: string | undefined, name: string, command: string): number | undefined {
+export function positiveInteger(value: string | undefined, name: string, command: string, range?: { min: number; max: number }): number | undefined {
   if (value === undefined) return undefined
   const number = Number(value)
-  if (!Number.isInteger(number) || number < 1) throw usage(`--${name} must be a positive integer`, command)
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) throw usage(`--${name} must be a positive integer`, command)
+  if (range && (number < range.min || number > range.max)) throw usage(`--${name} must be between ${range.min} and ${range.max}`, command)
   return number
 }

@@ -38,9 +38,9 @@ function cookieValue(input: string): string {
   }
 }
 
-/** Loads the session `value` names through an engine over `store`. */
-async function load(io: Io, store: SessionStore, value: string) {
-  const engine = createSessions(resolveConfig({ env: io.env, store, onWarning: (message) => io.err(`warning: ${message}\n`) }))
+/** Loads the session `value` names through an engine over `store`; `warn` prints each warning once. */
+async function load(io: Io, store: SessionStore, value: string, warn: (message: string) => void) {
+  const engine = createSessions(resolveConfig({ env: io.env, store, onWarning: warn }))
   const session = engine.open(value)
   const data = await session.all()
   return { session, data }
@@ -52,11 +52,16 @@ export async function decode(argv: string[], io: Io): Promise<number> {
   if (values.help) return io.out(`${HELP}\n`), 0
   if (positionals.length !== 1) throw usage('give one cookie value', 'decode')
   const value = cookieValue(positionals[0]!)
+  const warned = new Set<string>() // a signed id is opened twice (verified, then read from the table): one warning
+  const warn = (message: string) => {
+    if (!warned.has(message)) io.err(`warning: ${message}\n`)
+    warned.add(message)
+  }
   const print = (result: Record<string, unknown>, text: string) =>
     io.out(values.json ? `${JSON.stringify(result)}\n` : `${text}\n`)
 
   if (JWE.test(value)) {
-    const { session, data } = await load(io, cookieStore(), value)
+    const { session, data } = await load(io, cookieStore(), value, warn)
     if (session.isNew) throw new CliError('The cookie does not open with this secret: another secret, tampered, or expired.')
     const { issuedAt } = session.info
     print(
@@ -76,7 +81,7 @@ export async function decode(argv: string[], io: Io): Promise<number> {
     async set() {},
     async delete() {},
   })
-  await load(io, probe, value)
+  await load(io, probe, value, warn)
   if (verified === undefined) throw new CliError('The cookie is not a session id signed with this secret: another secret, or tampered.')
   const table = values.table ?? sessionTableName(io.env)
   if (!table) {
@@ -84,7 +89,7 @@ export async function decode(argv: string[], io: Io): Promise<number> {
     return 0
   }
   const { dynamoStore } = await import('./dynamo.js')
-  const { session, data } = await load(io, dynamoStore({ table }), value)
+  const { session, data } = await load(io, dynamoStore({ table }), value, warn)
   if (session.isNew) {
     print({ kind: 'signed-id', id: verified, session: null }, `Signed session id: ${verified}\nNo live session with this id in table "${table}".`)
     return 0

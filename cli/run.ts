@@ -18,6 +18,7 @@ REDIS_URL for sessions in Redis.
 
 Commands:
   secret                      print a new strong secret for ARC_APP_SECRET
+  help <command>              a command's help
   table create [<name>]       create the DynamoDB session table (idempotent)
   decode <cookie value>       show what a session cookie holds
   sessions list|count|show|set|revoke
@@ -46,6 +47,14 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
 export async function run(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    // `seshjs help <command>`: that command's help
+    const [topic, ...extra] = rest
+    if (name === 'help' && topic !== undefined && COMMANDS[topic] && extra.length === 0) return io.out(`${COMMANDS[topic].help}\n`), 0
+    if (rest.length > 0) {
+      const what = name === 'help' && extra.length === 0 ? `unknown command "${topic}"` : `unexpected argument "${rest[0]}"`
+      io.err(`seshjs: ${what} (see \`seshjs --help\`)\n`)
+      return 2
+    }
     io.out(`${HELP}\n`)
     return name === undefined ? 2 : 0
   }

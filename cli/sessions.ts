@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { RedisClientType } from 'redis'
 import { createSessions, resolveConfig, sessionTableName, type SessionStore } from '../src/index.js'
 import { createAdmin, isSessionId, type SessionAdmin, type SessionSummary } from '../src/admin/index.js'
 import { type CommonFlags, parse, positiveInteger } from './args.js'
@@ -66,6 +67,12 @@ interface Values {
   ttl?: string
 }
 
+const COMMANDS = ['list', 'count', 'show', 'set', 'revoke']
+/** The options that only some commands take. */
+const ONLY: Record<string, string[]> = { user: ['list', 'revoke'], limit: ['list'], unset: ['set'] }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z')
 
 /** Text from the store or the command line, quoted for a message: JSON, and nothing a terminal acts on. */
@@ -113,11 +120,55 @@ async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; 
   if (url === undefined) {
     throw usage('name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), or the Redis server with --redis (or REDIS_URL)', 'sessions')
   }
+  if (!isRedisUrl(url)) throw usage('--redis (or REDIS_URL) must be a redis:// or rediss:// URL', 'sessions')
   const { createRedisClient, redisStore } = await import('./redis.js')
   const client = await createRedisClient({ url })
+  await connected(client, url)
   const userKey = values['user-index'] ? (values['user-key'] ?? 'user') : undefined
   const store = redisStore({ client, ...(values.prefix === undefined ? {} : { prefix: values.prefix }), ...(userKey === undefined ? {} : { userKey }) })
   return { store, close: async () => client.destroy() }
+}
+
+/**
+ * Waits for the client's first connection, so a server that cannot be reached
+ * fails with the reason (refused, timed out, unknown host) instead of a
+ * command's deadline.
+ */
+async function connected(client: RedisClientType, url: string): Promise<void> {
+  if (client.isReady) return
+  await new Promise<void>((resolve, reject) => {
+    const ready = () => {
+      client.off('error', failed)
+      resolve()
+    }
+    const failed = (cause: unknown) => {
+      client.off('ready', ready)
+      client.destroy()
+      reject(new CliError(`Cannot connect to Redis at ${withoutPassword(url)}`, 1, { cause }))
+    }
+    client.once('ready', ready)
+    client.once('error', failed)
+  })
+}
+
+/** Whether node-redis takes `url`: redis:// or rediss://, with a valid port. */
+function isRedisUrl(url: string): boolean {
+  try {
+    return ['redis:', 'rediss:'].includes(new URL(url).protocol)
+  } catch {
+    return false
+  }
+}
+
+/** The URL for messages: no password. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.href
+  } catch {
+    return 'the given URL'
+  }
 }
 
 async function adminFor(values: Values, io: Io, store: SessionStore): Promise<SessionAdmin> {
@@ -154,6 +205,12 @@ function planOf(command: string, rest: string[], values: Values & CommonFlags, i
     }
     return id
   }
+  if (COMMANDS.includes(command)) {
+    for (const [option, commands] of Object.entries(ONLY)) {
+      if (values[option as keyof Values] !== undefined && !commands.includes(command)) throw usage(`--${option} is not an option of sessions ${command}`, 'sessions')
+    }
+  }
+  positiveInteger(values.ttl, 'ttl', 'sessions') // checked before connecting
   const one = () => {
     if (rest.length !== 1) throw usage(`sessions ${command} takes one session id`, 'sessions')
     return sessionId(rest[0]!)
@@ -169,7 +226,7 @@ function planOf(command: string, rest: string[], values: Values & CommonFlags, i
         for await (const session of admin.sessions({ ...(values.user === undefined ? {} : { user: values.user }) })) {
           found.push(session)
           if (!json) io.out(`${line(session)}\n`)
-          shown.update(`listed ${found.length} sessions...`)
+          shown.update(`listed ${plural(found.length, 'session')}...`)
           if (limit !== undefined && found.length >= limit) break
         }
         shown.done()
@@ -179,9 +236,10 @@ function planOf(command: string, rest: string[], values: Values & CommonFlags, i
       }
     }
     case 'count':
+      if (rest.length > 0) throw usage('sessions count takes no arguments', 'sessions')
       return async (admin) => {
         const count = await admin.count()
-        print({ count }, `${count} live sessions`)
+        print({ count }, `${plural(count, 'live session')}`)
         return 0
       }
     case 'show': {
@@ -214,9 +272,9 @@ function planOf(command: string, rest: string[], values: Values & CommonFlags, i
         if (rest.length > 0) throw usage('give a session id or --user, not both', 'sessions')
         return async (admin) => {
           const shown = progress(io)
-          const revoked = await admin.revokeUser(user, { onProgress: (n) => shown.update(`revoked ${n} sessions...`) })
+          const revoked = await admin.revokeUser(user, { onProgress: (n) => shown.update(`revoked ${plural(n, 'session')}...`) })
           shown.done()
-          print({ user, revoked }, `Revoked ${revoked} session${revoked === 1 ? '' : 's'} of user ${quoted(user)}.`)
+          print({ user, revoked }, `Revoked ${plural(revoked, 'session')} of user ${quoted(user)}.`)
           return 0
         }
       }

@@ -3,6 +3,8 @@
  * examples/counter/build/counter/index.mjs, the folder app.arc points at:
  * one ESM file with sesh, Hono and jose inside, so the function needs no
  * node_modules (the AWS SDK, for a DynamoDB session table, comes with the runtime). Run: `npm run build:lambda`.
+ * Without Architect, the same bundle deploys as a zip (handler `index.handler`,
+ * runtime nodejs22.x or nodejs24.x): docs/runtimes.md.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'

@@ -31,13 +31,15 @@ export function portInUse(port: number, host?: string): Promise<boolean> {
 /**
  * Ends the process with "port N is in use, set PORT" when `port` is taken,
  * instead of the raw EADDRINUSE stack a server (or wrangler) would print.
+ * The suggestion names the script that was run: another one (`npm start` for
+ * `start:dynamo`) would not bring up the same database.
  *
  * @param port the port
  * @param host the address
+ * @param script the npm script to suggest (default: the one npm is running)
  */
-export async function exitIfPortInUse(port: number, host?: string): Promise<void> {
+export async function exitIfPortInUse(port: number, host?: string, script = process.env.npm_lifecycle_event): Promise<void> {
   if (!(await portInUse(port, host))) return
-  const script = process.env.npm_lifecycle_event
   const command = script === undefined ? '' : ` ${script === 'start' ? 'npm start' : `npm run ${script}`}`
   console.error(`port ${port} is in use, set PORT (for example PORT=${port + 1}${command})`)
   process.exit(1)

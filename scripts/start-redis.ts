@@ -7,8 +7,11 @@
  * redis-server it starts (default: a free one).
  */
 import { spawn } from 'node:child_process'
-import { freePort } from './free-port.js'
+import { exitIfPortInUse, freePort } from './free-port.js'
 import { REDIS_SERVER_MISSING, redisReady } from './redis-server.js'
+
+// A busy port is found before redis-server starts, with this script's name (`npm start` would run without Redis).
+await exitIfPortInUse(Number(process.env.PORT ?? 3333), process.env.HOST, 'start:redis')
 
 // This demo is about Redis: a DynamoDB table name in the environment would win in the counter.
 delete process.env.ARC_SESSION_TABLE_NAME

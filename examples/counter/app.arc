@@ -1,6 +1,7 @@
 # The counter as an Architect app: three routes, one Lambda function.
 # `npm run build:lambda` writes the function's code into build/counter
-# (bundled from lambda.ts); then `npx arc deploy` from this folder deploys it.
+# (bundled from lambda.ts); then `npx @architect/architect deploy` from this
+# folder deploys it (docs/runtimes.md).
 @app
 sesh-counter
 
@@ -16,7 +17,7 @@ sesh-counter
   src build/counter
 
 @aws
-runtime nodejs20.x
+runtime nodejs22.x
 architecture arm64
 # Architect's default is 5 s. The sandbox starts a fresh Node process for each
 # request, and on a busy machine a burst of cold starts can take longer.

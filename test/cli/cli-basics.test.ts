@@ -55,6 +55,40 @@ describe('seshjs', () => {
     expect(secretHelp.stdout).toMatch(/^Usage: seshjs secret/)
   })
 
+  it('every bad option value and stray argument is a usage error: one line, exit 2, before any connection', async () => {
+    const lines = [
+      ['secret', '--bytes', 'abc'],
+      ['secret', '--bytes', '16'], // below the 32-byte minimum
+      ['secret', '--bytes', '2048'],
+      ['secret', '--bytes', '1e2'],
+      ['secret', 'extra'],
+      ['help', 'secret', 'extra'],
+      ['help', 'frobnicate'],
+      ['--help', 'extra'],
+      ['table', 'create', 't', '--user-key='],
+      ['sessions', 'count', 'extra', '--table', 't'],
+      ['sessions', 'count', '--user', 'ada', '--table', 't'],
+      ['sessions', 'show', 'id', '--limit', '5', '--table', 't'],
+      ['sessions', 'list', '--ttl', 'soon', '--table', 't'],
+      ['sessions', 'list', '--table', ''],
+      ['sessions', 'count', '--redis', 'http://127.0.0.1:6379'],
+      ['sessions', 'count', '--redis', 'redis://127.0.0.1:port'],
+    ]
+    // a dead endpoint: a usage error must be found before the store is asked (which would exit 1)
+    const results = await Promise.all(lines.map((args) => cli(args, { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1' })))
+    results.forEach((result, i) => {
+      expect([lines[i], result.code], result.stderr).toEqual([lines[i], 2])
+      expect(result.stdout).toBe('')
+      expect(result.stderr.trim().split('\n'), lines[i]!.join(' ')).toHaveLength(1)
+    })
+    expect(results[1]!.stderr).toBe('seshjs secret: --bytes must be between 32 and 1024 (see `seshjs secret --help`)\n')
+    expect(results[4]!.stderr).toBe('seshjs secret: unexpected argument "extra" (see `seshjs secret --help`)\n')
+    const [topic, top] = await Promise.all([cli(['help', 'secret']), cli(['help'])])
+    expect([topic.code, top.code]).toEqual([0, 0])
+    expect(topic.stdout).toMatch(/^Usage: seshjs secret/)
+    expect(top.stdout).toMatch(/^Usage: seshjs <command>/)
+  })
+
   it('secret: 32 random bytes in base64, different each time; --json', async () => {
     const [a, b] = await Promise.all([cli(['secret']), cli(['secret', '--json'])])
     expect(a.code).toBe(0)
@@ -134,6 +168,36 @@ describe('seshjs', () => {
     expect(wrongSecret.stderr).toMatch(/does not open with this secret/)
     const decoded = JSON.parse((await theirsJson).stdout) as { issuedAt: number }
     expect(Math.abs(decoded.issuedAt - arcIat)).toBeLessThanOrEqual(2) // Architect's own iat
+  })
+})
+
+describe('seshjs and the AWS SDK', () => {
+  it("prints no SDK banner about Node versions (run as a user's shell runs it: warnings on, the SDK's variable unset)", async () => {
+    const { execFile } = await import('node:child_process')
+    const env: Record<string, string> = {}
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !/^(ARC_|AWS_)/.test(key)) env[key] = value
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile(process.execPath, [MAIN, 'table', 'create', 'banner-check', '--json'], { env: { ...env, ...aws }, timeout: 60_000 }, (error, stdout, stderr) =>
+        error ? reject(Object.assign(error, { stderr })) : resolve({ stdout, stderr }),
+      ),
+    )
+    expect(JSON.parse(stdout)).toMatchObject({ table: 'banner-check', created: true })
+    expect(stderr).toBe('')
+  })
+})
+
+describe('seshjs decode, with the development key', () => {
+  it('warns once that no secret is set, though a signed id is opened twice (verified, then read from the table)', async () => {
+    const engine = createSessions({ store: dynamoStore({ table: 'cli-sessions', client: db.client }), onWarning() {} })
+    const session = await engine.load(new Request('http://localhost/'))
+    session.set('user', 'dev')
+    const jar = new CookieJar()
+    jar.take(await engine.commit(session, new Response()))
+    const decoded = await cli(['decode', jar.cookies.get('_idx')!, '--table', 'cli-sessions', '--json'], aws)
+    expect(decoded.code).toBe(0)
+    expect(JSON.parse(decoded.stdout)).toMatchObject({ kind: 'signed-id', session: { data: { user: 'dev' } } })
+    expect(decoded.stderr).toMatch(/^warning: /)
+    expect(decoded.stderr.trim().split('\n')).toHaveLength(1)
   })
 })
 

@@ -75,6 +75,7 @@ describe('seshjs sessions, on Redis', () => {
     expect(await countOf(ada2)).toBe(0)
     expect(await countOf(bob)).toBe(1)
     expect(await client.exists('app:~user:ada')).toBe(0)
+    expect((await sessions(['count'])).stdout).toBe('1 live session\n') // bob's, in the singular
 
     const one = await cli(['sessions', 'revoke', b, '--redis', redis.url, '--prefix', 'app:'], { ARC_APP_SECRET: SECRET })
     expect(one.stdout).toBe(`Revoked session "${b}".\n`)
@@ -129,8 +130,11 @@ describe('seshjs sessions, on Redis', () => {
     expect(none.stderr).toMatch(/--table \(or ARC_SESSION_TABLE_NAME\), or the Redis server with --redis \(or REDIS_URL\)/)
     const both = await cli(['sessions', 'count', '--table', 't', '--redis', redis.url], { ARC_APP_SECRET: SECRET })
     expect(both.code).toBe(2)
-    const down = await cli(['sessions', 'count'], { ARC_APP_SECRET: SECRET, REDIS_URL: `redis://127.0.0.1:${await freePort()}` })
+    const port = await freePort()
+    const down = await cli(['sessions', 'count'], { ARC_APP_SECRET: SECRET, REDIS_URL: `redis://ada:hunter2@127.0.0.1:${port}` })
     expect(down.code).toBe(1)
     expect(down.stderr).toMatch(/^seshjs sessions: .+\n$/) // one line, no stack trace
+    // the cause, as DynamoDB's failures print theirs; never the password
+    expect(down.stderr).toBe(`seshjs sessions: Cannot connect to Redis at redis://ada:***@127.0.0.1:${port} — connect ECONNREFUSED 127.0.0.1:${port}\n`)
   })
 })

@@ -1,20 +1,22 @@
 /**
- * The package as a user gets it: `npm pack`, then, in fresh apps outside the
+ * The package as a user gets it: `npm pack` in a copy of the tracked files
+ * alone, as a fresh clone has them (no dist/: `prepack` builds it; the
+ * repository's node_modules linked in), then, in fresh apps outside the
  * repository that already have hono installed — the lowest supported 4.x
  * (4.6.20) and the newest — `npm install <tarball>`. Each app must end up with
  * one copy of hono, compile every README snippet (strict +
  * exactOptionalPropertyTypes), and run a session round trip through every
- * entry point without the AWS SDK or a Redis client installed. `attw --profile esm-only` checks
- * the same tarball.
+ * entry point without the AWS SDK or a Redis client installed, and run the
+ * `seshjs` bin. `attw --profile esm-only` checks the same tarball.
  *
  * Installing needs the npm registry. The apps with hono alone are kept for a
  * day in the system's temporary folder (seshjs-install-cache), so a re-run only
  * installs the tarball; SESHJS_INSTALL_FRESH=1 starts from nothing.
  */
 import { execFile } from 'node:child_process'
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -57,6 +59,21 @@ async function honoApp(name: string, hono: string): Promise<string> {
   return dir
 }
 
+/** The tracked files as a fresh clone has them (no dist/ or other build output), with the repository's node_modules linked in. */
+async function cleanClone(dir: string): Promise<void> {
+  const { stdout } = await run('git', ['ls-files', '-z'], { cwd: root, maxBuffer: 16 * 1024 * 1024 })
+  for (const file of stdout.split('\0').filter(Boolean)) {
+    await mkdir(dirname(join(dir, file)), { recursive: true })
+    await cp(join(root, file), join(dir, file)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error // a tracked file deleted in the work tree is not in the clone either
+    })
+  }
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'))
+}
+
+/** Whether `dist/` existed in the clean clone before `npm pack` ran (it must not, for the test to mean anything). */
+let distBeforePack = true
+
 async function makeApp(name: string, hono: string): Promise<string> {
   const dir = join(work, `app-${name}`)
   await cp(await honoApp(name, hono), dir, { recursive: true, verbatimSymlinks: true })
@@ -66,7 +83,11 @@ async function makeApp(name: string, hono: string): Promise<string> {
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'seshjs-install-'))
-  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--loglevel=error'], { cwd: root })
+  const clone = join(work, 'clone')
+  await cleanClone(clone)
+  distBeforePack = await stat(join(clone, 'dist')).then(() => true, () => false)
+  // prepack builds dist/ (its output and tsc's come first on stdout; the tarball's name is the last line)
+  const { stdout } = await run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: clone, maxBuffer: 16 * 1024 * 1024 })
   tarball = join(work, stdout.trim().split('\n').pop()!)
   attw = run(process.execPath, [join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js'), '--profile', 'esm-only', '--format', 'ascii', tarball]).then(
     ({ stdout }) => ({ ok: true, stdout }),
@@ -188,6 +209,36 @@ describe.concurrent.each(Object.keys(HONO) as (keyof typeof HONO)[])('a fresh ap
     expect(await compileReadme(apps[which], TSC[which])).toEqual([])
   }, 120_000)
 
+  it('runs the seshjs bin, and seals with the node:crypto provider (the #crypto-provider import)', async () => {
+    const { stdout } = await run(join(apps[which], 'node_modules/.bin/seshjs'), ['--help'], { cwd: apps[which] })
+    expect(stdout).toMatch(/^Usage: seshjs <command>/)
+    const secret = await run(join(apps[which], 'node_modules/.bin/seshjs'), ['secret', '--json'], { cwd: apps[which] })
+    expect(atob((JSON.parse(secret.stdout) as { secret: string }).secret)).toHaveLength(32)
+    // the package's own file, so its imports map answers: `node` on Node, as in the repository
+    const crypto = join(apps[which], 'node_modules/seshjs/dist/src/crypto.js')
+    const probe = `const { cryptoProviderName } = await import(${JSON.stringify(crypto)}); console.log(await cryptoProviderName())`
+    const provider = await run(process.execPath, ['--input-type=module', '-e', probe], { cwd: apps[which] })
+    expect(provider.stdout.trim()).toBe('node')
+  })
+
+  it('compiles an app of seshjs/dynamodb that sends its own requests, without the AWS SDK, under skipLibCheck: false', async () => {
+    const dir = join(apps[which], 'sdk-free')
+    await mkdir(dir, { recursive: true })
+    await writeFile(
+      join(dir, 'app.ts'),
+      "import { dynamoSessionStore, type DynamoCall } from 'seshjs/dynamodb'\n" +
+        "const call: DynamoCall = async (operation, input, options) => ({ operation, input, aborted: options?.abortSignal?.aborted })\n" +
+        "export const store = dynamoSessionStore({ table: 'sessions', call })\n",
+    )
+    const compilerOptions = { module: 'nodenext', target: 'esnext', lib: ['esnext', 'dom'], types: [], strict: true, skipLibCheck: false, noEmit: true }
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['app.ts'] }))
+    const errors = await run(process.execPath, [TSC[which], '-p', dir, '--pretty', 'false'], { cwd: dir }).then(
+      () => [],
+      (error: { stdout?: string; message: string }) => (error.stdout || error.message).split('\n').filter(Boolean),
+    )
+    expect(errors).toEqual([])
+  }, 120_000)
+
   it('imports every entry point and keeps a session across requests', async () => {
     await writeFile(join(apps[which], 'smoke.mjs'), smoke)
     const { stdout } = await run(process.execPath, ['smoke.mjs'], { cwd: apps[which] })
@@ -196,6 +247,10 @@ describe.concurrent.each(Object.keys(HONO) as (keyof typeof HONO)[])('a fresh ap
 })
 
 describe('the tarball', () => {
+  it('is packed from the tracked files alone, dist/ built by prepack', () => {
+    expect(distBeforePack).toBe(false)
+  })
+
   it('passes attw --profile esm-only', async () => {
     const result = await attw
     expect(result.ok, result.stdout).toBe(true)
@@ -210,7 +265,8 @@ describe('the tarball', () => {
   it('holds the license, changelog, docs and built files, and no tests', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball])
     const files = stdout.split('\n').filter(Boolean)
-    for (const file of ['package/LICENSE', 'package/README.md', 'package/CHANGELOG.md', 'package/docs/stores.md', 'package/dist/src/index.js', 'package/dist/src/index.d.ts']) {
+    const built = ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/adapters/node.js', 'dist/cli/main.js', 'src/crypto/platform/node.js', 'src/crypto/platform/none.js']
+    for (const file of ['package/LICENSE', 'package/README.md', 'package/CHANGELOG.md', 'package/docs/stores.md', ...built.map((f) => `package/${f}`)]) {
       expect(files).toContain(file)
     }
     expect(files.filter((f) => f.endsWith('.test.ts') || f.endsWith('.test.js'))).toEqual([])

@@ -3,11 +3,13 @@
  * redis-server of its own and the counter, one command), and the counter
  * with `REDIS_URL` pointing at a running server — where the session lands.
  */
+import { createServer, type Server } from 'node:net'
 import { createClient } from 'redis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort, type Runtime, startNode, startScript } from '../e2e/runtimes.js'
 import { CookieJar } from '../helpers.js'
 import { type RedisServer, startRedis } from './redis-server.js'
+import { runStartScript } from './start-script.js'
 
 const running: Runtime[] = []
 const servers: RedisServer[] = []
@@ -52,6 +54,19 @@ describe('Redis-backed counter', () => {
     }
     await runtime.stop()
     await expect(fetch(`http://127.0.0.1:${redisPort}`)).rejects.toThrow() // its redis-server went with it
+  })
+
+  it('npm run start:redis on a busy port names itself, not npm start (which would run without Redis)', async () => {
+    const busy: Server = createServer()
+    await new Promise<void>((resolve) => busy.listen(0, resolve))
+    const port = (busy.address() as { port: number }).port
+    try {
+      const refused = await runStartScript('start:redis', 'scripts/start-redis.ts', { PORT: String(port), REDIS_URL: '' })
+      expect(refused.code).toBe(1)
+      expect(refused.output.trim()).toBe(`port ${port} is in use, set PORT (for example PORT=${port + 1} npm run start:redis)`) // before redis-server starts
+    } finally {
+      busy.close()
+    }
   })
 
   it('REDIS_URL=redis://... npm start keeps sessions in that server, and never shows its password', async () => {

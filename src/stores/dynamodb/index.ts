@@ -35,6 +35,24 @@ export interface DynamoClient {
   send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
 }
 
+/**
+ * The AWS SDK's `DynamoDBClientConfig` (`region`, `endpoint`, `credentials`,
+ * `maxAttempts`, ...), typed loosely: this module's types never name the SDK,
+ * so an app that sends its own requests (`dynamoSessionStore({ table, call })`)
+ * compiles without it, even with `skipLibCheck: false`.
+ */
+export type DynamoClientConfig = object
+
+/**
+ * The `DynamoDBClient` {@link createDynamoClient} makes, as far as these types
+ * tell without naming the SDK: `send()` and `destroy()` (it is the SDK's
+ * `DynamoDBClient`, to cast to for the rest).
+ */
+export interface CreatedDynamoClient extends DynamoClient {
+  /** Closes the client's connections. */
+  destroy(): void
+}
+
 /** Options of {@link dynamoStore}. */
 export interface DynamoStoreOptions extends ConcurrencyOptions {
   /**
@@ -79,7 +97,7 @@ function loadSdk(): Promise<Sdk> {
   return sdk
 }
 
-let defaultClient: Promise<DynamoDBClient> | undefined
+let defaultClient: Promise<CreatedDynamoClient> | undefined
 
 function isLoopback(url: string | undefined): boolean {
   if (!url) return false
@@ -116,9 +134,9 @@ export const DYNAMO_CLIENT_DEFAULTS = {
  * const client = await createDynamoClient({ region: 'eu-west-1' })
  * app.use(sessions({ store: dynamoStore({ table: 'sessions', client }) }))
  * ```
- * @param config the SDK's own configuration, which wins over sesh's defaults
+ * @param config the SDK's own configuration (a `DynamoDBClientConfig`), which wins over sesh's defaults
  */
-export async function createDynamoClient(config: DynamoDBClientConfig = {}): Promise<DynamoDBClient> {
+export async function createDynamoClient(config: DynamoClientConfig = {}): Promise<CreatedDynamoClient> {
   const { DynamoDBClient } = await loadSdk()
   const { connectionTimeout, requestTimeout, maxAttempts } = DYNAMO_CLIENT_DEFAULTS
   return new DynamoDBClient({
@@ -135,7 +153,7 @@ export async function createDynamoClient(config: DynamoDBClientConfig = {}): Pro
  * on loopback) and no region or credentials are set, it uses `us-east-1` and
  * dummy credentials, as Architect's sandbox does, so a local demo needs no AWS account.
  */
-function defaultDynamoClient(): Promise<DynamoDBClient> {
+function defaultDynamoClient(): Promise<CreatedDynamoClient> {
   if (defaultClient) return defaultClient
   const env: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env
   const config: DynamoDBClientConfig = {}
