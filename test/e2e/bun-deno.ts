@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -98,6 +99,15 @@ export async function startCounter(runtime: RuntimeName, env: Record<string, str
   })
 }
 
+/** Runs the npm script to its end (bounded): its exit code and output. */
+function runToExit(runtime: RuntimeName, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    execFile('sh', ['-c', startCommand(runtime)], { cwd: root, env: childEnv(env), timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, output: `${stdout}${stderr}` })
+    })
+  })
+}
+
 /**
  * The crypto provider sesh picks on the runtime: `test/e2e/fixtures/crypto-probe.ts`
  * run with the npm script's command line in place of the counter's entry.
@@ -163,6 +173,19 @@ export function runtimeSuites(runtime: RuntimeName): void {
       expect(await count(jar, counter.url)).toBe(42)
       const { plaintext } = await compactDecrypt(jar.cookies.get('_idx')!, jweKeyBytes(SECRET, 'A256GCM'))
       expect(JSON.parse(new TextDecoder().decode(plaintext))).toMatchObject({ count: 42 })
+    })
+
+    it(`on a busy port, exits 1 naming npm run start:${runtime} and the PORT to set`, async () => {
+      const busy = createServer()
+      await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+      const { port } = busy.address() as AddressInfo
+      try {
+        const { code, output } = await runToExit(runtime, { ...base, PORT: String(port), HOST: '127.0.0.1' })
+        expect(code).toBe(1)
+        expect(output).toContain(`port ${port} is in use, set PORT (for example PORT=${port + 1} npm run start:${runtime})`)
+      } finally {
+        await new Promise((resolve) => busy.close(resolve))
+      }
     })
   })
 }
