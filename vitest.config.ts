@@ -9,6 +9,8 @@ const SUBPATHS: Record<string, string> = {
   kv: './src/stores/kv/index.ts',
   redis: './src/stores/redis/index.ts',
   admin: './src/admin/index.ts',
+  store: './src/stores/index.ts',
+  crypto: './src/crypto/index.ts',
   node: './adapters/node.ts',
   lambda: './adapters/lambda.ts',
   workers: './adapters/workers.ts',

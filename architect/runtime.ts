@@ -14,7 +14,6 @@
  */
 import {
   createSessions,
-  type Keyring,
   resolveConfig,
   type Session,
   type SessionConfig,
@@ -23,6 +22,7 @@ import {
   type SessionStore,
   sessionTableName,
 } from '../src/index.js'
+import type { Keyring } from '../src/crypto/index.js'
 import { type Env, envSignature } from './env.js'
 import { withExpires } from './session-cookie.js'
 import { architectStore, deferredStore } from './store.js'

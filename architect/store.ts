@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { MOVED, type SessionStore } from '../src/index.js'
+import type { SessionStore } from '../src/index.js'
+import { MOVED } from '../src/stores/index.js'
 import { awsTable, sandboxTable, stackPath, tableSource } from './discovery.js'
 import type { Env } from './env.js'
 

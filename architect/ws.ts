@@ -26,13 +26,11 @@
 import {
   type AllowedOrigins,
   type Session as CoreSession,
-  isSessionId,
   SessionServerStoreRequiredError,
-  type SessionRecord,
   type SessionStore,
-  type StoreContext,
   webSocketOrigins,
 } from '../src/index.js'
+import { isSessionId, type SessionRecord, type StoreContext } from '../src/stores/index.js'
 import { type ArcEvent, type ArchitectOptions, type PlainSession, type Runtime, applyPlain, runtimes, sessionCookieValue, toPlain } from './internal.js'
 
 /** The request handed to a {@link ws} handler. */

@@ -8,7 +8,7 @@
 import { bench, describe } from 'vitest'
 import { Keyring, randomId } from '../src/crypto/keyring.js'
 import { memoryStore } from '../src/index.js'
-import type { SessionStore, StoreContext } from '../src/index.js'
+import type { SessionStore, StoreContext } from '../src/stores/index.js'
 
 const keyring = new Keyring(['abcdefghijklmnopqrstuvwxyz0123456789'], 'A256GCM')
 const context: StoreContext = { keyring, now: Math.floor(Date.now() / 1000), ttl: 7 * 24 * 3600 }

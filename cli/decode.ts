@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { cookieStore, createSessions, resolveConfig, serverStore, sessionTableName, type SessionStore } from '../src/index.js'
+import { cookieStore, createSessions, resolveConfig, sessionTableName, type SessionStore } from '../src/index.js'
+import { serverStore } from '../src/stores/index.js'
 import { parse } from './args.js'
 import { CliError, type Io, usage } from './io.js'
 

@@ -1,9 +1,18 @@
 /**
- * sesh: sessions for any Fetch-API handler, and Hono middleware.
+ * sesh: sessions for any Fetch-API handler, and Hono middleware — the app's API.
+ *
+ * The engine, the Hono middleware and its WebSocket helper, `withSession`, the
+ * errors, and the two embedded stores (`cookieStore`, `memoryStore`). Other
+ * stores and the admin API have their own entries (`seshjs/dynamodb`,
+ * `seshjs/redis`, `seshjs/kv`, `seshjs/admin`); the contracts for writing a
+ * store or a crypto provider are `seshjs/store` and `seshjs/crypto`.
  *
  * @module
  */
 export { sessions, type SessionEnv, type SessionMiddlewareOptions } from './hono/middleware.js'
+export { DEFAULT_MAX_QUEUED_MESSAGES, sessionSocket, type SessionSocketHandlers, type SessionSocketOptions } from './hono/websocket.js'
+export { SocketSession, SESSION_ENDED_CLOSE_CODE, SOCKET_QUEUE_FULL_CLOSE_CODE } from './hono/socket-session.js'
+export { webSocketOrigins, type AllowedOrigins, type OriginCheck } from './hono/origin.js'
 export { createSessions, type Sessions, type SessionsById, type SavedCookie, type CookieHeaderSource } from './engine/engine.js'
 export { withSession, type WithSessionOptions } from './engine/with-session.js'
 export { Session, RESERVED_KEYS, type SessionInfo, type SessionKey, type SessionValue } from './engine/session.js'
@@ -17,7 +26,6 @@ export {
   type CookieAttributes,
   type SameSite,
 } from './engine/options.js'
-export type { ContentEncryption, CryptoChoice, CryptoProvider, JweCipher, IdSigner, Keyring, Opened } from './crypto/keyring.js'
 export {
   SessionError,
   SessionSecretError,
@@ -29,61 +37,10 @@ export {
   SessionServerStoreRequiredError,
   type SessionErrorOptions,
 } from './errors.js'
+export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export { cookieStore, type CookieStoreOptions } from './stores/cookie/index.js'
 export { memoryStore, type MemoryStoreOptions } from './stores/memory/index.js'
+export type { SessionData, SessionStore } from './stores/contract.js'
 export type { ConcurrencyOptions, MergeFunction } from './stores/concurrency.js'
-export { serverStore } from './stores/server.js'
-export type {
-  SessionStore,
-  SessionRecord,
-  SessionData,
-  StoreContext,
-  ReadResult,
-  CookieChunks,
-  RecordKeeper,
-  StoredRecord,
-  WriteOptions,
-  SetOptions,
-  SessionMoveOptions,
-  MoveOptions,
-  KeeperCallOptions,
-  ListedRecord,
-  ListOptions,
-  RecordPage,
-} from './stores/contract.js'
-export { MOVED } from './stores/contract.js'
-export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
+export type { ContentEncryption, CryptoChoice } from './crypto/keyring.js'
 export type { JsonValue } from './json.js'
-export { SocketSession, SESSION_ENDED_CLOSE_CODE, SOCKET_QUEUE_FULL_CLOSE_CODE } from './hono/socket-session.js'
-export { DEFAULT_MAX_QUEUED_MESSAGES, sessionSocket, type SessionSocketHandlers, type SessionSocketOptions } from './hono/websocket.js'
-export { webSocketOrigins, type AllowedOrigins, type OriginCheck } from './hono/origin.js'
-// The store and admin modules are web-standard core code; their subpaths
-// (`seshjs/dynamodb`, `seshjs/kv`, `seshjs/redis`, `seshjs/admin`) re-export them from here, so
-// adapters reach the core only through this entry.
-export {
-  dynamoSessionStore,
-  createTable as createDynamoTable,
-  userIndexName,
-  type DynamoSessionStoreOptions,
-  type CreateTableOptions as CreateDynamoTableOptions,
-  type DynamoCall,
-  type DynamoOperation,
-} from './stores/dynamodb/core.js'
-export { kvStore, type KVNamespaceLike, type KvStoreOptions } from './stores/kv/store.js'
-export {
-  redisSessionStore,
-  REDIS_VALUE_LIMIT,
-  type RedisSessionStoreOptions,
-  type RedisConnection,
-  type RedisSendOptions,
-} from './stores/redis/core.js'
-export {
-  createAdmin,
-  isSessionId,
-  type AdminOptions,
-  type ListSessionsOptions,
-  type RevokeUserOptions,
-  type SessionAdmin,
-  type SessionPage,
-  type SessionSummary,
-} from './admin/core.js'

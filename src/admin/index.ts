@@ -18,11 +18,11 @@
  */
 export {
   createAdmin,
-  isSessionId,
   type AdminOptions,
   type ListSessionsOptions,
   type RevokeUserOptions,
   type SessionAdmin,
   type SessionPage,
   type SessionSummary,
-} from '../index.js'
+} from './admin.js'
+export { isSessionId } from '../stores/listing.js'

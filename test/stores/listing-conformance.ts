@@ -4,7 +4,8 @@
  * the real engine, then found through `store.records`.
  */
 import { describe, expect, it } from 'vitest'
-import { createSessions, type ListedRecord, type RecordKeeper, type RecordPage, type SessionData, type SessionStore } from 'seshjs'
+import { createSessions, type SessionData, type SessionStore } from 'seshjs'
+import type { ListedRecord, RecordKeeper, RecordPage } from 'seshjs/store'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
 
 /** What a store brings to the listing suite. */

@@ -4,7 +4,8 @@
  * still refuses to move a session revoked before the move began.
  */
 import { describe, expect, it } from 'vitest'
-import { createSessions, type RecordKeeper, serverStore, type StoredRecord } from 'seshjs'
+import { createSessions } from 'seshjs'
+import { type RecordKeeper, serverStore, type StoredRecord } from 'seshjs/store'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
 
 function mapKeeper() {

@@ -11,20 +11,17 @@
  * @module
  */
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import {
-  type ConcurrencyOptions,
-  createDynamoTable,
-  type DynamoCall,
-  type DynamoOperation,
-  dynamoSessionStore,
-  type SessionStore,
-} from '../../index.js'
+import type { ConcurrencyOptions } from '../concurrency.js'
+import type { SessionStore } from '../contract.js'
 import { peerMissing } from '../peer.js'
+import type { DynamoCall, DynamoOperation } from './call.js'
+import { dynamoSessionStore } from './store.js'
+import { createTable as createDynamoTable } from './table.js'
 
-export { userIndexName } from '../../index.js'
-
-export type { ConcurrencyOptions, MergeFunction } from '../../index.js'
-export { dynamoSessionStore, type DynamoCall, type DynamoOperation, type DynamoSessionStoreOptions } from '../../index.js'
+export { userIndexName, type CreateTableOptions } from './table.js'
+export type { ConcurrencyOptions, MergeFunction } from '../concurrency.js'
+export { dynamoSessionStore, type DynamoSessionStoreOptions } from './store.js'
+export type { DynamoCall, DynamoOperation } from './call.js'
 
 /**
  * Anything with the AWS SDK v3 client's `send(command)`: a `DynamoDBClient`,

@@ -15,4 +15,4 @@
  *
  * @module
  */
-export { kvStore, type KVNamespaceLike, type KvStoreOptions } from '../../index.js'
+export { kvStore, type KVNamespaceLike, type KvStoreOptions } from './store.js'

@@ -17,17 +17,14 @@
  * @module
  */
 import type { RedisClientOptions, RedisClientType } from 'redis'
-import {
-  type RedisConnection,
-  type RedisSendOptions,
-  redisSessionStore,
-  type RedisSessionStoreOptions,
-  type SessionStore,
-} from '../../index.js'
+import type { SessionStore } from '../contract.js'
 import { peerMissing } from '../peer.js'
+import type { RedisConnection, RedisSendOptions } from './connection.js'
+import { redisSessionStore, type RedisSessionStoreOptions } from './store.js'
 
-export type { ConcurrencyOptions, MergeFunction } from '../../index.js'
-export { redisSessionStore, REDIS_VALUE_LIMIT, type RedisConnection, type RedisSendOptions, type RedisSessionStoreOptions } from '../../index.js'
+export type { ConcurrencyOptions, MergeFunction } from '../concurrency.js'
+export { redisSessionStore, REDIS_VALUE_LIMIT, type RedisSessionStoreOptions } from './store.js'
+export type { RedisConnection, RedisSendOptions } from './connection.js'
 
 /** A node-redis client (`createClient()` from `redis`), connected. */
 export interface NodeRedisClientLike {
