@@ -23,7 +23,8 @@ export async function bundleWorker(entry: string | URL): Promise<string> {
     target: 'es2022',
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
-    alias: { seshjs: root('src/index.ts'), 'seshjs/kv': root('adapters/kv.ts') },
+    alias: { seshjs: root('src/index.ts'), 'seshjs/kv': root('adapters/kv.ts'), 'seshjs/admin': root('adapters/admin.ts'), 'seshjs/durable-objects': root('src/stores/durable-objects/index.ts') },
+    external: ['cloudflare:*'],
     logLevel: 'silent',
   })
   return bundle.outputFiles[0]!.text
