@@ -12,7 +12,7 @@ import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSI
 import { holdsUser, isSessionId, pageSize } from '../listing.js'
 import { refuseChunks, serverStore } from '../server.js'
 import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from '../store.js'
-import type { DurableObjectNamespaceLike, SessionObjectRpc, SessionRow, WriteMode } from './types.js'
+import type { DurableObjectIdLike, DurableObjectNamespaceLike, SessionObjectRpc, SessionRow, WriteMode } from './types.js'
 
 /** Options of {@link durableObjectStore}. */
 export interface DurableObjectStoreOptions extends ConcurrencyOptions {
@@ -44,7 +44,10 @@ export interface DurableObjectStoreOptions extends ConcurrencyOptions {
   maxSize?: number | undefined
 }
 
-/** The largest value one row of a SQLite-backed Durable Object holds, measured in workerd: 2,000,000 bytes. */
+/**
+ * The largest row a SQLite-backed Durable Object keeps, as Cloudflare documents
+ * it: 2 MB (local workerd refuses one string over 2,199,992 bytes with SQLITE_TOOBIG).
+ */
 export const DURABLE_OBJECT_VALUE_LIMIT = 2_000_000
 
 /** The store's way to its objects, for {@link durableObjectSocket}. @internal */
@@ -114,11 +117,13 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
   }
   const concurrency = resolveConcurrency(options, 'durableObjectStore')
 
-  const stubs = new Map<number, SessionObjectRpc>()
+  // Ids are kept; stubs are made per call: a stub belongs to the request that made it (workerd
+  // refuses I/O on behalf of another request), and the middleware keeps the store across requests.
+  const ids = new Map<number, DurableObjectIdLike>()
   const shard = (index: number): SessionObjectRpc => {
-    let stub = stubs.get(index)
-    if (!stub) stubs.set(index, (stub = namespace.get(namespace.idFromName(`${name}${index}`)) as SessionObjectRpc))
-    return stub
+    let id = ids.get(index)
+    if (!id) ids.set(index, (id = namespace.idFromName(`${name}${index}`)))
+    return namespace.get(id) as SessionObjectRpc
   }
   const objectOf = (id: string) => shard(hash(id) % shards)
   const userOf = (data: Record<string, unknown>): string | undefined => {
