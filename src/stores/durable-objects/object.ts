@@ -70,7 +70,7 @@ export interface SessionObjectMethods extends SessionObjectRpc {
 }
 
 /** A class made by {@link sessionObject}. */
-export type SessionObjectClass<Base extends DurableObjectBase> = Base & (abstract new (ctx: any, env: any) => SessionObjectMethods)
+export type SessionObjectClass<Base extends DurableObjectBase> = new (...args: ConstructorParameters<Base>) => InstanceType<Base> & SessionObjectMethods
 
 const seconds = () => Math.floor(Date.now() / 1000)
 
