@@ -106,6 +106,21 @@ describe('durableObjectStore and durableObjectSocket in workerd', () => {
     bobs.close()
   })
 
+  it('an alarm deletes a session when it expires, and closes its sockets with 4401, with no request', async () => {
+    const jar = new CookieJar()
+    await jar.fetch(`${worker.url}/short/count`, { method: 'POST' })
+    const { id } = await page(jar, '/short')
+    const raw = async () => {
+      const response = await fetch(`${worker.url}/rpc`, { method: 'POST', body: JSON.stringify({ binding: 'SESSIONS_DO', name: 'short-0', method: 'read', args: [id, 0] }) })
+      return ((await response.json()) as { result: unknown }).result
+    }
+    expect(await raw()).toMatchObject({ expiresAt: expect.any(Number) })
+    const ws = await connect(`${worker.url}/short/ws`, jar.header())
+    expect(await ws.next()).toEqual({ count: 1 })
+    expect((await ws.closed()).code).toBe(4401) // the alarm, about 2 s after the write
+    expect(await raw()).toBeNull() // the row is gone, not only unreadable
+  }, 60_000)
+
   it('answers 503 with Retry-After within the deadline while the object hangs or throws, and the count is intact afterwards', async () => {
     const jar = new CookieJar()
     for (let i = 0; i < 3; i++) expect((await jar.fetch(`${worker.url}/faulty/count`, { method: 'POST' })).status).toBe(302)
