@@ -3,7 +3,8 @@
  * the store runs here, its session objects in real workerd (each object call
  * crosses to them over the test Worker's `POST /rpc`).
  */
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SessionTooLargeError } from 'seshjs'
 import { durableObjectStore } from 'seshjs/durable-objects'
 import { manualClock } from '../helpers.js'
 import { describeAdmin } from './admin-conformance.js'
@@ -45,3 +46,19 @@ describeListing('Durable Objects, user index', { make: indexed, get clock() { re
 describeListing('Durable Objects, no index', { make: scanned, get clock() { return clock() } })
 describeAdmin('Durable Objects, user index', { make: indexed, get clock() { return clock() } })
 describeAdmin('Durable Objects, no index', { make: scanned, get clock() { return clock() } })
+
+describe('the default size limit', () => {
+  it('keeps a session of 2,000,000 bytes of JSON in an object, and refuses one byte more before calling it', async () => {
+    const keeper = durableObjectStore(worker.namespace('SESSIONS_DO'), { name: 'big-', shards: 1 }).records!
+    const now = Math.floor(Date.now() / 1000)
+    const fits = { blob: 'x'.repeat(2_000_000 - '{"blob":""}'.length) }
+    expect(JSON.stringify(fits).length).toBe(2_000_000)
+    await keeper.set('B'.repeat(24), { data: fits, expiresAt: now + 60 }, now)
+    expect((await keeper.get('B'.repeat(24), now))?.data).toEqual(fits)
+    const calls = worker.calls()
+    const error = await keeper.set('C'.repeat(24), { data: { blob: `${fits.blob}x` }, expiresAt: now + 60 }, now).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SessionTooLargeError)
+    expect(error).toMatchObject({ limit: 2_000_000, size: 2_000_001 })
+    expect(worker.calls()).toBe(calls)
+  })
+})
