@@ -10,6 +10,7 @@ const SUBPATHS: Record<string, string> = {
   redis: './src/stores/redis/index.ts',
   admin: './src/admin/index.ts',
   store: './src/stores/index.ts',
+  'durable-objects': './src/stores/durable-objects/index.ts',
   crypto: './src/crypto/index.ts',
   node: './adapters/node.ts',
   lambda: './adapters/lambda.ts',

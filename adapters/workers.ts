@@ -8,11 +8,13 @@
  *
  * Storage is chosen as on every runtime: `ARC_SESSION_TABLE_NAME` unset or
  * `jwe` → the cookie store; otherwise it names a KV namespace binding → the
- * KV store on it (the Workers counterpart of Architect's session table).
+ * KV store on it (the Workers counterpart of Architect's session table), or
+ * a Durable Object namespace binding → the Durable Object store on it.
  *
  * @module
  */
 import { sessionTableName, type SessionMiddlewareOptions, type SessionStore } from '../src/index.js'
+import { type DurableObjectNamespaceLike, durableObjectStore } from '../src/stores/durable-objects/index.js'
 import { type KVNamespaceLike, kvStore } from '../src/stores/kv/index.js'
 
 /**
@@ -28,9 +30,21 @@ function isKvNamespace(value: unknown): value is KVNamespaceLike {
 }
 
 /**
+ * Whether `value` is a Durable Object namespace binding (`idFromName` and `get`; a KV namespace has no `idFromName`).
+ *
+ * @param value a binding
+ */
+export function isDurableObjectNamespace(value: unknown): value is DurableObjectNamespaceLike {
+  if (typeof value !== 'object' || value === null) return false
+  const namespace = value as Record<string, unknown>
+  return typeof namespace.idFromName === 'function' && typeof namespace.get === 'function'
+}
+
+/**
  * The store `env` asks for: `undefined` (the cookie store) when
  * `ARC_SESSION_TABLE_NAME` (or the older `SESSION_TABLE_NAME`) is unset or `jwe`, else {@link kvStore} on the KV
- * namespace binding it names. A name with no such binding is a `TypeError`
+ * namespace binding it names, or `durableObjectStore()` (`seshjs/durable-objects`) on the Durable
+ * Object namespace binding it names. A name with no such binding is a `TypeError`
  * (a configuration mistake, better loud than a silent switch to cookies).
  *
  * @example
@@ -44,10 +58,12 @@ export function storeFromEnv(env: WorkerEnv): SessionStore | undefined {
   const name = sessionTableName(env)
   if (name === undefined) return undefined
   const binding = Object.hasOwn(env, name) ? (env as Readonly<Record<string, unknown>>)[name] : undefined // never Object.prototype's
+  if (isDurableObjectNamespace(binding)) return durableObjectStore(binding)
   if (!isKvNamespace(binding)) {
     throw new TypeError(
-      `ARC_SESSION_TABLE_NAME is "${name}", but the Worker has no KV namespace binding of that name: ` +
-        `add [[kv_namespaces]] binding = "${name}" to wrangler.toml, or set ARC_SESSION_TABLE_NAME to "jwe" for the cookie store.`,
+      `ARC_SESSION_TABLE_NAME is "${name}", but the Worker has no KV namespace binding (nor Durable Object binding) of that name: ` +
+        `add [[kv_namespaces]] binding = "${name}" (or a [[durable_objects.bindings]] of a sessionObject() class) to wrangler.toml, ` +
+        `or set ARC_SESSION_TABLE_NAME to "jwe" for the cookie store.`,
     )
   }
   return kvStore(binding)

@@ -22,6 +22,13 @@ const workerGlobals = `interface KVNamespace<Key extends string = string> {
   put(key: Key, value: string, options?: { expiration?: number; expirationTtl?: number }): Promise<void>
   delete(key: Key): Promise<void>
 }
+declare module 'cloudflare:workers' {
+  export abstract class DurableObject<Env = unknown> {
+    protected ctx: unknown
+    protected env: Env
+    constructor(ctx: unknown, env: Env)
+  }
+}
 `
 
 const compilers = {

@@ -130,6 +130,7 @@ export async function startWorker(bindings: Record<string, string>, entry = 'exa
     mainFields: ['module', 'main'],
     conditions: ['workerd', 'worker', 'browser'],
     tsconfig: `${root}tsconfig.json`,
+    external: ['cloudflare:*'],
     logLevel: 'warning',
   })
   const mf = new Miniflare({
@@ -138,6 +139,8 @@ export async function startWorker(bindings: Record<string, string>, entry = 'exa
     modulesRoot: dir,
     compatibilityDate: '2026-04-01',
     kvNamespaces: ['SESSIONS'],
+    // the counter exports its session object class (ARC_SESSION_TABLE_NAME=SESSIONS_DO), as wrangler.toml binds it
+    ...(entry === 'examples/counter/worker.ts' ? { durableObjects: { SESSIONS_DO: { className: 'CounterSessions', useSQLite: true } } } : {}),
     bindings,
     host: '127.0.0.1',
     port: await freePort(),
