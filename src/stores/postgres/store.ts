@@ -110,9 +110,11 @@ export function postgresStore(options: PostgresStoreOptions): SessionStore {
   const prune = resolvePrune(options.prune)
   const concurrency = resolveConcurrency(options, 'postgresStore')
 
+  // Parameters are typed through text (`$2::text::json`): a driver that serializes by the server's
+  // parameter type (postgres.js) would otherwise encode the JSON text once more, as a JSON string.
   const SELECT = `SELECT ${COLUMNS} FROM ${table} WHERE id = $1::text AND expires_at > $2::bigint`
-  const VALUES = '$1::text, $2::json, $3::bigint, $4::text, $5::bigint, $6::bigint'
-  const SET_COLUMNS = 'data = $2::json, expires_at = $3::bigint, user_id = $4::text, created_at = $5::bigint, updated_at = $6::bigint'
+  const VALUES = '$1::text, $2::text::json, $3::bigint, $4::text, $5::bigint, $6::bigint'
+  const SET_COLUMNS = 'data = $2::text::json, expires_at = $3::bigint, user_id = $4::text, created_at = $5::bigint, updated_at = $6::bigint'
   const FROM_EXCLUDED =
     'data = EXCLUDED.data, expires_at = EXCLUDED.expires_at, user_id = EXCLUDED.user_id, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at'
   const INSERT = `INSERT INTO ${table} AS s (id, data, expires_at, user_id, created_at, updated_at, version) VALUES (${VALUES}, 1)`
