@@ -24,7 +24,7 @@ const closers: (() => Promise<unknown>)[] = []
 const drivers: Record<string, { query: PostgresQuery; sent: number }> = {}
 
 function counted(name: string, inner: PostgresQuery): void {
-  const driver = { sent: 0, query: ((text, params, options) => (driver.sent++, inner(text, params, options))) as PostgresQuery }
+  const driver: { query: PostgresQuery; sent: number } = { sent: 0, query: (text, params, options) => (driver.sent++, inner(text, params, options)) }
   drivers[name] = driver
 }
 
