@@ -135,7 +135,7 @@ async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; 
   }
   if (url === undefined) {
     throw usage(
-      'name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), the Redis server with --redis (or REDIS_URL), or the PostgreSQL database with --postgres (or DATABASE_URL)',
+      'name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), or the Redis server with --redis (or REDIS_URL), or the PostgreSQL database with --postgres (or DATABASE_URL)',
       'sessions',
     )
   }
