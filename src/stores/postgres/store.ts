@@ -15,7 +15,7 @@ import { holdsUser, isSessionId, pageSize } from '../listing.js'
 import { refuseChunks, serverStore } from '../server.js'
 import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from '../store.js'
 import { type PostgresClientLike, postgresQuery } from './drivers.js'
-import { type PostgresQuery, type PostgresRow, run, sqlState } from './query.js'
+import { type PostgresQuery, type PostgresRow, run } from './query.js'
 import { DEFAULT_PRUNE_LIMIT, MAX_PRUNE_LIMIT, pruneStatement, tableName } from './schema.js'
 
 /** Options of {@link postgresStore}. */
@@ -172,18 +172,7 @@ export function postgresStore(options: PostgresStoreOptions): SessionStore {
     return [id, json, String(Math.floor(record.expiresAt)), userOf(record.data), created, String(now)]
   }
 
-  /** Runs a write; a value too big for PostgreSQL itself (SQLSTATE 54000) is the too-large error, not an outage. */
-  async function write(sql: string, values: unknown[], signal: AbortSignal | undefined): Promise<PostgresRow[]> {
-    try {
-      return await run(query, sql, values, signal)
-    } catch (error) {
-      if (sqlState((error as Error).cause) === '54000') {
-        const size = encoder.encode(String(values[1])).length
-        throw new SessionTooLargeError(`The session is too large for PostgreSQL: ${size} bytes of JSON.`, maxSize, size, { cause: error })
-      }
-      throw error
-    }
-  }
+  const write = (sql: string, values: unknown[], signal: AbortSignal | undefined) => run(query, sql, values, signal)
 
   /** The optimistic write: `expected` undefined inserts only where no live row is; else compare-and-set. */
   async function put(id: string, record: StoredRecord, now: number, expected: number | undefined, signal?: AbortSignal): Promise<boolean> {
