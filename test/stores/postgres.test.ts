@@ -133,6 +133,12 @@ describe('conditional writes', () => {
     expect(await keeper.set(id(3), record({ n: 2 }), NOW + 1, { mustExist: true })).toBeTruthy()
     expect(await keeper.touch!(id(3), NOW + 9999, NOW + 2)).toBe(true)
     expect(await keeper.get(id(3), NOW + 2)).toMatchObject({ data: { n: 2 }, expiresAt: NOW + 9999 })
+
+    // a keeper of your own may be called with fractional seconds (a clock of its own): whole seconds are sent
+    expect(await keeper.get(id(3), NOW + 2.5)).toMatchObject({ data: { n: 2 } })
+    expect(await keeper.set(id(4), record({ n: 1 }, NOW + 10.7), NOW + 0.5)).toBeTruthy()
+    expect(await keeper.touch!(id(4), NOW + 20.2, NOW + 1.5)).toBe(true)
+    expect((await keeper.list!({ now: NOW + 0.5 })).records.map((r) => r.id)).toContain(id(4))
   })
 })
 

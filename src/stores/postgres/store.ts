@@ -66,8 +66,8 @@ const encoder = new TextEncoder()
 /** Only ids a session can have: 24 base64url characters, not a WebSocket connection record's (see `isSessionId`). */
 const SESSION_IDS = `id ~ '^[A-Za-z0-9_-]{24}$' AND left(id, 14) <> 'ws-connection-'`
 const COLUMNS = 'id, data::text AS data, expires_at::text AS expires_at, created_at::text AS created_at, version::text AS version, user_id'
-/** A listing cursor: the last id examined. */
-const CURSOR_SHAPE = /^[A-Za-z0-9_-]{1,128}$/
+/** Epoch seconds as a `bigint` parameter: whole seconds (a fraction would not parse as one). */
+const seconds = (value: number) => String(Math.floor(value))
 
 /** A bigint column (read as text) as a number, or `undefined`. */
 function numberOf(value: unknown): number | undefined {
@@ -153,7 +153,7 @@ export function postgresStore(options: PostgresStoreOptions): SessionStore {
   }
 
   async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
-    const [row] = await run(query, SELECT, [id, String(now)], options?.signal)
+    const [row] = await run(query, SELECT, [id, seconds(now)], options?.signal)
     return row && recordOf(row, now)
   }
 
@@ -168,8 +168,8 @@ export function postgresStore(options: PostgresStoreOptions): SessionStore {
         size,
       )
     }
-    const created = record.createdAt === undefined ? null : String(Math.floor(record.createdAt))
-    return [id, json, String(Math.floor(record.expiresAt)), userOf(record.data), created, String(now)]
+    const created = record.createdAt === undefined ? null : seconds(record.createdAt)
+    return [id, json, seconds(record.expiresAt), userOf(record.data), created, seconds(now)]
   }
 
   const write = (sql: string, values: unknown[], signal: AbortSignal | undefined) => run(query, sql, values, signal)
@@ -192,7 +192,7 @@ export function postgresStore(options: PostgresStoreOptions): SessionStore {
   function maybePrune(now: number): void {
     if (!prune || pruning || Math.random() * prune.every >= 1) return
     pruning = true
-    run(query, PRUNE, [String(now), String(prune.limit)]).then(
+    run(query, PRUNE, [seconds(now), String(prune.limit)]).then(
       () => (pruning = false),
       () => (pruning = false), // a prune that fails changes nothing: expired rows already read as absent
     )
@@ -224,14 +224,14 @@ export function postgresStore(options: PostgresStoreOptions): SessionStore {
     async touch(id, expiresAt, now, options) {
       // Only expires_at changes: a renewal never writes data over a concurrent request's write,
       // and the condition keeps it from recreating a row deleted (a logout) or expired meanwhile.
-      const rows = await run(query, TOUCH, [id, String(Math.floor(expiresAt)), String(now)], options?.signal)
+      const rows = await run(query, TOUCH, [id, seconds(expiresAt), seconds(now)], options?.signal)
       return rows.length > 0
     },
     async list(options) {
       return page(LIST, [], options, () => true)
     },
     async count(now) {
-      const [row] = await run(query, COUNT, [String(now)])
+      const [row] = await run(query, COUNT, [seconds(now)])
       const count = numberOf(row?.count)
       if (count === undefined) throw new SessionStoreUnavailableError('PostgreSQL answered a count with something that is not a number.')
       return count
@@ -248,10 +248,10 @@ export function postgresStore(options: PostgresStoreOptions): SessionStore {
   async function page(sql: string, extra: string[], options: ListOptions, keep: (record: ListedRecord) => boolean): Promise<RecordPage> {
     const size = pageSize(options.limit)
     const { cursor, now } = options
-    if (cursor !== undefined && (typeof cursor !== 'string' || !CURSOR_SHAPE.test(cursor))) {
+    if (cursor !== undefined && (typeof cursor !== 'string' || cursor.length > 1024)) {
       throw new TypeError('cursor is not one this PostgreSQL store returned')
     }
-    const rows = await run(query, sql, [String(now), cursor ?? '', String(size + 1), ...extra])
+    const rows = await run(query, sql, [seconds(now), cursor ?? '', String(size + 1), ...extra])
     const examined = rows.slice(0, size)
     const records: ListedRecord[] = []
     for (const row of examined) {
