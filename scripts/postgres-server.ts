@@ -36,13 +36,12 @@ export interface PostgresServer {
 export const POSTGRES_MISSING =
   'PostgreSQL is not installed: install it (apt-get install postgresql, brew install postgresql), or set DATABASE_URL to a running server'
 
-/** Where Debian keeps the server's programs: the newest /usr/lib/postgresql/<version>/bin. */
+/** Where the server's programs are: the newest /usr/lib/postgresql/<version>/bin (Debian), else on the PATH (Homebrew). */
 async function binaries(): Promise<string> {
   const root = '/usr/lib/postgresql'
   const versions = await readdir(root).catch(() => [] as string[])
   const newest = versions.filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))[0]
-  if (!newest) throw new Error(`${POSTGRES_MISSING} (no server under ${root}; .ci/run installs the postgresql package)`)
-  return join(root, newest, 'bin')
+  return newest ? join(root, newest, 'bin') : ''
 }
 
 /** The user the server runs as: `postgres` when we are root (initdb and postgres refuse root), else ourselves. */
@@ -81,6 +80,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     })
   } catch (error) {
     await rm(dir, { recursive: true, force: true })
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${POSTGRES_MISSING} (.ci/run installs the postgresql package)`)
     throw error
   }
   const args = [
