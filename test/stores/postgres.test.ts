@@ -221,6 +221,14 @@ describe('expiry without a timer', () => {
     const unlucky = postgresStore({ query: failing, table: name, prune: { every: 1 } }).records!
     expect(await unlucky.set(id(51), record({ n: 1 }), NOW + 100)).toBeTruthy()
 
+    // a prune that hangs: the writes still answer at once, and no second prune starts beside it
+    let prunes = 0
+    const hanging: PostgresQuery = (text, params, options) =>
+      text.includes('WITH pruned') ? (prunes++, new Promise<never>(() => {})) : query(text, params, options)
+    const patient = postgresStore({ query: hanging, table: name, prune: { every: 1 } }).records!
+    for (let i = 0; i < 3; i++) expect(await patient.set(id(52 + i), record({ n: i }), NOW + 100)).toBeTruthy()
+    expect(prunes).toBe(1)
+
     // prune: false never prunes
     sent.length = 0
     const never = postgresStore({ query: spied, table: name, prune: false }).records!
