@@ -35,8 +35,8 @@ export async function prune(argv: string[], io: Io): Promise<number> {
   const url = values.postgres ?? (io.env.DATABASE_URL || undefined)
   if (url === undefined) throw usage('name the PostgreSQL database with --postgres (or DATABASE_URL)', 'prune')
   const table = values.table ?? 'sessions'
-  const { CLI_STATEMENT_TIMEOUT, connectPostgres, prunePostgres } = await import('./postgres.js')
-  const db = await connectPostgres(url, { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 1 })
+  const { CLI_STATEMENT_TIMEOUT, connectPostgres, prunePostgres, postgresUrl } = await import('./postgres.js')
+  const db = await connectPostgres(postgresUrl(url, 'prune'), { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 1 })
   const shown = progress(io)
   let pruned = 0
   let more = false

@@ -121,8 +121,8 @@ async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; 
     (values.table === undefined && values.redis === undefined && !sessionTableName(io.env) && !io.env.REDIS_URL ? io.env.DATABASE_URL || undefined : undefined)
   if (postgresUrl !== undefined) {
     if (values.prefix !== undefined || values['user-index']) throw usage('--prefix and --user-index are options of a Redis store', 'sessions')
-    const { CLI_STATEMENT_TIMEOUT, connectPostgres, postgresStore } = await import('./postgres.js')
-    const db = await connectPostgres(postgresUrl, { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 4 })
+    const { CLI_STATEMENT_TIMEOUT, connectPostgres, postgresStore, postgresUrl: checked } = await import('./postgres.js')
+    const db = await connectPostgres(checked(postgresUrl, 'sessions'), { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 4 })
     const store = postgresStore({ query: db.query, table: values.table, userKey: values['user-key'] ?? 'user', prune: false })
     return { store, close: () => db.close() }
   }

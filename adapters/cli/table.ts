@@ -58,9 +58,9 @@ async function postgresTable(url: string, name: string | undefined, values: { 'u
   if (values['user-key'] !== undefined) {
     throw usage('--user-key is for DynamoDB: the PostgreSQL table always has its user_id index (postgresStore({ userKey }) fills it)', 'table create')
   }
-  const { CLI_STATEMENT_TIMEOUT, connectPostgres, createPostgresTable } = await import('./postgres.js')
+  const { CLI_STATEMENT_TIMEOUT, connectPostgres, createPostgresTable, postgresUrl } = await import('./postgres.js')
   const tableName = name ?? 'sessions'
-  const db = await connectPostgres(url, { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 1 })
+  const db = await connectPostgres(postgresUrl(url, 'table create'), { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 1 })
   try {
     const created = await createPostgresTable(db.query, { table: tableName })
     if (values.json) io.out(`${JSON.stringify({ table: tableName, created })}\n`)

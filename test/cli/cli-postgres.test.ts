@@ -123,13 +123,16 @@ describe('seshjs on PostgreSQL', () => {
       more: false,
     })
 
-    const [none, badLimit, unreachable] = await Promise.all([
+    const [none, badLimit, notPostgres, unreachable] = await Promise.all([
       cli(['prune']),
       cli(['prune', '--postgres', db.url, '--limit', '0']),
+      cli(['prune', '--postgres', 'redis://127.0.0.1:6379']),
       cli(['prune', '--postgres', 'postgres://postgres@127.0.0.1:1/postgres']),
     ])
     expect(none.code).toBe(2)
     expect(badLimit.code).toBe(2)
+    expect(notPostgres.code).toBe(2)
+    expect(notPostgres.stderr).toMatch(/must be a postgres:\/\/user:password@host:port\/database URL/)
     expect(unreachable.code).toBe(1)
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1)
     expect(unreachable.stderr).toMatch(/^seshjs prune: PostgreSQL failed/)
