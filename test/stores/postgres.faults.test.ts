@@ -89,10 +89,10 @@ for (const driver of ['pg', 'postgres'] as const) {
         expect(answer.status, `${method} ${path}`).toBe(503)
         expect(answer.retryAfter).toBe('5')
         expect(took).toBeGreaterThanOrEqual(STORE_TIMEOUT - 20)
-        expect(took).toBeLessThan(STORE_TIMEOUT + 600)
+        expect(took).toBeLessThan(STORE_TIMEOUT + 1500)
         // postgres.js cancels at the deadline; pg's statement_timeout ends it soon after
         const cancelled = await cancelledWithin(statementTimeout + 1500)
-        if (driver === 'postgres') expect(cancelled).toBeLessThan(STATEMENT_TIMEOUT)
+        if (driver === 'postgres') expect(cancelled).toBeLessThan(3 * STATEMENT_TIMEOUT) // without the cancel: about 10 s
       }
       hang = false
       expect(countIn((await visit('GET', '/')).body)).toBe(1)
@@ -117,7 +117,7 @@ for (const driver of ['pg', 'postgres'] as const) {
         const answer = await visit(method, path)
         expect(answer.status, `${method} ${path}`).toBe(503)
         expect(answer.retryAfter).toBe('5')
-        expect(Date.now() - start).toBeLessThan(STORE_TIMEOUT + 600)
+        expect(Date.now() - start).toBeLessThan(STORE_TIMEOUT + 1500)
       }
       await server.start()
 
