@@ -93,6 +93,16 @@ describe('the table', () => {
     expect(found[0].found).toBeNull()
   })
 
+  it('is made once when many start at once (IF NOT EXISTS alone fails then): no errors, the table and its indexes there', async () => {
+    for (let round = 0; round < 5; round++) {
+      const name = `raced${round}`
+      const results = await Promise.all(Array.from({ length: 6 }, () => createPostgresTable(query, { table: name })))
+      expect(results).toContain(true)
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = $1`, [name])
+      expect(rows[0].n).toBe(3)
+    }
+  })
+
   it('takes schema.table and keeps case (quoted); refuses any name that is not an identifier', async () => {
     await pool.query('CREATE SCHEMA IF NOT EXISTS app')
     expect(await createPostgresTable(query, { table: 'app.Sessions' })).toBe(true)

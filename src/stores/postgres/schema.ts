@@ -98,9 +98,18 @@ export function tableStatements(table: TableName): string[] {
   ]
 }
 
+/** The advisory lock that serializes table creation: sesh's key space, and a 32-bit FNV-1a hash of the quoted name. */
+function lockKey(table: TableName): string {
+  let hash = 0x811c9dc5
+  for (const char of table.sql) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193)
+  return `${0x5e55}, ${hash | 0}`
+}
+
 /**
  * Creates the session table and its indexes unless they exist (safe to run
- * again). Run it from a deploy step, a start script or `seshjs table create
+ * again, and from several places at once: one statement, under an advisory
+ * lock, since PostgreSQL's `IF NOT EXISTS` alone fails when two run together).
+ * Run it from a deploy step, a start script or `seshjs table create
  * --postgres <url>`; the store never creates anything on a request.
  *
  * @example
@@ -110,7 +119,7 @@ export function tableStatements(table: TableName): string[] {
  * ```
  * @param query the query seam (see `pgQuery`, `postgresJsQuery`, `postgresQuery`)
  * @param options the table name
- * @returns `true` when the table was created, `false` when it already existed
+ * @returns `true` when the table was missing when this call looked (two calls at once may both see it missing), else `false`
  */
 export async function createPostgresTable(query: PostgresQuery, options: CreatePostgresTableOptions = {}): Promise<boolean> {
   if (typeof query !== 'function') throw new TypeError('createPostgresTable: query must be a function (see pgQuery, postgresJsQuery)')
@@ -118,7 +127,8 @@ export async function createPostgresTable(query: PostgresQuery, options: CreateP
   const signal = options.signal
   const [found] = await run(query, 'SELECT to_regclass($1) IS NOT NULL AS found', [table.sql], signal)
   const existed = found?.found === true || found?.found === 't'
-  for (const statement of tableStatements(table)) await run(query, statement, [], signal)
+  const body = [`PERFORM pg_advisory_xact_lock(${lockKey(table)})`, ...tableStatements(table)].map((statement) => `${statement};`).join('\n')
+  await run(query, `DO $sesh$\nBEGIN\n${body}\nEND\n$sesh$`, [], signal)
   return !existed
 }
 
