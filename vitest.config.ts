@@ -20,6 +20,7 @@ export default defineConfig({
     alias: [
       { find: /^seshjs$/, replacement: here('./src/index.ts') },
       { find: /^seshjs\/postgres$/, replacement: here('./src/stores/postgres/index.ts') },
+      { find: /^seshjs\/sqlite$/, replacement: here('./src/stores/sqlite/index.ts') },
       { find: /^seshjs\/(.*)$/, replacement: here('./adapters/$1.ts') },
     ],
   },

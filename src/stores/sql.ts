@@ -14,6 +14,38 @@ import { BASE, optimisticSet, type ResolvedConcurrency, VERSION } from './concur
 import { holdsUser, isSessionId, pageSize } from './listing.js'
 import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, StoredRecord } from './store.js'
 
+/** The table name when none is given. */
+export const DEFAULT_TABLE = 'sessions'
+
+/** One identifier: a letter or underscore, then letters, digits and underscores; at most 63 bytes (PostgreSQL's limit; SQLite has none). */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+/** A checked table name: the quoted form for SQL, and the bare name the index names derive from. */
+export interface TableName {
+  /** `"schema"."table"` or `"table"`. */
+  readonly sql: string
+  /** The table's own name, unquoted. */
+  readonly name: string
+}
+
+/**
+ * Checks and quotes a table name: `table` or `schema.table`, each part an
+ * identifier (letters, digits, `_`, not starting with a digit). Quoted, so its
+ * case is kept: `Sessions` is a different table from `sessions`.
+ *
+ * @param table the name
+ * @param where the caller, for messages
+ */
+export function tableName(table: unknown, where: string): TableName {
+  if (table === undefined) table = DEFAULT_TABLE
+  if (typeof table !== 'string') throw new TypeError(`${where}: table must be a string`)
+  const parts = table.split('.')
+  if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
+    throw new TypeError(`${where}: table must be a name of letters, digits and _ (not starting with a digit), optionally schema.table`)
+  }
+  return { sql: parts.map((part) => `"${part}"`).join('.'), name: parts.at(-1)! }
+}
+
 /** One row, by column name. */
 export type SqlRow = Record<string, unknown>
 

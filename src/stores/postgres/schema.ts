@@ -26,43 +26,12 @@
  *
  * @module
  */
+import { type TableName, tableName } from '../sql.js'
 import type { PostgresQuery } from './query.js'
 import { run } from './query.js'
 
-/** The table name when none is given. */
-export const DEFAULT_TABLE = 'sessions'
-
-/** One identifier: a letter or underscore, then letters, digits and underscores; at most 63 bytes (PostgreSQL's limit). */
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
-
-/** A checked table name: the quoted form for SQL, and the bare name the index names derive from. */
-export interface TableName {
-  /** `"schema"."table"` or `"table"`. */
-  readonly sql: string
-  /** The table's own name, unquoted. */
-  readonly name: string
-}
-
-/**
- * Checks and quotes a table name: `table` or `schema.table`, each part an
- * identifier (letters, digits, `_`, not starting with a digit). Quoted, so its
- * case is kept: `Sessions` is a different table from `sessions`.
- *
- * @param table the name
- * @param where the caller, for messages
- */
-export function tableName(table: unknown, where: string): TableName {
-  if (table === undefined) table = DEFAULT_TABLE
-  if (typeof table !== 'string') throw new TypeError(`${where}: table must be a string`)
-  const parts = table.split('.')
-  if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
-    throw new TypeError(`${where}: table must be a name of letters, digits and _ (not starting with a digit), optionally schema.table`)
-  }
-  return { sql: parts.map((part) => `"${part}"`).join('.'), name: parts.at(-1)! }
-}
-
 /** An index name made from the table's: `<table>_<suffix>`, within 63 bytes. */
-function indexName(table: TableName, suffix: string): string {
+export function indexName(table: TableName, suffix: string): string {
   return `"${table.name.slice(0, 63 - suffix.length - 1)}_${suffix}"`
 }
 

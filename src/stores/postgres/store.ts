@@ -9,11 +9,11 @@
  */
 import { type ConcurrencyOptions, resolveConcurrency } from '../concurrency.js'
 import { refuseChunks, serverStore } from '../server.js'
-import { type PruneOption, resolvePrune, resolveUserKey, type SessionStatements, sqlKeeper } from '../sql.js'
+import { type PruneOption, resolvePrune, resolveUserKey, type SessionStatements, sqlKeeper, type TableName, tableName } from '../sql.js'
 import type { SessionStore } from '../store.js'
 import { type PostgresClientLike, postgresQuery } from './drivers.js'
 import { type PostgresQuery, run } from './query.js'
-import { MAX_PRUNE_LIMIT, pruneStatement, type TableName, tableName } from './schema.js'
+import { MAX_PRUNE_LIMIT, pruneStatement } from './schema.js'
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions extends ConcurrencyOptions {
