@@ -11,6 +11,8 @@ const SUBPATHS: Record<string, string> = {
   admin: './src/admin/index.ts',
   store: './src/stores/index.ts',
   'durable-objects': './src/stores/durable-objects/index.ts',
+  postgres: './src/stores/postgres/index.ts',
+  sqlite: './src/stores/sqlite/index.ts',
   crypto: './src/crypto/index.ts',
   node: './adapters/node.ts',
   lambda: './adapters/lambda.ts',

@@ -3,7 +3,8 @@
  * read + write, through the engine. DynamoDB runs against an in-process
  * dynalite (so this measures sesh + the SDK + a loopback round trip, not AWS);
  * KV against @miniflare/kv in memory; Redis against a real redis-server on
- * loopback through node-redis (sesh + the client + a loopback round trip).
+ * loopback through node-redis (sesh + the client + a loopback round trip);
+ * PostgreSQL against a real server on loopback through pg and postgres.js.
  */
 import { KVNamespace } from '@miniflare/kv'
 import { afterAll, bench, describe } from 'vitest'
@@ -13,6 +14,10 @@ import { kvStore } from '../src/stores/kv/index.js'
 import { createClient } from 'redis'
 import { redisStore } from '../src/stores/redis/index.js'
 import { startRedis } from '../test/stores/redis-server.js'
+import pg from 'pg'
+import postgres from 'postgres'
+import { createPostgresTable, pgQuery, postgresStore } from '../src/stores/postgres/index.js'
+import { startPostgres } from '../test/stores/postgres-server.js'
 import { startDynalite } from '../test/stores/dynalite.js'
 import { MemoryStorage } from '../test/stores/kv-memory-storage.js'
 import { itemSize, marshal } from '../src/stores/dynamodb/item.js'
@@ -29,12 +34,26 @@ afterAll(async () => {
   await redis.close()
 })
 
+const postgresServer = await startPostgres()
+const pgPool = new pg.Pool({ connectionString: postgresServer.url, max: 4 })
+pgPool.on('error', () => {})
+const postgresJs = postgres(postgresServer.url, { max: 4, onnotice: () => {} })
+await createPostgresTable(pgQuery(pgPool))
+afterAll(async () => {
+  await pgPool.end()
+  await postgresJs.end({ timeout: 5 })
+  await postgresServer.close()
+})
+
 const stores: [string, SessionStore][] = [
   ['DynamoDB (dynalite, loopback)', dynamoStore({ table: 'sessions', client: dynamo.client })],
   ['DynamoDB optimistic (dynalite, loopback)', dynamoStore({ table: 'sessions', client: dynamo.client, concurrency: 'optimistic' })],
   ['Workers KV (@miniflare/kv)', kvStore(new KVNamespace(new MemoryStorage(Date.now)))],
   ['Redis (node-redis, redis-server on loopback)', redisStore({ client: redisClient })],
   ['Redis optimistic (node-redis, redis-server on loopback)', redisStore({ client: redisClient, concurrency: 'optimistic' })],
+  ['PostgreSQL (pg, loopback)', postgresStore({ client: pgPool })],
+  ['PostgreSQL optimistic (pg, loopback)', postgresStore({ client: pgPool, concurrency: 'optimistic' })],
+  ['PostgreSQL (postgres.js, loopback)', postgresStore({ client: postgresJs })],
 ]
 
 for (const [name, store] of stores) {

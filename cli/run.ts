@@ -6,6 +6,7 @@
  */
 import { decode, HELP as DECODE } from './decode.js'
 import { CliError, type Io } from './io.js'
+import { prune, HELP as PRUNE } from './prune.js'
 import { secret, HELP as SECRET } from './secret.js'
 import { sessions, HELP as SESSIONS } from './sessions.js'
 import { table, HELP as TABLE } from './table.js'
@@ -14,17 +15,21 @@ export const HELP = `Usage: seshjs <command> [options]
 
 Out-of-band work on sesh sessions, configured like the app: ARC_APP_SECRET,
 ARC_APP_SECRET_ALGO, ARC_SESSION_TABLE_NAME and the AWS SDK's variables, or
-REDIS_URL for sessions in Redis.
+REDIS_URL for sessions in Redis, or DATABASE_URL (or --postgres <url>) for
+sessions in PostgreSQL.
 
 Commands:
   secret                      print a new strong secret for ARC_APP_SECRET
   help <command>              a command's help
-  table create [<name>]       create the DynamoDB session table (idempotent)
+  table create [<name>]       create the DynamoDB session table (idempotent),
+                              or the PostgreSQL one (--postgres <url>)
   decode <cookie value>       show what a session cookie holds
   sessions list|count|show|set|revoke
                               find, read, change and end sessions in the table
                               (or in Redis)
                               (revoke --user <id>: log a user out everywhere)
+  prune --postgres <url>      delete expired sessions from PostgreSQL, in
+                              bounded batches (for cron)
 
 Every command takes --help, --json (output for scripts) and --debug (stack
 traces on failure). Exit code 0 on success, 1 on failure, 2 on a usage error.`
@@ -36,6 +41,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   table: { run: table, help: TABLE },
   decode: { run: decode, help: DECODE },
   sessions: { run: sessions, help: SESSIONS },
+  prune: { run: prune, help: PRUNE },
 }
 
 /**

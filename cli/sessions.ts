@@ -1,6 +1,6 @@
 /**
  * `seshjs sessions`: list, show, change and revoke sessions in a DynamoDB
- * table or a Redis server, through the admin API (`seshjs/admin`) and the
+ * table, a Redis server or a PostgreSQL table, through the admin API (`seshjs/admin`) and the
  * same configuration as the app.
  *
  * @module
@@ -28,6 +28,9 @@ Options:
   --table <name>    the DynamoDB table (default: ARC_SESSION_TABLE_NAME)
   --redis <url>     the Redis server instead, redis://[[user]:password@]host[:port][/db]
                     (default: REDIS_URL, when no table is named)
+  --postgres <url>  a PostgreSQL table instead (--table names it; default: sessions),
+                    postgres://user:password@host:port/database
+                    (default: DATABASE_URL, when no table and no Redis server is named)
   --prefix <text>   Redis: the key prefix the app's redisStore() uses (default: session:)
   --user-index      Redis: the app keeps the per-user index (redisStore({ userKey })) on
                     --user-key: find a user's sessions through it, and keep it up to date
@@ -37,15 +40,22 @@ Options:
   --json            JSON output: list prints an array of {id, data, issuedAt, expiresAt}
   -h, --help        this help
 
+Which store: --postgres, --redis or --table as given (two of --postgres, --redis
+and a DynamoDB --table is a usage error); else ARC_SESSION_TABLE_NAME (DynamoDB),
+else REDIS_URL (Redis), else DATABASE_URL (PostgreSQL).
+
 A user's sessions are found with a Query when the table has the user index
 (\`seshjs table create --user-key\`), else with a Scan of the whole table; in
-Redis through the index with --user-index, else with a SCAN of every session.
+Redis through the index with --user-index, else with a SCAN of every session;
+in PostgreSQL through the user_id index when --user-key is the app's
+postgresStore({ userKey }) (both default to user), else by reading every row.
 A change or revoke is seen by the session's next request; a request that was
 writing the session when it was revoked does not bring it back.`
 
 const OPTIONS = {
   table: { type: 'string' },
   redis: { type: 'string' },
+  postgres: { type: 'string' },
   prefix: { type: 'string' },
   'user-index': { type: 'boolean' },
   user: { type: 'string' },
@@ -58,6 +68,7 @@ const OPTIONS = {
 interface Values {
   table?: string
   redis?: string
+  postgres?: string
   prefix?: string
   'user-index'?: boolean
   user?: string
@@ -109,7 +120,19 @@ function assignment(text: string): [string, unknown] {
 /** The store the options name, and how to let go of its connection. */
 async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; close(): Promise<void> }> {
   if (values.table !== undefined && values.redis !== undefined) throw usage('give --table or --redis, not both', 'sessions')
-  // A table named anywhere is DynamoDB (as in the app); REDIS_URL counts when no table is named.
+  if (values.postgres !== undefined && values.redis !== undefined) throw usage('give --postgres or --redis, not both', 'sessions')
+  // --postgres wins (its --table names the PostgreSQL table); then a table named anywhere is DynamoDB (as in
+  // the app); REDIS_URL counts when no table is named, and DATABASE_URL when neither is.
+  const postgresUrl =
+    values.postgres ??
+    (values.table === undefined && values.redis === undefined && !sessionTableName(io.env) && !io.env.REDIS_URL ? io.env.DATABASE_URL || undefined : undefined)
+  if (postgresUrl !== undefined) {
+    if (values.prefix !== undefined || values['user-index']) throw usage('--prefix and --user-index are options of a Redis store', 'sessions')
+    const { CLI_STATEMENT_TIMEOUT, connectPostgres, postgresStore, postgresUrl: checked } = await import('./postgres.js')
+    const db = await connectPostgres(checked(postgresUrl, 'sessions'), { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 4 })
+    const store = postgresStore({ query: db.query, table: values.table, userKey: values['user-key'] ?? 'user', prune: false })
+    return { store, close: () => db.close() }
+  }
   const table = values.redis === undefined ? (values.table ?? sessionTableName(io.env)) : undefined
   const url = table === undefined ? (values.redis ?? (io.env.REDIS_URL || undefined)) : undefined
   if (table !== undefined) {
@@ -118,7 +141,10 @@ async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; 
     return { store: dynamoStore({ table }), close: async () => {} }
   }
   if (url === undefined) {
-    throw usage('name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), or the Redis server with --redis (or REDIS_URL)', 'sessions')
+    throw usage(
+      'name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), or the Redis server with --redis (or REDIS_URL), or the PostgreSQL database with --postgres (or DATABASE_URL)',
+      'sessions',
+    )
   }
   if (!isRedisUrl(url)) throw usage('--redis (or REDIS_URL) must be a redis:// or rediss:// URL', 'sessions')
   const { createRedisClient, redisStore } = await import('./redis.js')

@@ -5,8 +5,10 @@
  * table (the AWS SDK's own variables — AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB,
  * credentials — pick the endpoint); `jwe` or unset keeps them in the cookie,
  * as in Architect. Without a table, `REDIS_URL=redis://...` keeps them in Redis
- * (`npm run start:redis` starts a redis-server for it). WebSockets at /ws
- * through @hono/node-ws.
+ * (`npm run start:redis` starts a redis-server for it); without either,
+ * `DATABASE_URL=postgres://...` keeps them in PostgreSQL, creating the table
+ * "sessions" at start if it is missing (`npm run start:postgres` starts a
+ * PostgreSQL for it). WebSockets at /ws through @hono/node-ws.
  */
 import { createNodeWebSocket } from '@hono/node-ws'
 import { sessionTableName, type SessionStore } from 'seshjs'
@@ -15,6 +17,7 @@ import { counterSocket, createCounterApp } from './app.js'
 
 const table = sessionTableName(process.env)
 const redisUrl = process.env.REDIS_URL || undefined
+const databaseUrl = process.env.DATABASE_URL || undefined
 let store: SessionStore | undefined
 let where: string | undefined
 if (table) {
@@ -28,6 +31,21 @@ if (table) {
   const shown = new URL(redisUrl)
   shown.username = shown.password = '' // never print a password
   where = `Redis at ${shown.href.replace(/\/$/, '')}`
+} else if (databaseUrl) {
+  const { connectPostgres, createPostgresTable, postgresStore } = await import('seshjs/postgres') // a driver loads only for PostgreSQL
+  const db = await connectPostgres(databaseUrl)
+  try {
+    await createPostgresTable(db.query) // at start, never on a request
+  } catch (error) {
+    const cause = (error as Error).cause instanceof Error ? ` ${((error as Error).cause as Error).message}` : ''
+    console.error(`cannot create the session table at DATABASE_URL: ${(error as Error).message}${cause}`) // one line, not a stack trace
+    process.exit(1)
+  }
+  store = postgresStore({ query: db.query })
+  const shown = new URL(databaseUrl)
+  shown.password = '' // never print a password
+  shown.search = ''
+  where = `PostgreSQL at ${shown.href} (table "sessions")`
 }
 
 const app = createCounterApp(store ? { store } : {}, where)

@@ -17,7 +17,7 @@ export interface CliResult {
 }
 
 /**
- * Runs `seshjs ...args` with `env` added to a clean environment (no inherited ARC_*, AWS_* or REDIS_URL variables).
+ * Runs `seshjs ...args` with `env` added to a clean environment (no inherited ARC_*, AWS_*, REDIS_URL or DATABASE_URL variables).
  *
  * @param args the arguments
  * @param env the variables to set
@@ -25,7 +25,7 @@ export interface CliResult {
 export function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const base: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(ARC_|AWS_|SESSION_|REDIS_URL$)/.test(key)) base[key] = value
+    if (value !== undefined && !/^(ARC_|AWS_|SESSION_|REDIS_URL$|DATABASE_URL$)/.test(key)) base[key] = value
   }
   return new Promise((resolve, reject) => {
     execFile(

@@ -34,7 +34,7 @@ export interface Runtime {
 
 /** Environment for child processes: no inherited `ARC_*` or `REDIS_URL` (they pick the store), no network probes, plus `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ARC_') && name !== 'REDIS_URL'))
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ARC_') && name !== 'REDIS_URL' && name !== 'DATABASE_URL'))
   return {
     ...base,
     AWS_EC2_METADATA_DISABLED: 'true',

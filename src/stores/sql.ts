@@ -1,0 +1,282 @@
+/**
+ * The record keeper of the SQL stores (PostgreSQL, SQLite): one row per
+ * session in the table `postgres/schema.ts` and `sqlite/schema.ts` describe,
+ * driven by one dialect's statements. Conditional writes (a rewrite never
+ * brings back a revoked or expired session), opt-in optimistic concurrency on
+ * the version column, renewals that move only `expires_at`, the user index,
+ * listings for the admin API, and a bounded prune now and then after a write.
+ *
+ * @module
+ */
+import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors.js'
+import { parseJsonObject } from '../json.js'
+import { BASE, optimisticSet, type ResolvedConcurrency, VERSION } from './concurrency.js'
+import { holdsUser, isSessionId, pageSize } from './listing.js'
+import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, StoredRecord } from './contract.js'
+
+/** The table name when none is given. */
+export const DEFAULT_TABLE = 'sessions'
+
+/** One identifier: a letter or underscore, then letters, digits and underscores; at most 63 bytes (PostgreSQL's limit; SQLite has none). */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+/** A checked table name: the quoted form for SQL, and the bare name the index names derive from. */
+export interface TableName {
+  /** `"schema"."table"` or `"table"`. */
+  readonly sql: string
+  /** The table's own name, unquoted. */
+  readonly name: string
+}
+
+/**
+ * Checks and quotes a table name: `table` or `schema.table`, each part an
+ * identifier (letters, digits, `_`, not starting with a digit). Quoted, so its
+ * case is kept: `Sessions` is a different table from `sessions`.
+ *
+ * @param table the name
+ * @param where the caller, for messages
+ */
+export function tableName(table: unknown, where: string): TableName {
+  if (table === undefined) table = DEFAULT_TABLE
+  if (typeof table !== 'string') throw new TypeError(`${where}: table must be a string`)
+  const parts = table.split('.')
+  if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
+    throw new TypeError(`${where}: table must be a name of letters, digits and _ (not starting with a digit), optionally schema.table`)
+  }
+  return { sql: parts.map((part) => `"${part}"`).join('.'), name: parts.at(-1)! }
+}
+
+/** One row, by column name. */
+export type SqlRow = Record<string, unknown>
+
+/** Runs one statement of the dialect, every failure already a `SessionStoreUnavailableError`. */
+export type SqlRun = (sql: string, params: unknown[], signal?: AbortSignal) => Promise<SqlRow[]>
+
+/**
+ * One dialect's statements over the session table. Numbered parameters:
+ * writes take 1 id, 2 data (JSON text), 3 expires_at, 4 user_id, 5 created_at,
+ * 6 now (also updated_at), and 7 the version read (`updateVersion`); the row
+ * statements select `id, data, expires_at, created_at, version, user_id`, with
+ * `data` as JSON text.
+ */
+export interface SessionStatements {
+  /** The live row: 1 id, 2 now. */
+  select: string
+  /** Insert or replace (last write wins), moving the version. */
+  upsert: string
+  /** Replace a live row only, moving the version; returns `version` when written. */
+  updateLive: string
+  /** Insert where no live row is (over an expired one, moving its version); returns `version` when written. */
+  insertAbsent: string
+  /** Replace a live row of version 7 only, making it 7 + 1; returns `version` when written. */
+  updateVersion: string
+  /** Move `expires_at` of a live row: 1 id, 2 expires_at, 3 now; returns a row when moved. */
+  touch: string
+  /** Delete: 1 id. */
+  delete: string
+  /** Delete at most 2 rows expired at 1. */
+  prune: string
+  /** Live rows after a cursor, in id order: 1 now, 2 cursor (`''` first), 3 how many. */
+  list: string
+  /** The same, of one user: 4 user_id. */
+  listUser: string
+  /** `count` of the live session rows: 1 now. */
+  count: string
+}
+
+/** What {@link sqlKeeper} needs. */
+export interface SqlKeeperParts {
+  /** The database's name, for messages. */
+  database: string
+  /** Runs a statement. */
+  run: SqlRun
+  /** The statements. */
+  statements: SessionStatements
+  /** A whole number as this dialect's parameter (a string for PostgreSQL's `$1::bigint`, a number for SQLite). */
+  integer(value: number): unknown
+  /** The user key whose value fills `user_id`, or `false`. */
+  userKey: string | false
+  /** The largest session, in bytes of JSON. */
+  maxSize: number
+  /** The opportunistic prune, or `undefined` for none. */
+  prune: ResolvedPrune | undefined
+  /** The concurrency mode. */
+  concurrency: ResolvedConcurrency
+}
+
+/** The opportunistic prune after validation. */
+export interface ResolvedPrune {
+  every: number
+  limit: number
+}
+
+/** The `prune` option of the SQL stores: `false`, or how often and how much. */
+export type PruneOption = false | { every?: number | undefined; limit?: number | undefined } | undefined
+
+/**
+ * Validates a SQL store's `prune` option.
+ *
+ * @param prune the option
+ * @param where the factory's name, for messages
+ * @param max the most rows one prune may delete
+ */
+export function resolvePrune(prune: PruneOption, where: string, max: number): ResolvedPrune | undefined {
+  if (prune === false) return undefined
+  if (prune !== undefined && (prune === null || typeof prune !== 'object')) throw new TypeError(`${where}: prune must be false or { every, limit }`)
+  const every = prune?.every ?? 100
+  const limit = prune?.limit ?? 100
+  if (!Number.isInteger(every) || every < 1) throw new TypeError(`${where}: prune.every must be a positive integer`)
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new TypeError(`${where}: prune.limit must be an integer from 1 to ${max}`)
+  return { every, limit }
+}
+
+/**
+ * Validates a SQL store's `userKey` option.
+ *
+ * @param userKey the option
+ * @param where the factory's name, for messages
+ */
+export function resolveUserKey(userKey: unknown, where: string): string | false {
+  const key = userKey ?? 'user'
+  if (key !== false && (typeof key !== 'string' || key === '')) throw new TypeError(`${where}: userKey must be a non-empty string or false`)
+  return key as string | false
+}
+
+const encoder = new TextEncoder()
+
+/** A whole-number column (read as text or a number) as a number, or `undefined`. */
+function numberOf(value: unknown): number | undefined {
+  if (value === null || value === undefined) return undefined
+  const number = typeof value === 'number' ? value : Number(value)
+  return Number.isFinite(number) ? number : undefined
+}
+
+/**
+ * The record keeper over one dialect's statements.
+ *
+ * @param parts the dialect, the options
+ */
+export function sqlKeeper(parts: SqlKeeperParts): RecordKeeper {
+  const { database, run, statements: sql, userKey, maxSize, prune, concurrency } = parts
+  const int = (value: number) => parts.integer(Math.floor(value))
+
+  const userOf = (data: Record<string, unknown>): string | null => {
+    if (userKey === false || !Object.hasOwn(data, userKey)) return null
+    const value = data[userKey]
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : null
+  }
+
+  function recordOf(row: SqlRow, now: number): StoredRecord | undefined {
+    const expiresAt = numberOf(row.expires_at)
+    if (expiresAt === undefined || expiresAt <= now || typeof row.data !== 'string') return undefined
+    const data = parseJsonObject(row.data)
+    if (!data) return undefined // not a JSON object: no session, never a crash
+    const extra: Record<string, unknown> = {}
+    if (concurrency.optimistic) {
+      extra[VERSION] = numberOf(row.version) ?? 0
+      extra[BASE] = row.data
+    }
+    return { data, expiresAt, createdAt: numberOf(row.created_at), extra }
+  }
+
+  async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
+    const [row] = await run(sql.select, [id, int(now)], options?.signal)
+    return row && recordOf(row, now)
+  }
+
+  /** The parameters of a write, after the size check (before anything is sent). */
+  function params(id: string, record: StoredRecord, now: number): unknown[] {
+    const json = JSON.stringify(record.data)
+    const size = encoder.encode(json).length
+    if (size > maxSize) {
+      throw new SessionTooLargeError(`The session is too large for this ${database} store: ${size} bytes of JSON, over its ${maxSize}-byte limit.`, maxSize, size)
+    }
+    const created = record.createdAt === undefined ? null : int(record.createdAt)
+    return [id, json, int(record.expiresAt), userOf(record.data), created, int(now)]
+  }
+
+  /** The optimistic write: `expected` undefined inserts only where no live row is; else compare-and-set. */
+  async function put(id: string, record: StoredRecord, now: number, expected: number | undefined, signal?: AbortSignal): Promise<boolean> {
+    const values = params(id, record, now)
+    const rows = expected === undefined ? await run(sql.insertAbsent, values, signal) : await run(sql.updateVersion, [...values, int(expected)], signal)
+    if (rows.length === 0) return false
+    const version = numberOf(rows[0]!.version)
+    if (version !== undefined) record.extra = { ...record.extra, [VERSION]: version }
+    return true
+  }
+
+  let pruning = false
+  /** Now and then after a write: one bounded prune in the background, its outcome ignored. */
+  function maybePrune(now: number): void {
+    if (!prune || pruning || Math.random() * prune.every >= 1) return
+    pruning = true
+    run(sql.prune, [int(now), int(prune.limit)]).then(
+      () => (pruning = false),
+      () => (pruning = false), // a prune that fails changes nothing: expired rows already read as absent
+    )
+  }
+
+  /** One page in id order: the cursor is the last id examined, so it stays valid while rows come and go. */
+  async function page(statement: string, extra: unknown[], options: ListOptions, keep: (record: ListedRecord) => boolean): Promise<RecordPage> {
+    const size = pageSize(options.limit)
+    const { cursor, now } = options
+    if (cursor !== undefined && (typeof cursor !== 'string' || cursor.length > 1024)) {
+      throw new TypeError(`cursor is not one this ${database} store returned`)
+    }
+    const rows = await run(statement, [int(now), cursor ?? '', int(size + 1), ...extra])
+    const examined = rows.slice(0, size)
+    const records: ListedRecord[] = []
+    for (const row of examined) {
+      const id = row.id
+      if (!isSessionId(id)) continue // never a row no session can have, nor a connection record
+      const record = recordOf(row, now)
+      const listed = record && { id, ...record }
+      if (listed && keep(listed)) records.push(listed)
+    }
+    const last = examined.at(-1)?.id
+    return { records, ...(rows.length > size && typeof last === 'string' ? { cursor: last } : {}) }
+  }
+
+  return {
+    get,
+    async set(id, record, now, options) {
+      const signal = options?.signal
+      let result: StoredRecord | false
+      if (concurrency.optimistic) {
+        const conditional = {
+          get: (key: string, at: number) => get(key, at, options),
+          put: (key: string, next: StoredRecord, expected: number | undefined) => put(key, next, now, expected, signal),
+        }
+        result = await optimisticSet(conditional, id, record, now, concurrency)
+      } else if (options?.mustExist) {
+        result = (await run(sql.updateLive, params(id, record, now), signal)).length > 0 && { ...record }
+      } else {
+        await run(sql.upsert, params(id, record, now), signal)
+        result = { ...record }
+      }
+      if (result) maybePrune(now)
+      return result
+    },
+    async delete(id, options) {
+      await run(sql.delete, [id], options?.signal)
+    },
+    async touch(id, expiresAt, now, options) {
+      // Only expires_at changes: a renewal never writes data over a concurrent request's write,
+      // and the condition keeps it from recreating a row deleted (a logout) or expired meanwhile.
+      return (await run(sql.touch, [id, int(expiresAt), int(now)], options?.signal)).length > 0
+    },
+    list: (options) => page(sql.list, [], options, () => true),
+    async count(now) {
+      const [row] = await run(sql.count, [int(now)])
+      const count = numberOf(row?.count)
+      if (count === undefined) throw new SessionStoreUnavailableError(`${database} answered a count with something that is not a number.`)
+      return count
+    },
+    listByUser(key, userId, options) {
+      const holds = (record: ListedRecord) => holdsUser(record.data, key, userId)
+      // Through the index when it is the user key's; else every row is read (and checked here, not in
+      // SQL: PostgreSQL's json operators refuse a document holding "\u0000" anywhere).
+      return key === userKey ? page(sql.listUser, [userId], options, holds) : page(sql.list, [], options, holds)
+    },
+  }
+}
