@@ -19,6 +19,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^seshjs$/, replacement: here('./src/index.ts') },
+      { find: /^seshjs\/express$/, replacement: here('./adapters/express/index.ts') },
       { find: /^seshjs\/(.*)$/, replacement: here('./adapters/$1.ts') },
     ],
   },
