@@ -6,6 +6,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 import cookieParser from 'cookie-parser'
 import express, { type ErrorRequestHandler, type Express } from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -87,6 +88,10 @@ function counterApp(options: ExpressSessionOptions, before: (app: Express) => vo
     res.flushHeaders()
     res.end('flushed')
   })
+  app.post('/file', async (req, res) => {
+    session.get(req).set('count', (await count(req)) + 1)
+    res.sendFile(fileURLToPath(new URL('../../package.json', import.meta.url)))
+  })
   app.post('/reset', (req, res) => {
     session.get(req).destroy()
     res.redirect('/')
@@ -158,7 +163,7 @@ for (const [storeName, makeStore] of [
       expect(await countOf(await jar.fetch(`${url}/`))).toBe(1)
     })
 
-    it("keeps the app's own Set-Cookie beside the session's (res.cookie, writeHead headers)", async () => {
+    it("keeps the app's own Set-Cookie beside the session's (res.cookie, writeHead headers); flushHeaders, sendFile", async () => {
       const url = await listen(counterApp({ store: makeStore() }))
       const jar = new CookieJar()
       const withCookie = await jar.fetch(`${url}/with-cookie`, { method: 'POST' })
@@ -172,6 +177,10 @@ for (const [storeName, makeStore] of [
       expect(await head.text()).toBe('made')
       await jar.fetch(`${url}/flush`, { method: 'POST' })
       expect(await countOf(await jar.fetch(`${url}/`))).toBe(3)
+      const file = await jar.fetch(`${url}/file`, { method: 'POST' })
+      expect(file.headers.getSetCookie()).toHaveLength(1)
+      expect((await file.json()) as object).toMatchObject({ name: 'seshjs' })
+      expect(await countOf(await jar.fetch(`${url}/`))).toBe(4)
     })
 
     it('saves nothing when the handler throws, nor on a 5xx it sends itself', async () => {
