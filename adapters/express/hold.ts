@@ -54,6 +54,16 @@ export function holdHead(res: ServerResponse, commit: (status: number) => Promis
     }
   }
 
+  // From the app's side the head has gone once it called for it: an error handler that runs while the commit
+  // holds it sees `headersSent` (and ends the connection, as Express does after a first write) rather than
+  // appending a second response to the first.
+  const sent = headersSentGetter(res)
+  Object.defineProperty(res, 'headersSent', {
+    configurable: true,
+    enumerable: false,
+    get: () => phase === 'held' || phase === 'closed' || sent.call(res),
+  })
+
   for (const method of ['writeHead', 'write', 'end', 'flushHeaders'] as const) {
     const original = target[method]
     originals[method] = original
@@ -61,7 +71,7 @@ export function holdHead(res: ServerResponse, commit: (status: number) => Promis
       if (phase === 'through' || internal > 0) return original.apply(res, args)
       if (phase === 'closed') return dropped(method, args)
       if (phase === 'open') {
-        if (res.headersSent) {
+        if (sent.call(res)) {
           // sent before this middleware could hold it (nothing to do but go on)
           phase = 'through'
           return original.apply(res, args)
@@ -136,6 +146,17 @@ export function holdHead(res: ServerResponse, commit: (status: number) => Promis
     if (callback && (method === 'write' || method === 'end')) queueMicrotask(callback)
     if (method === 'write') return true
     return method === 'flushHeaders' ? undefined : res
+  }
+}
+
+/** Node's own `headersSent` getter (on `OutgoingMessage.prototype`). */
+function headersSentGetter(res: ServerResponse): () => boolean {
+  for (let proto: object | null = Object.getPrototypeOf(res); proto; proto = Object.getPrototypeOf(proto)) {
+    const getter = Object.getOwnPropertyDescriptor(proto, 'headersSent')?.get
+    if (getter) return getter as () => boolean
+  }
+  return function (this: { _header?: unknown }) {
+    return Boolean(this._header)
   }
 }
 

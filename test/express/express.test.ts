@@ -100,6 +100,11 @@ function counterApp(options: ExpressSessionOptions, before: (app: Express) => vo
     session.get(req).set('count', (await count(req)) + 100)
     throw new Error('the handler failed halfway')
   })
+  app.post('/write-then-throw', async (req, res) => {
+    session.get(req).set('count', (await count(req)) + 100)
+    res.write('partial')
+    throw new Error('failed after the first write')
+  })
   app.post('/fails-deliberately', async (req, res) => {
     session.get(req).set('count', (await count(req)) + 100)
     res.status(500).send('no')
@@ -194,6 +199,16 @@ for (const [storeName, makeStore] of [
       expect(deliberate.status).toBe(500)
       expect(deliberate.headers.getSetCookie()).toEqual([])
       expect(await countOf(await jar.fetch(`${url}/`))).toBe(1)
+    })
+
+    it('a handler that fails after its first write: the connection ends, as without sesh (no second response)', async () => {
+      const url = await listen(counterApp({ store: makeStore() }))
+      const outcome = await fetch(`${url}/write-then-throw`, { method: 'POST' }).then(
+        async (response) => `${response.status} ${await response.text()}`,
+        (error: Error) => error,
+      )
+      // Express's error handler sees the headers as sent and destroys the socket: never a 200 with an error page after it
+      expect(outcome).toBeInstanceOf(Error)
     })
 
     it('sends no cookie when the handler never touches the session', async () => {
