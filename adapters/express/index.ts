@@ -141,14 +141,14 @@ export function sessions<Data extends object = SessionData>(options: ExpressSess
       next()
       return
     }
-    handover.take(header).then(
-      (result) => {
-        handedOver = result
+    handover
+      .take(header)
+      .then((result) => {
+        // a mapped value sesh cannot keep (a reserved key, not JSON) throws here, and goes to next(err)
         if (result?.data && Object.keys(result.data).length > 0) session.replace(result.data as Partial<Data>)
-        next()
-      },
-      (error: unknown) => next(error),
-    )
+        handedOver = result
+      })
+      .then(() => next(), next)
   }
 
   return Object.assign(middleware, {

@@ -382,6 +382,49 @@ describe('errors of the save', () => {
   })
 })
 
+describe('a handover (any Handover, here a stand-in)', () => {
+  const handoverApp = (data: Record<string, unknown>) => {
+    const app = express()
+    const seen: unknown[] = []
+    app.use(
+      sessions({
+        secret: SECRET,
+        store: memoryStore(),
+        handover: { name: 'old', take: async (header) => (header.includes('old=good') ? { data, expire: ['old=; Max-Age=0'] } : undefined) },
+      }),
+    )
+    app.get('/', async (req, res) => {
+      res.json(await getSession(req).all())
+    })
+    app.use(((error, _req, res, _next) => {
+      seen.push(error)
+      res.status(500).end()
+    }) as ErrorRequestHandler)
+    return { app, seen }
+  }
+
+  it('starts the sesh session with the old data, then expires the old cookie', async () => {
+    const { app } = handoverApp({ user: 'ada' })
+    const url = await listen(app)
+    const jar = new CookieJar()
+    jar.cookies.set('old', 'good')
+    const first = await jar.fetch(url)
+    expect(await first.json()).toEqual({ user: 'ada' })
+    expect(first.headers.getSetCookie().map((c) => c.split('=')[0])).toEqual(['_idx', 'old'])
+    expect([...jar.cookies.keys()]).toEqual(['_idx'])
+    expect(await (await jar.fetch(url)).json()).toEqual({ user: 'ada' })
+  })
+
+  it('sends old data sesh cannot keep to next(err), keeping the old cookie', async () => {
+    const { app, seen } = handoverApp({ when: new Date(0) })
+    const url = await listen(app)
+    const response = await fetch(url, { headers: { cookie: 'old=good' } })
+    expect(response.status).toBe(500)
+    expect(response.headers.getSetCookie()).toEqual([])
+    expect(seen).toEqual([expect.objectContaining({ code: 'ERR_SESSION_NOT_SERIALIZABLE' })])
+  })
+})
+
 describe('typing and mounting', () => {
   it('getSession() throws a TypeError without the middleware', async () => {
     const app = express()
