@@ -15,6 +15,7 @@ const SUBPATHS: Record<string, string> = {
   sqlite: './src/stores/sqlite/index.ts',
   crypto: './src/crypto/index.ts',
   node: './adapters/node.ts',
+  express: './adapters/express/index.ts',
   lambda: './adapters/lambda.ts',
   workers: './adapters/workers.ts',
   architect: './architect/index.ts',
