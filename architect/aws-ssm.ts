@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { SessionStorePeerMissingError } from '../src/index.js'
 import type { Env } from './env.js'
 
 /** One page of an SSM `GetParametersByPath` answer (the fields used here). */
@@ -21,9 +22,10 @@ async function loadSdk(): Promise<Ssm> {
   try {
     return await import('@aws-sdk/client-ssm')
   } catch (cause) {
-    throw new Error(
+    throw new SessionStorePeerMissingError(
       'seshjs/architect needs @aws-sdk/client-ssm to find the session table ARC_SESSION_TABLE_NAME names in SSM: ' +
-        'install it, or pass the `dynamoStore` option',
+        'install it (npm install @aws-sdk/client-ssm), or pass the `dynamoStore` option',
+      '@aws-sdk/client-ssm',
       { cause },
     )
   }

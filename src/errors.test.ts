@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import * as errors from './errors.js'
 import { storeUnavailableResponse } from './unavailable.js'
 
@@ -12,7 +12,22 @@ describe('errors', () => {
       [errors.SessionStoreUnavailableError, 'ERR_SESSION_STORE_UNAVAILABLE'],
       [errors.SessionConflictError, 'ERR_SESSION_CONFLICT'],
       [errors.SessionStorePeerMissingError, 'ERR_SESSION_STORE_PEER_MISSING'],
+      [errors.SessionServerStoreRequiredError, 'ERR_SESSION_SERVER_STORE_REQUIRED'],
     ]
+    // every class exported from the module is in the table, and the codes are the SessionErrorCode union
+    const classes = Object.values(errors).filter((value) => typeof value === 'function')
+    expect(new Set(classes)).toEqual(new Set(cases.map(([Class]) => Class)))
+    const codes: Record<errors.SessionErrorCode, true> = {
+      ERR_SESSION: true,
+      ERR_SESSION_SECRET: true,
+      ERR_SESSION_TOO_LARGE: true,
+      ERR_SESSION_NOT_SERIALIZABLE: true,
+      ERR_SESSION_STORE_UNAVAILABLE: true,
+      ERR_SESSION_STORE_PEER_MISSING: true,
+      ERR_SESSION_CONFLICT: true,
+      ERR_SESSION_SERVER_STORE_REQUIRED: true,
+    }
+    expect(new Set(cases.map(([, code]) => code))).toEqual(new Set(Object.keys(codes)))
     for (const [Class, code] of cases) {
       const error = new (Class as unknown as new (m: string, a?: unknown, b?: unknown) => errors.SessionError)('m', 1, 2)
       expect(error).toBeInstanceOf(errors.SessionError)
@@ -21,6 +36,16 @@ describe('errors', () => {
       expect((Class as unknown as { code: string }).code).toBe(code)
       expect(error.name).toBe(Class.name)
     }
+  })
+
+  it('are typed: each code a literal, and narrowing AnySessionError on code gives the class', () => {
+    expectTypeOf(new errors.SessionTooLargeError('big', 1, 2).code).toEqualTypeOf<'ERR_SESSION_TOO_LARGE'>()
+    expectTypeOf<errors.SessionError['code']>().toEqualTypeOf<errors.SessionErrorCode>()
+    const limitOf = (error: errors.AnySessionError) => (error.code === 'ERR_SESSION_TOO_LARGE' ? error.limit : undefined)
+    const keyOf = (error: errors.AnySessionError) => (error.code === 'ERR_SESSION_NOT_SERIALIZABLE' ? error.key : undefined)
+    expect(limitOf(new errors.SessionTooLargeError('big', 4096, 5000))).toBe(4096)
+    expect(keyOf(new errors.SessionNotSerializableError('no', 'when'))).toBe('when')
+    expect(limitOf(new errors.SessionConflictError('raced'))).toBeUndefined()
   })
 
   it('carry their cause and details', () => {

@@ -7,6 +7,20 @@
  */
 import { misconfiguredResponse, unavailableResponse } from './unavailable.js'
 
+/**
+ * Every `code` a {@link SessionError} can have (as jose's `JOSEErrorCode`):
+ * branch on it, never on the message.
+ */
+export type SessionErrorCode =
+  | 'ERR_SESSION'
+  | 'ERR_SESSION_SECRET'
+  | 'ERR_SESSION_TOO_LARGE'
+  | 'ERR_SESSION_NOT_SERIALIZABLE'
+  | 'ERR_SESSION_STORE_UNAVAILABLE'
+  | 'ERR_SESSION_STORE_PEER_MISSING'
+  | 'ERR_SESSION_CONFLICT'
+  | 'ERR_SESSION_SERVER_STORE_REQUIRED'
+
 /** Options accepted by every {@link SessionError}. */
 export interface SessionErrorOptions {
   /** The underlying error, if any (a store's network error, for example). */
@@ -26,9 +40,9 @@ export interface SessionErrorOptions {
  */
 export class SessionError extends Error {
   /** A stable, machine-readable code. */
-  static code = 'ERR_SESSION'
-  /** A stable, machine-readable code. */
-  code = 'ERR_SESSION'
+  static code: SessionErrorCode = 'ERR_SESSION'
+  /** A stable, machine-readable code: each subclass narrows it to its own. */
+  code: SessionErrorCode = 'ERR_SESSION'
 
   constructor(message: string, options?: SessionErrorOptions) {
     super(message, options)
@@ -38,14 +52,14 @@ export class SessionError extends Error {
 
 /** The secret is missing, too short or otherwise unusable (raised at start-up). */
 export class SessionSecretError extends SessionError {
-  static override code = 'ERR_SESSION_SECRET'
-  override code = 'ERR_SESSION_SECRET'
+  static override code = 'ERR_SESSION_SECRET' as const
+  override code = 'ERR_SESSION_SECRET' as const
 }
 
 /** The session will not fit its store: a cookie over 4096 bytes, a DynamoDB item over 400 KB. */
 export class SessionTooLargeError extends SessionError {
-  static override code = 'ERR_SESSION_TOO_LARGE'
-  override code = 'ERR_SESSION_TOO_LARGE'
+  static override code = 'ERR_SESSION_TOO_LARGE' as const
+  override code = 'ERR_SESSION_TOO_LARGE' as const
   /** The store's limit, in bytes. */
   readonly limit: number
   /** The size the session would have had, in bytes. */
@@ -60,8 +74,8 @@ export class SessionTooLargeError extends SessionError {
 
 /** A value cannot round-trip through JSON (BigInt, function, cycle, `undefined`, Date, NaN...). */
 export class SessionNotSerializableError extends SessionError {
-  static override code = 'ERR_SESSION_NOT_SERIALIZABLE'
-  override code = 'ERR_SESSION_NOT_SERIALIZABLE'
+  static override code = 'ERR_SESSION_NOT_SERIALIZABLE' as const
+  override code = 'ERR_SESSION_NOT_SERIALIZABLE' as const
   /** The session key whose value was refused. */
   readonly key: string
 
@@ -76,8 +90,9 @@ export class SessionNotSerializableError extends SessionError {
  * session": the request fails (503 by default) and nothing is overwritten.
  */
 export class SessionStoreUnavailableError extends SessionError {
-  static override code = 'ERR_SESSION_STORE_UNAVAILABLE'
-  override code = 'ERR_SESSION_STORE_UNAVAILABLE'
+  static override code: 'ERR_SESSION_STORE_UNAVAILABLE' | 'ERR_SESSION_STORE_PEER_MISSING' = 'ERR_SESSION_STORE_UNAVAILABLE'
+  /** `ERR_SESSION_STORE_PEER_MISSING` on its subclass {@link SessionStorePeerMissingError}. */
+  override code: 'ERR_SESSION_STORE_UNAVAILABLE' | 'ERR_SESSION_STORE_PEER_MISSING' = 'ERR_SESSION_STORE_UNAVAILABLE'
 
   /**
    * The response for this error: the plain-text `503` with `Retry-After: 5`
@@ -111,8 +126,8 @@ export class SessionStoreUnavailableError extends SessionError {
  * print it once to `console.error` at the first failure.
  */
 export class SessionStorePeerMissingError extends SessionStoreUnavailableError {
-  static override code = 'ERR_SESSION_STORE_PEER_MISSING'
-  override code = 'ERR_SESSION_STORE_PEER_MISSING'
+  static override code = 'ERR_SESSION_STORE_PEER_MISSING' as const
+  override code = 'ERR_SESSION_STORE_PEER_MISSING' as const
   /** The package to install, e.g. `@aws-sdk/client-dynamodb`. */
   readonly packageName: string
 
@@ -133,8 +148,8 @@ export class SessionStorePeerMissingError extends SessionStoreUnavailableError {
 
 /** Another request changed the session since it was read (optimistic concurrency). */
 export class SessionConflictError extends SessionError {
-  static override code = 'ERR_SESSION_CONFLICT'
-  override code = 'ERR_SESSION_CONFLICT'
+  static override code = 'ERR_SESSION_CONFLICT' as const
+  override code = 'ERR_SESSION_CONFLICT' as const
 }
 
 /**
@@ -144,6 +159,30 @@ export class SessionConflictError extends SessionError {
  * no cookie.
  */
 export class SessionServerStoreRequiredError extends SessionError {
-  static override code = 'ERR_SESSION_SERVER_STORE_REQUIRED'
-  override code = 'ERR_SESSION_SERVER_STORE_REQUIRED'
+  static override code = 'ERR_SESSION_SERVER_STORE_REQUIRED' as const
+  override code = 'ERR_SESSION_SERVER_STORE_REQUIRED' as const
 }
+
+/**
+ * Any error sesh raises on purpose, as a union: narrowing on `code` gives the
+ * class and its fields.
+ *
+ * @example
+ * ```ts
+ * function describe(error: AnySessionError): string {
+ *   switch (error.code) {
+ *     case 'ERR_SESSION_TOO_LARGE': return `over ${error.limit} bytes`
+ *     case 'ERR_SESSION_NOT_SERIALIZABLE': return `key ${error.key}`
+ *     default: return error.message
+ *   }
+ * }
+ * ```
+ */
+export type AnySessionError =
+  | SessionSecretError
+  | SessionTooLargeError
+  | SessionNotSerializableError
+  | SessionStoreUnavailableError
+  | SessionStorePeerMissingError
+  | SessionConflictError
+  | SessionServerStoreRequiredError

@@ -36,6 +36,8 @@ export {
   SessionConflictError,
   SessionServerStoreRequiredError,
   type SessionErrorOptions,
+  type SessionErrorCode,
+  type AnySessionError,
 } from './errors.js'
 export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export { cookieStore, type CookieStoreOptions } from './stores/cookie/index.js'

@@ -114,7 +114,7 @@ export async function createTable(options: CreateTableOptions): Promise<boolean>
         indexes.every((gsi) => (gsi.IndexStatus ?? 'ACTIVE') === 'ACTIVE') &&
         (!needIndex || userIndexOf(described) !== undefined)
       if (ready) return described
-      if (Date.now() > deadline) throw new Error(`createSessionTable: ${what} of table "${table}" did not become active in time`)
+      if (Date.now() > deadline) throw new SessionStoreUnavailableError(`createSessionTable: ${what} of table "${table}" did not become active in time`)
       await sleep(delay)
     }
   }

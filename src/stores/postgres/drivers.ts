@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { SessionStorePeerMissingError } from '../../errors.js'
 import type { PostgresQuery, PostgresRow } from './query.js'
 
 /** A `pg` `Pool`, `PoolClient` or `Client`, or Neon's pg-compatible `Pool`/`Client`. */
@@ -209,10 +210,11 @@ export async function connectPostgres(url: string, options: ConnectPostgresOptio
   }
 }
 
-function loadError(cause: unknown): Error {
-  return new Error(
+function loadError(cause: unknown): SessionStorePeerMissingError {
+  return new SessionStorePeerMissingError(
     `seshjs/postgres: connectPostgres() connects with ${PG} or ${POSTGRES_JS} (postgres.js), neither of which could be loaded: ` +
       `npm install ${PG}, or pass your own client: postgresStore({ client }).`,
+    PG,
     { cause },
   )
 }
