@@ -12,7 +12,8 @@ import type { ArcRequest } from './types.js'
 /** A middleware or handler function. */
 export type ArcHandler<Req extends ArcRequest = ArcRequest> = (
   req: Req,
-  contextOrRes: any, // eslint-disable-line @typescript-eslint/no-explicit-any -- Lambda context, or `res` in callback style
+  // biome-ignore lint/suspicious/noExplicitAny: Lambda context, or `res` in callback style
+  contextOrRes: any,
   next: () => void,
 ) => unknown
 

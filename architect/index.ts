@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type ArcHandler } from './chain.js'
+import type { ArcHandler } from './chain.js'
 import { createCsrf, type Csrf } from './csrf.js'
 import { type LambdaHandler, makeHandler } from './http.js'
 import { type ArchitectOptions, runtimes } from './runtime.js'

@@ -31,7 +31,8 @@ const RESPONSE_KEYS = new Set([
   'html', 'css', 'js', 'text', 'json', 'xml',
 ])
 
-type Params = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- user-shaped
+// biome-ignore lint/suspicious/noExplicitAny: user-shaped
+type Params = Record<string, any>
 
 const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8Array
 const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')

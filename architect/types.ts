@@ -6,7 +6,8 @@
  */
 
 /** A plain session object, as `req.session` and the `session` response key carry it. */
-export type PlainSession = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- Architect sessions are untyped; narrow with ArcRequest<YourSession>
+// biome-ignore lint/suspicious/noExplicitAny: Architect sessions are untyped; narrow with ArcRequest<YourSession>
+export type PlainSession = Record<string, any>
 
 /**
  * An API Gateway proxy event: REST (v1, no `version`), HTTP API payload 1.0
@@ -55,7 +56,8 @@ export interface ArcRequest<Session extends PlainSession = PlainSession> extends
    * The body, parsed by content type: JSON → value, form → object (repeated keys → arrays),
    * base64 text/xml → string, base64 multipart/octet-stream → `{ base64 }`, else as sent (`{}` when none).
    */
-  body: any // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed by content type
+  // biome-ignore lint/suspicious/noExplicitAny: parsed by content type
+  body: any
   /** The body as sent, when there was one. */
   rawBody?: string
   /**

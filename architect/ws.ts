@@ -273,7 +273,10 @@ function cookieStoreSave(): SessionServerStoreRequiredError {
 }
 
 function warnOnce(onWarning: ((message: string) => void) | undefined, message: string): void {
-  if (onWarning) return onWarning(message)
+  if (onWarning) {
+    onWarning(message)
+    return
+  }
   if (shownWarnings.has(message)) return
   shownWarnings.add(message)
   console.warn(message)

@@ -101,7 +101,7 @@ function seshApp(options: SessionMiddlewareOptions): Hono {
 }
 
 // Each variant's context carries its own session type; the routes need none of it.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: any by design
 type AnyContext = Context<any>
 
 interface Handlers {
@@ -110,7 +110,7 @@ interface Handlers {
   init(c: AnyContext): Promise<unknown>
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: any by design
 function routes(handlers: Handlers, app: Hono<any> = new Hono()): Hono {
   app.get('/read', async (c) => c.text(String(await handlers.read(c))))
   app.get('/write', async (c) => c.text(String(await handlers.write(c))))

@@ -26,7 +26,7 @@ const COOKIE_NAME = /^[!#-:<>-[\]-~]+$/
  * @param name the cookie name
  */
 export function readCookie(header: string | null | undefined, name: string): string | undefined {
-  if (!header || !header.includes(name)) return undefined
+  if (!header?.includes(name)) return undefined
   const pairs = header.split(';')
   for (let i = pairs.length - 1; i >= 0; i--) {
     const pair = pairs[i]!

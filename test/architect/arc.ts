@@ -4,7 +4,8 @@ import type { ArcEvent, ArcResult, PlainSession } from 'seshjs/architect'
 
 const require = createRequire(import.meta.url)
 
-type Fn = (req: any, ...rest: any[]) => any // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: any by design
+type Fn = (req: any, ...rest: any[]) => any
 
 export interface RealArc {
   http: {

@@ -185,7 +185,8 @@ describe('on AWS', () => {
 describe('the same table as @architect/functions', () => {
   it('Architect\'s own discovery (AWS mode, same fake SSM) maps the names as sesh does', async () => {
     const require = createRequire(import.meta.url)
-    const discovery = require('@architect/functions/src/discovery') as (cb: (err: Error | null, services: any) => void) => void // eslint-disable-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: any by design
+    const discovery = require('@architect/functions/src/discovery') as (cb: (err: Error | null, services: any) => void) => void
     const env = { ...base, ARC_SESSION_TABLE_NAME: 'sessions' }
     const before = { ...process.env }
     Object.assign(process.env, env, { AWS_ENDPOINT_URL: ssm.url }) // aws-lite reads AWS_ENDPOINT_URL, not the per-service one

@@ -1,6 +1,6 @@
 /** The example's HTML: plain forms, no script. */
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 function layout(title: string, body: string): string {
@@ -9,7 +9,7 @@ function layout(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 </head>
 <body>
 ${body}
@@ -29,7 +29,7 @@ export function counterPage(count: number, user: string | undefined): string {
 <form method="post" action="/reset">
   <button type="submit">Reset</button>
 </form>
-<p>${user ? `Logged in as ${escape(user)}: <a href="/account">account</a>` : '<a href="/login">Log in</a>'}</p>`,
+<p>${user ? `Logged in as ${escapeHtml(user)}: <a href="/account">account</a>` : '<a href="/login">Log in</a>'}</p>`,
   )
 }
 
@@ -38,9 +38,9 @@ export function loginPage(csrf: string, error?: string): string {
   return layout(
     'Log in',
     `<h1>Log in</h1>
-${error ? `<p role="alert">${escape(error)}</p>` : ''}
+${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/login">
-  <input type="hidden" name="csrf" value="${escape(csrf)}">
+  <input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
   <label>Username <input name="username" autocomplete="username"></label>
   <label>Password <input name="password" type="password" autocomplete="current-password"></label>
   <button type="submit">Log in</button>
@@ -53,7 +53,7 @@ export function accountPage(user: string): string {
   return layout(
     'Account',
     `<h1>Account</h1>
-<p>Welcome, ${escape(user)}.</p>
+<p>Welcome, ${escapeHtml(user)}.</p>
 <form method="post" action="/logout">
   <button type="submit">Log out</button>
 </form>

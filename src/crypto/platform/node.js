@@ -19,7 +19,7 @@ const CLEAN_BASE64URL = /^[A-Za-z0-9_-]*$/
 
 /** jose's own base64url decoder (lib/buffer_utils.js), used for anything but clean input. */
 function joseDecode(encoded) {
-  // @ts-ignore: Uint8Array.fromBase64 is newer than Node 20's types
+  // @ts-expect-error: Uint8Array.fromBase64 is newer than Node 20's types
   if (Uint8Array.fromBase64) return Uint8Array.fromBase64(encoded, { alphabet: 'base64url' })
   if (encoded.includes('+') || encoded.includes('/')) throw new TypeError('Invalid base64url')
   const binary = atob(encoded.replace(/-/g, '+').replace(/_/g, '/'))

@@ -90,7 +90,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     return { data, expiresAt: entry.expiresAt, createdAt: entry.createdAt, extra }
   }
 
-  function put(id: string, record: StoredRecord, now: number): void {
+  function put(id: string, record: StoredRecord, _now: number): void {
     const { [VERSION]: version, [BASE]: _base, ...extra } = record.extra ?? {}
     entries.delete(id) // re-insert at the end: the map's order is the eviction order
     makeRoom()
