@@ -34,7 +34,7 @@ function d1Bindings(): string[] {
   return [...toml.matchAll(/^\[\[d1_databases\]\][^[]*?^binding\s*=\s*"([^"]+)"/gm)].map((match) => match[1]!)
 }
 
-const table = vars.ARC_SESSION_TABLE_NAME ?? process.env.SESSION_TABLE_NAME
+const table = vars.ARC_SESSION_TABLE_NAME
 if (table !== undefined && d1Bindings().includes(table)) {
   const applied = spawnSync(wranglerBin, ['d1', 'migrations', 'apply', table, '--local', '--config', 'wrangler.toml'], {
     cwd: root,
