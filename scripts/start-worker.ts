@@ -5,8 +5,13 @@
  * Every `ARC_*` variable of the shell becomes a binding (`--var NAME:value`),
  * overriding wrangler.toml's `[vars]`; `ARC_ENV` defaults to `testing` here
  * (wrangler.toml says `production`, for deploys), as Architect's sandbox does.
+ *
+ * When `ARC_SESSION_TABLE_NAME` names a D1 binding of wrangler.toml
+ * (`SESSIONS_DB`), its migrations (the session table) are applied to the
+ * local database first: the table is made here, never on a request.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { exitIfPortInUse } from './free-port.js'
 
@@ -19,14 +24,36 @@ const vars: Record<string, string> = { ARC_ENV: 'testing' }
 for (const [name, value] of Object.entries(process.env)) {
   if (name.startsWith('ARC_') && value !== undefined) vars[name] = value
 }
+const wranglerBin = `${root}node_modules/.bin/wrangler`
+// a local run sends no usage metrics and fetches no `Request.cf` data from Cloudflare
+const wranglerEnv = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...process.env }
+
+/** The D1 bindings wrangler.toml declares. */
+function d1Bindings(): string[] {
+  const toml = readFileSync(`${root}wrangler.toml`, 'utf8')
+  return [...toml.matchAll(/^\[\[d1_databases\]\][^[]*?^binding\s*=\s*"([^"]+)"/gm)].map((match) => match[1]!)
+}
+
+const table = vars.ARC_SESSION_TABLE_NAME
+if (table !== undefined && d1Bindings().includes(table)) {
+  const applied = spawnSync(wranglerBin, ['d1', 'migrations', 'apply', table, '--local', '--config', 'wrangler.toml'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...wranglerEnv, CI: 'true' }, // no confirmation prompt
+  })
+  if (applied.status !== 0) {
+    console.error(`Could not apply the D1 migrations of ${table} to the local database (wrangler d1 migrations apply ${table} --local).`)
+    process.exit(1)
+  }
+}
+
 const args = ['dev', '--config', 'wrangler.toml', '--port', port, '--ip', process.env.HOST ?? 'localhost', '--show-interactive-dev-session=false']
 for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`)
 
-const wrangler = spawn(`${root}node_modules/.bin/wrangler`, args, {
+const wrangler = spawn(wranglerBin, args, {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
-  // a local run sends no usage metrics and fetches no `Request.cf` data from Cloudflare
-  env: { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...process.env },
+  env: wranglerEnv,
 })
 let announced = false
 wrangler.stdout.on('data', (chunk: Buffer) => {

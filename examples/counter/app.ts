@@ -63,7 +63,7 @@ export type SocketOffer = 'button' | 'cookie-store' | 'none'
 export const COOKIE_STORE_SOCKET_NOTE =
   'Counting over a WebSocket needs a server-side store: a socket can read this encrypted cookie but can never set a new one, ' +
   'so it could not save the count. To count over a WebSocket, run <code>npm run start:redis</code> (sessions in Redis) or ' +
-  '<code>npm run start:dynamo</code> (sessions in DynamoDB); on Workers, keep them in KV (<code>ARC_SESSION_TABLE_NAME=SESSIONS</code>) or in Durable Objects (<code>ARC_SESSION_TABLE_NAME=SESSIONS_DO</code>).'
+  '<code>npm run start:dynamo</code> (sessions in DynamoDB); on Workers, keep them in KV (<code>ARC_SESSION_TABLE_NAME=SESSIONS</code>), in Durable Objects (<code>ARC_SESSION_TABLE_NAME=SESSIONS_DO</code>) or in D1 (<code>ARC_SESSION_TABLE_NAME=SESSIONS_DB</code>).'
 
 function socketPart(offer: SocketOffer): string {
   if (offer === 'button') return '<button type="button" id="ws">Count over WebSocket</button>\n<p id="ws-status" role="status"></p>\n'

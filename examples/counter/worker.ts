@@ -1,6 +1,6 @@
 /**
  * The counter on Cloudflare Workers. Options come from the Worker's `env` on
- * each request (secret, `ARC_*` vars, the KV or Durable Object binding
+ * each request (secret, `ARC_*` vars, the KV, Durable Object or D1 binding
  * `ARC_SESSION_TABLE_NAME` names), never at module scope. `npm run start:worker`
  * runs it in local workerd; `npx wrangler deploy` deploys it (see wrangler.toml).
  *
@@ -12,7 +12,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { sessionTableName } from 'seshjs'
 import { durableObjectSocket, type ObjectSocket, sessionObject } from 'seshjs/durable-objects'
-import { isDurableObjectNamespace, upgradeWebSocket, type WorkerEnv, workerOptions } from 'seshjs/workers'
+import { isD1Database, isDurableObjectNamespace, upgradeWebSocket, type WorkerEnv, workerOptions } from 'seshjs/workers'
 import { counterSocket, createCounterApp } from './app.js'
 
 const reply = (message: { count: number } | { error: string }) => JSON.stringify(message)
@@ -43,7 +43,8 @@ const app = createCounterApp<WorkerEnv>(
   (env) => {
     const name = sessionTableName(env)
     if (name === undefined) return undefined
-    return durableObjects(env) ? `the Durable Objects of ${name}` : `the Workers KV namespace ${name}`
+    if (durableObjects(env)) return `the Durable Objects of ${name}`
+    return Object.hasOwn(env, name) && isD1Database((env as Record<string, unknown>)[name]) ? `the D1 database ${name} (SQLite)` : `the Workers KV namespace ${name}`
   },
 )
 const socket = upgradeWebSocket(counterSocket)

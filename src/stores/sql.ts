@@ -10,7 +10,7 @@
  */
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors.js'
 import { parseJsonObject } from '../json.js'
-import { BASE, optimisticSet, type ResolvedConcurrency, VERSION } from './concurrency.js'
+import { BASE, expectedVersion, moveConflict, optimisticSet, type ResolvedConcurrency, VERSION } from './concurrency.js'
 import { holdsUser, isSessionId, pageSize } from './listing.js'
 import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, StoredRecord } from './contract.js'
 
@@ -58,6 +58,11 @@ export type SqlRun = (sql: string, params: unknown[], signal?: AbortSignal) => P
  * 6 now (also updated_at), and 7 the version read (`updateVersion`); the row
  * statements select `id, data, expires_at, created_at, version, user_id`, with
  * `data` as JSON text.
+ *
+ * A forward ({@link RecordKeeper.move}) is a row of version {@link FORWARD}
+ * (-1), data `{}` and no user: `select` returns it (the keeper tells it
+ * apart), and every other statement skips it (a write over it starts a
+ * fresh version).
  */
 export interface SessionStatements {
   /** The live row: 1 id, 2 now. */
@@ -82,7 +87,19 @@ export interface SessionStatements {
   listUser: string
   /** `count` of the live session rows: 1 now. */
   count: string
+  /**
+   * A regenerate, in one statement: only while 7 (the old id) holds a live
+   * row (not a forward; of version 9 unless 9 is null), make it a forward
+   * expiring at 8 and write the record (1 to 6, under the new id 1) at
+   * version 1; returns `version` (of the new row) when moved, no row otherwise.
+   */
+  move: string
+  /** Delete the forward at 1 (a row of a negative version), if it is one. */
+  dropForward: string
 }
+
+/** The version of a forward's row: a real row's version is never negative. */
+export const FORWARD = -1
 
 /** What {@link sqlKeeper} needs. */
 export interface SqlKeeperParts {
@@ -166,9 +183,11 @@ export function sqlKeeper(parts: SqlKeeperParts): RecordKeeper {
     return typeof value === 'string' || typeof value === 'number' ? String(value) : null
   }
 
-  function recordOf(row: SqlRow, now: number): StoredRecord | undefined {
+  function recordOf(row: SqlRow, now: number, forwards?: boolean): StoredRecord | undefined {
     const expiresAt = numberOf(row.expires_at)
-    if (expiresAt === undefined || expiresAt <= now || typeof row.data !== 'string') return undefined
+    if (expiresAt === undefined || expiresAt <= now) return undefined
+    if ((numberOf(row.version) ?? 0) < 0) return forwards ? { data: {}, expiresAt, moved: true } : undefined // a forward
+    if (typeof row.data !== 'string') return undefined
     const data = parseJsonObject(row.data)
     if (!data) return undefined // not a JSON object: no session, never a crash
     const extra: Record<string, unknown> = {}
@@ -181,7 +200,7 @@ export function sqlKeeper(parts: SqlKeeperParts): RecordKeeper {
 
   async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
     const [row] = await run(sql.select, [id, int(now)], options?.signal)
-    return row && recordOf(row, now)
+    return row && recordOf(row, now, options?.forwards)
   }
 
   /** The parameters of a write, after the size check (before anything is sent). */
@@ -271,6 +290,26 @@ export function sqlKeeper(parts: SqlKeeperParts): RecordKeeper {
       const count = numberOf(row?.count)
       if (count === undefined) throw new SessionStoreUnavailableError(`${database} answered a count with something that is not a number.`)
       return count
+    },
+    // One statement: the check of the old row, its forward and the new row stand or fall together,
+    // so a revoke (or another move) of the old id lands wholly before or wholly after it.
+    async move(fromId, toId, record, now, options) {
+      const expected = concurrency.optimistic ? int(expectedVersion(options.fromExtra) ?? 0) : null
+      const values = [...params(toId, record, now), fromId, int(options.forwardUntil), expected]
+      const rows = await run(sql.move, values, options.signal)
+      if (rows.length === 0) {
+        // not moved: a conflict when the old session is live at another version (optimistic), else gone or moved
+        if (concurrency.optimistic && (await get(fromId, now, { signal: options.signal }))) throw moveConflict()
+        return false
+      }
+      if (options.forwardUntil <= now) {
+        // no forward asked for: the old row was left expired; give its space back now (a failure
+        // changes nothing: it already reads as absent, and the prune takes it later)
+        await run(sql.dropForward, [fromId], options.signal).catch(() => {})
+      }
+      if (!concurrency.optimistic) return { ...record }
+      const version = rows.map((row) => numberOf(row.version)).find((v) => v !== undefined && v >= 0) ?? 1 // (SQLite returns the forward's row too)
+      return { ...record, extra: { ...record.extra, [VERSION]: version, [BASE]: JSON.stringify(record.data) } }
     },
     listByUser(key, userId, options) {
       const holds = (record: ListedRecord) => holdsUser(record.data, key, userId)

@@ -141,6 +141,7 @@ export async function startWorker(bindings: Record<string, string>, entry = 'exa
     kvNamespaces: ['SESSIONS'],
     // the counter exports its session object class (ARC_SESSION_TABLE_NAME=SESSIONS_DO), as wrangler.toml binds it
     ...(entry === 'examples/counter/worker.ts' ? { durableObjects: { SESSIONS_DO: { className: 'CounterSessions', useSQLite: true } } } : {}),
+    d1Databases: ['SESSIONS_DB'], // wrangler.toml's D1 binding (ARC_SESSION_TABLE_NAME=SESSIONS_DB); its table is the test's to make
     bindings,
     host: '127.0.0.1',
     port: await freePort(),

@@ -11,6 +11,7 @@ import { freePort } from '../../scripts/free-port.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeStore } from './conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeInterleavings } from './interleaving.js'
 import { type PostgresServer, startPostgres } from './postgres-server.js'
 
 const LIMIT = 64 * 1024
@@ -39,7 +40,7 @@ beforeAll(async () => {
   dead = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`, connectionTimeoutMillis: 1000 })
   dead.on('error', () => {})
   closers.push(() => pool.end(), () => sql.end({ timeout: 5 }), () => dead.end())
-  for (const table of ['pg', 'pg_indexed', 'pg_scan', 'js', 'js_indexed', 'js_scan']) await createPostgresTable(pgQuery(pool), { table })
+  for (const table of ['pg', 'pg_indexed', 'pg_scan', 'pg_moves', 'js', 'js_indexed', 'js_scan', 'js_moves']) await createPostgresTable(pgQuery(pool), { table })
 })
 
 afterAll(async () => {
@@ -73,4 +74,5 @@ for (const [name, prefix] of [
   describeListing(`PostgreSQL (${name}), no index`, { make: scanned })
   describeAdmin(`PostgreSQL (${name}), user index`, { make: indexed })
   describeAdmin(`PostgreSQL (${name}), no index`, { make: scanned })
+  describeInterleavings(`PostgreSQL (${name})`, { make: (options) => store(`${prefix}_moves`, options), optimistic: true })
 }

@@ -153,6 +153,41 @@ describe('conditional writes', () => {
   })
 })
 
+describe('regenerate: move()', () => {
+  it('is atomic under real concurrency: of many moves of one id, and revokes racing them, one move at most wins, and a new row exists only for it', async () => {
+    const name = await table()
+    const keeper = keeperOf({ table: name })
+    const move = (from: string, to: string, next: StoredRecord) => keeper.move!(from, to, next, NOW, { forwardUntil: NOW + 60 })
+    for (let round = 0; round < 10; round++) {
+      const from = id(1000 + round)
+      await keeper.set(from, record({ user: 'ada', round }), NOW)
+      const targets = Array.from({ length: 6 }, (_, n) => id(2000 + round * 10 + n))
+      const revoking = round % 2 === 1
+      const outcomes = await Promise.all([
+        ...targets.map((to) => move(from, to, record({ user: 'ada', round }))),
+        ...(revoking ? [keeper.delete(from).then(() => 'revoked')] : []),
+      ])
+      const moved = targets.filter((_, n) => outcomes[n] !== false)
+      const live = (await pool.query(`SELECT id FROM "${name}" WHERE id = ANY($1) AND version >= 0`, [targets])).rows.map((row) => row.id as string)
+      expect(moved.length).toBeLessThanOrEqual(1)
+      expect(live).toEqual(moved) // a new row exactly when its move said so
+      if (!revoking) expect(moved.length).toBe(1)
+      // the old id: a forward when a move won (and no revoke came after it), else nothing
+      const forward = await keeper.get(from, NOW, { forwards: true })
+      if (forward) expect(forward).toMatchObject({ moved: true, data: {} })
+      if (!revoking) expect(forward).toMatchObject({ moved: true })
+    }
+    // forwards are no sessions: not listed, counted, renewed nor rewritten
+    expect(await keeper.count!(NOW)).toBe((await keeper.list!({ now: NOW })).records.length)
+    const forward = id(1000)
+    expect(await keeper.get(forward, NOW)).toBeUndefined()
+    expect(await keeper.touch!(forward, NOW + 999, NOW)).toBe(false)
+    expect(await keeper.set(forward, record({ user: 'eve' }), NOW, { mustExist: true })).toBe(false)
+    expect((await keeper.list!({ now: NOW })).records.map((r) => r.id)).not.toContain(forward)
+    expect((await keeper.listByUser!('user', 'ada', { now: NOW })).records.map((r) => r.id)).not.toContain(forward)
+  })
+})
+
 describe('optimistic concurrency', () => {
   it('every write moves the version (last-write-wins ones too), so an optimistic writer elsewhere sees it; merge builds on it', async () => {
     const name = await table()
@@ -268,6 +303,8 @@ describe('per request', () => {
     clock.advance(2 * 3600)
     expect(await step((s) => s.get('n'))).toEqual(['SELECT', 'UPDATE']) // the renewal: expires_at only
     expect(await step((s) => s.destroy())).toEqual(['SELECT', 'DELETE']) // the engine reads the session it ends
+    expect(await step((s) => s.set('n', 1))).toEqual(['INSERT'])
+    expect(await step((s) => s.regenerate())).toEqual(['SELECT', 'WITH']) // the move: one statement
   })
 
   it('finds a user through the index (user_id), and other keys by reading the rows', async () => {

@@ -9,6 +9,7 @@ import { createSqliteTable, type D1DatabaseLike, d1Query, type SqliteQuery, sqli
 import { describeAdmin } from './admin-conformance.js'
 import { describeStore } from './conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeInterleavings } from './interleaving.js'
 
 const LIMIT = 64 * 1024
 let mf: Miniflare
@@ -20,7 +21,7 @@ const counted: SqliteQuery = (sql, params, options) => (sent++, d1Query(db)(sql,
 beforeAll(async () => {
   mf = new Miniflare({ modules: true, script: 'export default { fetch: () => new Response() }', d1Databases: ['DB'] })
   db = (await mf.getD1Database('DB')) as unknown as D1DatabaseLike
-  for (const table of ['d1', 'd1_indexed', 'd1_scan']) await createSqliteTable(d1Query(db), { table })
+  for (const table of ['d1', 'd1_indexed', 'd1_scan', 'd1_moves']) await createSqliteTable(d1Query(db), { table })
   // a real binding whose workerd is gone: every query fails
   const gone = new Miniflare({ modules: true, script: 'export default { fetch: () => new Response() }', d1Databases: ['DB'] })
   dead = (await gone.getD1Database('DB')) as unknown as D1DatabaseLike
@@ -52,3 +53,4 @@ describeListing('SQLite (D1), user index', { make: indexed })
 describeListing('SQLite (D1), no index', { make: scanned })
 describeAdmin('SQLite (D1), user index', { make: indexed })
 describeAdmin('SQLite (D1), no index', { make: scanned })
+describeInterleavings('SQLite (D1)', { make: (options) => store('d1_moves', options), optimistic: true })

@@ -71,6 +71,50 @@ describe('SQLite store (D1)', () => {
     expect(await keeper.get(id(3), NOW + 2.5)).toMatchObject({ data: { n: 2 }, expiresAt: NOW + 9999 })
   })
 
+  it('a regenerate (move) is one statement: the new row and a forward only while the old row is live, at the version read; forwards are no sessions', async () => {
+    const name = await table()
+    const keeper = keeperOf(name)
+    const move = (from: string, to: string, forwardUntil = NOW + 60) => keeper.move!(from, to, record({ user: 'ada', n: 2 }), NOW, { forwardUntil })
+    await keeper.set(id(1), record({ user: 'ada', n: 1 }), NOW)
+    expect(await move(id(1), id(2))).toMatchObject({ data: { user: 'ada', n: 2 } })
+    expect(await keeper.get(id(2), NOW)).toMatchObject({ data: { user: 'ada', n: 2 } })
+    expect(await keeper.get(id(1), NOW)).toBeUndefined()
+    expect(await keeper.get(id(1), NOW, { forwards: true })).toEqual({ data: {}, expiresAt: NOW + 60, moved: true })
+    // the forward: not moved again, not rewritten, renewed, listed or counted; a plain write over it starts afresh
+    expect(await move(id(1), id(3))).toBe(false)
+    expect(await keeper.set(id(1), record({ user: 'eve' }), NOW, { mustExist: true })).toBe(false)
+    expect(await keeper.touch!(id(1), NOW + 999, NOW)).toBe(false)
+    expect((await keeper.list!({ now: NOW })).records.map((r) => r.id)).toEqual([id(2)])
+    expect(await keeper.count!(NOW)).toBe(1)
+    expect(await query(`SELECT id, version FROM "${name}" ORDER BY id`, [])).toEqual([
+      { id: id(1), version: -1 },
+      { id: id(2), version: 1 },
+    ])
+    // gone (revoked) or expired: nothing written
+    await keeper.delete(id(2))
+    expect(await move(id(2), id(4))).toBe(false)
+    await keeper.set(id(5), record({ n: 1 }, NOW + 10), NOW)
+    expect(await keeper.move!(id(5), id(6), record({ n: 1 }), NOW + 10, { forwardUntil: NOW + 70 })).toBe(false)
+    expect(await keeper.get(id(4), NOW)).toBeUndefined()
+    expect(await keeper.get(id(6), NOW)).toBeUndefined()
+    // no grace: the old row goes
+    await keeper.set(id(7), record({ n: 1 }), NOW)
+    expect(await move(id(7), id(8), 0)).toBeTruthy()
+    expect(await query(`SELECT id FROM "${name}" WHERE id = ?1`, [id(7)])).toEqual([])
+    // optimistic: only the version read moves; another version is a conflict, and nothing moves
+    const optimistic = keeperOf(name, { concurrency: 'optimistic' })
+    await optimistic.set(id(9), record({ n: 1 }), NOW)
+    const read = (await optimistic.get(id(9), NOW))!
+    await keeperOf(name).set(id(9), record({ n: 5 }), NOW)
+    const moving = optimistic.move!(id(9), id(10), record({ n: 1 }), NOW, { forwardUntil: NOW + 60, fromExtra: read.extra })
+    await expect(moving).rejects.toBeInstanceOf(SessionConflictError)
+    expect(await keeper.get(id(10), NOW)).toBeUndefined()
+    const fresh = (await optimistic.get(id(9), NOW))!
+    const moved = await optimistic.move!(id(9), id(10), record({ n: 6 }), NOW, { forwardUntil: NOW + 60, fromExtra: fresh.extra })
+    expect(moved).toMatchObject({ extra: { version: 1 } })
+    expect(await optimistic.set(id(10), { ...record({ n: 7 }), extra: (moved as StoredRecord).extra }, NOW)).toBeTruthy() // the version it returned is the row's
+  })
+
   it('every write moves the version, so an optimistic writer elsewhere sees a last-write-wins one', async () => {
     const name = await table()
     const optimistic = keeperOf(name, { concurrency: 'optimistic' })

@@ -9,7 +9,7 @@
  */
 import { type ConcurrencyOptions, resolveConcurrency } from '../concurrency.js'
 import { refuseChunks, serverStore } from '../server.js'
-import { type PruneOption, resolvePrune, resolveUserKey, type SessionStatements, sqlKeeper, type TableName, tableName } from '../sql.js'
+import { FORWARD, type PruneOption, resolvePrune, resolveUserKey, type SessionStatements, sqlKeeper, type TableName, tableName } from '../sql.js'
 import type { SessionStore } from '../contract.js'
 import { type PostgresClientLike, postgresQuery } from './drivers.js'
 import { type PostgresQuery, run } from './query.js'
@@ -76,18 +76,29 @@ export function postgresStatements(name: TableName): SessionStatements {
   const excluded =
     'data = EXCLUDED.data, expires_at = EXCLUDED.expires_at, user_id = EXCLUDED.user_id, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at'
   const insert = `INSERT INTO ${table} AS s (id, data, expires_at, user_id, created_at, updated_at, version) VALUES (${values}, 1)`
+  const live = 'version >= 0' // not a forward (see FORWARD)
+  const next = 'version = GREATEST(s.version, 0) + 1' // a write over a forward starts afresh
   return {
     select: `SELECT ${COLUMNS} FROM ${table} WHERE id = $1::text AND expires_at > $2::bigint`,
-    upsert: `${insert} ON CONFLICT (id) DO UPDATE SET ${excluded}, version = s.version + 1`,
-    updateLive: `UPDATE ${table} SET ${set}, version = version + 1 WHERE id = $1::text AND expires_at > $6::bigint RETURNING version::text AS version`,
-    insertAbsent: `${insert} ON CONFLICT (id) DO UPDATE SET ${excluded}, version = s.version + 1 WHERE s.expires_at <= EXCLUDED.updated_at RETURNING s.version::text AS version`,
-    updateVersion: `UPDATE ${table} SET ${set}, version = $7::bigint + 1 WHERE id = $1::text AND version = $7::bigint AND expires_at > $6::bigint RETURNING version::text AS version`,
-    touch: `UPDATE ${table} SET expires_at = $2::bigint WHERE id = $1::text AND expires_at > $3::bigint RETURNING 1 AS touched`,
+    upsert: `${insert} ON CONFLICT (id) DO UPDATE SET ${excluded}, ${next}`,
+    updateLive: `UPDATE ${table} SET ${set}, version = version + 1 WHERE id = $1::text AND expires_at > $6::bigint AND ${live} RETURNING version::text AS version`,
+    insertAbsent: `${insert} ON CONFLICT (id) DO UPDATE SET ${excluded}, ${next} WHERE s.expires_at <= EXCLUDED.updated_at OR s.version < 0 RETURNING s.version::text AS version`,
+    updateVersion: `UPDATE ${table} SET ${set}, version = $7::bigint + 1 WHERE id = $1::text AND version = $7::bigint AND expires_at > $6::bigint AND ${live} RETURNING version::text AS version`,
+    touch: `UPDATE ${table} SET expires_at = $2::bigint WHERE id = $1::text AND expires_at > $3::bigint AND ${live} RETURNING 1 AS touched`,
+    dropForward: `DELETE FROM ${table} WHERE id = $1::text AND version < 0`,
     delete: `DELETE FROM ${table} WHERE id = $1::text`,
     prune: pruneStatement(name),
-    list: `SELECT ${COLUMNS} FROM ${table} WHERE expires_at > $1::bigint AND id > $2::text ORDER BY id LIMIT $3::bigint`,
-    listUser: `SELECT ${COLUMNS} FROM ${table} WHERE user_id = $4::text AND expires_at > $1::bigint AND id > $2::text ORDER BY id LIMIT $3::bigint`,
-    count: `SELECT count(*)::text AS count FROM ${table} WHERE expires_at > $1::bigint AND ${SESSION_IDS}`,
+    list: `SELECT ${COLUMNS} FROM ${table} WHERE expires_at > $1::bigint AND id > $2::text AND ${live} ORDER BY id LIMIT $3::bigint`,
+    listUser: `SELECT ${COLUMNS} FROM ${table} WHERE user_id = $4::text AND expires_at > $1::bigint AND id > $2::text AND ${live} ORDER BY id LIMIT $3::bigint`,
+    count: `SELECT count(*)::text AS count FROM ${table} WHERE expires_at > $1::bigint AND ${live} AND ${SESSION_IDS}`,
+    // The UPDATE locks the old row and, under READ COMMITTED, checks it again once a concurrent
+    // writer (a revoke, another move) has committed: the new row is written only if it still held.
+    move: `WITH ended AS (
+  UPDATE ${table} SET data = '{}'::json, expires_at = $8::bigint, user_id = NULL, created_at = NULL, updated_at = $6::bigint, version = ${FORWARD}
+  WHERE id = $7::text AND expires_at > $6::bigint AND ${live} AND ($9::bigint IS NULL OR version = $9::bigint) RETURNING 1
+) INSERT INTO ${table} AS s (id, data, expires_at, user_id, created_at, updated_at, version)
+SELECT ${values}, 1 FROM ended
+ON CONFLICT (id) DO UPDATE SET ${excluded}, version = 1 RETURNING s.version::text AS version`,
   }
 }
 

@@ -15,7 +15,7 @@ export {
   MAX_SQLITE_PRUNE_LIMIT,
   type SqliteTableOptions,
 } from './schema.js'
-export { d1Query, type D1DatabaseLike } from './drivers.js'
+export { d1Query, type D1DatabaseLike, libsqlQuery, type LibsqlClientLike, syncSqliteQuery, type SyncSqliteLike } from './drivers.js'
 export type { SqliteQuery, SqliteQueryOptions } from './query.js'
 export type { SqlRow } from '../sql.js'
 export type { ConcurrencyOptions, MergeFunction } from '../concurrency.js'

@@ -7,7 +7,7 @@
  */
 import { type ConcurrencyOptions, resolveConcurrency } from '../concurrency.js'
 import { refuseChunks, serverStore } from '../server.js'
-import { type PruneOption, resolvePrune, resolveUserKey, type SessionStatements, sqlKeeper, type TableName, tableName } from '../sql.js'
+import { FORWARD, type PruneOption, resolvePrune, resolveUserKey, type SessionStatements, sqlKeeper, type TableName, tableName } from '../sql.js'
 import type { SessionStore } from '../contract.js'
 import { type D1DatabaseLike, d1Query } from './drivers.js'
 import { run, type SqliteQuery } from './query.js'
@@ -63,18 +63,28 @@ export function sqliteStatements(name: TableName): SessionStatements {
   const excluded =
     'data = excluded.data, expires_at = excluded.expires_at, user_id = excluded.user_id, created_at = excluded.created_at, updated_at = excluded.updated_at'
   const insert = `INSERT INTO ${table} AS s (id, data, expires_at, user_id, created_at, updated_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)`
+  const live = 'version >= 0' // not a forward (see FORWARD)
+  const next = 'version = max(s.version, 0) + 1' // a write over a forward starts afresh
   return {
     select: `SELECT ${COLUMNS} FROM ${table} WHERE id = ?1 AND expires_at > ?2`,
-    upsert: `${insert} ON CONFLICT (id) DO UPDATE SET ${excluded}, version = s.version + 1`,
-    updateLive: `UPDATE ${table} SET ${set}, version = version + 1 WHERE id = ?1 AND expires_at > ?6 RETURNING version`,
-    insertAbsent: `${insert} ON CONFLICT (id) DO UPDATE SET ${excluded}, version = s.version + 1 WHERE s.expires_at <= excluded.updated_at RETURNING version`,
-    updateVersion: `UPDATE ${table} SET ${set}, version = ?7 + 1 WHERE id = ?1 AND version = ?7 AND expires_at > ?6 RETURNING version`,
-    touch: `UPDATE ${table} SET expires_at = ?2 WHERE id = ?1 AND expires_at > ?3 RETURNING 1 AS touched`,
+    upsert: `${insert} ON CONFLICT (id) DO UPDATE SET ${excluded}, ${next}`,
+    updateLive: `UPDATE ${table} SET ${set}, version = version + 1 WHERE id = ?1 AND expires_at > ?6 AND ${live} RETURNING version`,
+    insertAbsent: `${insert} ON CONFLICT (id) DO UPDATE SET ${excluded}, ${next} WHERE s.expires_at <= excluded.updated_at OR s.version < 0 RETURNING version`,
+    updateVersion: `UPDATE ${table} SET ${set}, version = ?7 + 1 WHERE id = ?1 AND version = ?7 AND expires_at > ?6 AND ${live} RETURNING version`,
+    touch: `UPDATE ${table} SET expires_at = ?2 WHERE id = ?1 AND expires_at > ?3 AND ${live} RETURNING 1 AS touched`,
+    dropForward: `DELETE FROM ${table} WHERE id = ?1 AND version < 0`,
     delete: `DELETE FROM ${table} WHERE id = ?1`,
     prune: sqlitePruneStatement(name),
-    list: `SELECT ${COLUMNS} FROM ${table} WHERE expires_at > ?1 AND id > ?2 ORDER BY id LIMIT ?3`,
-    listUser: `SELECT ${COLUMNS} FROM ${table} WHERE user_id = ?4 AND expires_at > ?1 AND id > ?2 ORDER BY id LIMIT ?3`,
-    count: `SELECT count(*) AS count FROM ${table} WHERE expires_at > ?1 AND ${SESSION_IDS}`,
+    list: `SELECT ${COLUMNS} FROM ${table} WHERE expires_at > ?1 AND id > ?2 AND ${live} ORDER BY id LIMIT ?3`,
+    listUser: `SELECT ${COLUMNS} FROM ${table} WHERE user_id = ?4 AND expires_at > ?1 AND id > ?2 AND ${live} ORDER BY id LIMIT ?3`,
+    count: `SELECT count(*) AS count FROM ${table} WHERE expires_at > ?1 AND ${live} AND ${SESSION_IDS}`,
+    // One statement, so atomic on every SQLite (D1, libSQL, Turso, node:sqlite, bun:sqlite): the
+    // condition on the old row is read once, before either row is written; both rows go in through
+    // the upsert, the old one becoming a forward.
+    move: `INSERT INTO ${table} AS s (id, data, expires_at, user_id, created_at, updated_at, version)
+SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1), (?7, '{}', ?8, NULL, NULL, ?6, ${FORWARD}))
+WHERE EXISTS (SELECT 1 FROM ${table} WHERE id = ?7 AND expires_at > ?6 AND ${live} AND (?9 IS NULL OR version = ?9))
+ON CONFLICT (id) DO UPDATE SET ${excluded}, version = excluded.version RETURNING version`,
   }
 }
 
