@@ -1,7 +1,8 @@
 import { base64url, CompactEncrypt, compactDecrypt, EncryptJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { webcryptoProvider } from './webcrypto.js'
-import { type CryptoProvider, jweKeyBytes, Keyring, legacyJweKeyBytes, open, randomId, seal, signId, timingSafeEqual, unsignId } from './keyring.js'
+import { type CryptoProvider, jweKeyBytes, Keyring, legacyJweKeyBytes, open, randomId, seal, signId, unsignId } from './keyring.js'
+import { constantTimeEqual as timingSafeEqual } from './webcrypto.js'
 import { SessionSecretError } from '../errors.js'
 
 const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789'

@@ -340,19 +340,6 @@ export function unsignId(value: string, keyring: Keyring): Unsigned | undefined 
 }
 
 /**
- * Compares two strings in time that depends only on their lengths.
- *
- * @param a one string
- * @param b the other
- */
-export function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  let difference = 0
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return difference === 0
-}
-
-/**
  * A random id: 18 bytes (144 bits) from `crypto.getRandomValues`, base64url, 24
  * characters — the shape of Architect's `_idx` and `_secret`.
  */
