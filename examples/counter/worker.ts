@@ -45,6 +45,7 @@ const app = createCounterApp<WorkerEnv>(
     if (name === undefined) return undefined
     return durableObjects(env) ? `the Durable Objects of ${name}` : `the Workers KV namespace ${name}`
   },
+  'Cloudflare Workers',
 )
 const socket = upgradeWebSocket(counterSocket)
 app.get('/ws', (c, next) => (durableObjects(c.env) ? durableObjectSocket(c) : socket(c, next)))
