@@ -4,12 +4,16 @@
  * hand-written server build whose root route carries sesh's middleware.
  * Routes: GET / ("Count N"), POST /count, POST /reset, POST /login (sets the
  * user, regenerates), GET /whoami, POST /logout; and under /storage the same
- * counter through `createSessionStorage` (React Router's SessionStorage API).
+ * counter through `createSessionStorage` (React Router's SessionStorage API);
+ * /page is a document route rendered by React (`ServerRouter`), with a loader
+ * and an action.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRequestListener } from '@react-router/node'
-import { redirect, type ServerBuild } from 'react-router'
+import { createElement } from 'react'
+import { renderToString } from 'react-dom/server'
+import { redirect, ServerRouter, type ServerBuild, useLoaderData } from 'react-router'
 import type { RouterSessionMiddleware, SeshSessionStorage } from '../../adapters/react-router/index.js'
 
 /** The tests' session data. */
@@ -106,17 +110,43 @@ export function build(session: RouterSessionMiddleware<Data>, storage: SeshSessi
       return redirect('/storage', { headers: { 'set-cookie': await storage.destroySession(s) } })
     },
   })
+  // a document route: a component, rendered on the server by React
+  routes.page = {
+    id: 'page',
+    parentId: 'root',
+    path: 'page',
+    module: {
+      default: function Page() {
+        const { count } = useLoaderData() as { count: number }
+        return createElement('p', { id: 'count' }, `Count ${count}`)
+      },
+      async loader({ context }) {
+        return { count: (await session.get(context).get('count')) ?? 0 }
+      },
+      async action({ context }) {
+        const s = session.get(context)
+        s.set('count', ((await s.get('count')) ?? 0) + 10)
+        return redirect('/page', 303)
+      },
+    },
+  }
+  const manifest = (id: string, parentId: string | undefined, path: string, hasLoader: boolean) =>
+    ({ id, parentId, path, module: '', hasAction: hasLoader, hasLoader, hasClientAction: false, hasClientLoader: false, hasClientMiddleware: false, hasErrorBoundary: false }) as never
   return {
     entry: {
       module: {
-        default: () => new Response('Not Found', { status: 404 }),
+        default(request, status, headers, context) {
+          const html = renderToString(createElement(ServerRouter, { context, url: request.url }))
+          headers.set('content-type', 'text/html; charset=utf-8')
+          return new Response(`<!doctype html>${html}`, { status, headers })
+        },
         handleError(error) {
           errors.push(error)
         },
       },
     },
     routes,
-    assets: { entry: { imports: [], module: '' }, routes: {}, url: '', version: '0' },
+    assets: { entry: { imports: [], module: '' }, routes: { root: manifest('root', undefined, '', false), page: manifest('page', 'root', 'page', true) }, url: '', version: '0' },
     publicPath: '/',
     assetsBuildDirectory: '',
     future: {},

@@ -80,6 +80,23 @@ describe.each(STORES)('seshjs/react-router on the %s', (name, makeStore) => {
     }
   })
 
+  it('on a document route rendered by React: the loader reads the session, the action writes it', async () => {
+    const jar = new CookieJar()
+    await jar.fetch(`${server.url}/count`, { method: 'POST' })
+    const page = await jar.fetch(`${server.url}/page`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<p id="count">Count 1</p>')
+    const post = await jar.fetch(`${server.url}/page`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: 'go=1',
+    })
+    expect(post.status).toBe(303)
+    expect(post.headers.getSetCookie()).toHaveLength(1)
+    expect(await (await jar.fetch(`${server.url}/page`)).text()).toContain('<p id="count">Count 11</p>')
+    expect(await countOf(jar, server.url)).toBe(11)
+  })
+
   it('a handler that fails (500) saves nothing', async () => {
     const jar = new CookieJar()
     await jar.fetch(`${server.url}/count`, { method: 'POST' })
