@@ -3,6 +3,7 @@
  * Sessions in the cookie (the ARC_* environment configures them); PORT picks
  * the port (default 3333), HOST the address.
  */
+import { createServer, type Server } from 'node:http'
 import express from 'express'
 import { sessions } from 'seshjs/express'
 import { type CounterData, describeStore, renderPage } from './app.js'
@@ -28,17 +29,17 @@ app.post('/reset', (req, res) => {
   res.redirect(302, '/')
 })
 
+const server: Server = createServer(app)
 const port = Number(process.env.PORT ?? 3333)
-const server = app.listen(port, process.env.HOST ?? '::', (error?: Error) => {
-  if (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
-    console.error(`port ${port} is in use, set PORT (for example PORT=${port + 1} npm run start:express)`) // not a stack trace
-    process.exit(1)
-  }
+server.once('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error
+  console.error(`port ${port} is in use, set PORT (for example PORT=${port + 1} npm run start:express)`) // not a stack trace
+  process.exit(1)
+})
+server.listen(port, process.env.HOST, () => {
   const address = server.address()
-  const host = typeof address === 'object' && address ? address.address : ''
-  const shown = host === '::' || host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host
-  console.log(`sesh counter on Express listening on http://${shown}:${port}`)
+  const shown = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : ''
+  console.log(`sesh counter on Express listening on ${shown.replace(/\[::\]|0\.0\.0\.0/, 'localhost')}`)
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
