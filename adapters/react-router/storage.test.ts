@@ -1,7 +1,7 @@
 import { createSession, isSession } from 'react-router'
 import { describe, expect, it } from 'vitest'
-import { memoryStore } from '../../src/index.js'
-import { cookiePair, SECRET } from '../../test/helpers.js'
+import { createSessions, memoryStore, SessionStoreUnavailableError } from '../../src/index.js'
+import { cookiePair, SECRET, unavailableStore } from '../../test/helpers.js'
 import { createSessionStorage } from './storage.js'
 
 type Data = { count: number; user: string; notice: string }
@@ -52,5 +52,18 @@ describe('createSessionStorage', () => {
     session.set('count', 1)
     const cookie = cookiePair(await storage.commitSession(session))
     expect(await storage.destroySession(await storage.getSession(cookie))).toMatch(/^_idx=; Max-Age=0/)
+  })
+
+  it('a store outage rejects getSession with SessionStoreUnavailableError (its getResponse() is a 503)', async () => {
+    const memory = createSessions<Data>({ secret: SECRET, store: memoryStore() })
+    const made = memory.open(undefined)
+    made.set('count', 1)
+    const cookie = `_idx=${(await memory.saveCookie(made))!.value}`
+    const store = unavailableStore()
+    const storage = createSessionStorage<Data>({ secret: SECRET, store })
+    const error = await storage.getSession(cookie).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SessionStoreUnavailableError)
+    expect((error as SessionStoreUnavailableError).getResponse().status).toBe(503)
+    expect(store.write).not.toHaveBeenCalled()
   })
 })
