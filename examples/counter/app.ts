@@ -77,8 +77,9 @@ function socketPart(offer: SocketOffer): string {
  * @param count the count to show
  * @param where where the session is kept, in words
  * @param socket the button, the cookie store's note, or nothing
+ * @param served the framework or runtime serving it, named in the heading ("Express", "Bun")
  */
-export function renderPage(count: number, where: string, socket: SocketOffer = 'none'): string {
+export function renderPage(count: number, where: string, socket: SocketOffer = 'none', served?: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -88,7 +89,7 @@ export function renderPage(count: number, where: string, socket: SocketOffer = '
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>sesh counter</h1>
+<h1>sesh counter${served ? ` on ${served}` : ''}</h1>
 <p>The count lives in your session, kept ${where}.${socket !== 'button' ? '' : ' Counting over HTTP posts a form; counting over a WebSocket saves the session by id, which only a server-side store allows.'}</p>
 <form method="post" action="/count" id="count">
   <button type="submit">Count ${count}</button>
@@ -103,7 +104,14 @@ ${socket === 'button' ? `<script type="module">${SCRIPT}</script>` : ''}
 `
 }
 
-function describeStore<Bindings>(label: StoreLabel<Bindings> | undefined, env: Bindings, id: string | undefined): string {
+/**
+ * Where the count is kept, in words, for {@link renderPage}.
+ *
+ * @param label the store's description, or a function of the bindings giving one
+ * @param env the runtime's bindings
+ * @param id the session's id (`undefined`: the cookie store)
+ */
+export function describeStore<Bindings>(label: StoreLabel<Bindings> | undefined, env: Bindings, id: string | undefined): string {
   const named = typeof label === 'function' ? label(env) : label
   if (named) return `in ${named}; your cookie holds only its signed id`
   return id === undefined ? 'in your cookie, encrypted (the cookie store)' : 'in a server-side store; your cookie holds only its signed id'
@@ -114,10 +122,12 @@ function describeStore<Bindings>(label: StoreLabel<Bindings> | undefined, env: B
  *
  * @param options session options, or a function of the runtime's bindings returning them
  * @param store where sessions are kept, for the page (default: "cookie" or "a server-side store")
+ * @param served the runtime serving it, named on the page ("Node", "Bun")
  */
 export function createCounterApp<Bindings extends object = object>(
   options: SessionMiddlewareOptions | ((env: Bindings) => SessionMiddlewareOptions) = {},
   store?: StoreLabel<Bindings>,
+  served?: string,
 ) {
   const app = new Hono<SessionEnv<CounterData, Bindings>>()
   app.use(sessions<CounterData, Bindings>(options))
@@ -131,7 +141,7 @@ export function createCounterApp<Bindings extends object = object>(
     const cookieStore = session.id === undefined // a server-side store gives even a new session an id
     const socket: SocketOffer = !servesSocket() ? 'none' : cookieStore ? 'cookie-store' : 'button'
     c.header('cache-control', 'no-store')
-    return c.html(renderPage(count, describeStore(store, c.env, session.id), socket))
+    return c.html(renderPage(count, describeStore(store, c.env, session.id), socket, served))
   })
 
   app.post('/count', async (c) => {

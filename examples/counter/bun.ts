@@ -34,7 +34,7 @@ if (redisUrl) {
 }
 
 // no env option: sesh reads the ARC_* variables from process.env (Bun.env is the same object)
-const app = createCounterApp(store ? { store } : {}, where)
+const app = createCounterApp(store ? { store } : {}, where, 'Bun')
 app.get('/ws', upgradeWebSocket(counterSocket))
 
 const port = Number(env.PORT ?? 3333)

@@ -35,7 +35,7 @@ if (redisUrl) {
 }
 
 // no env option: sesh reads the ARC_* variables from Deno.env (--allow-env)
-const app = createCounterApp(store ? { store } : {}, where)
+const app = createCounterApp(store ? { store } : {}, where, 'Deno')
 app.get('/ws', upgradeWebSocket(counterSocket))
 
 const port = Number(env.PORT ?? 3333)

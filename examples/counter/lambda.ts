@@ -15,4 +15,4 @@ import { createCounterApp } from './app.js'
 const table = sessionTableName(process.env)
 const store = table ? dynamoStore({ table }) : undefined
 
-export const handler = toLambda(createCounterApp(store ? { store } : {}).fetch)
+export const handler = toLambda(createCounterApp(store ? { store } : {}, undefined, 'AWS Lambda').fetch)

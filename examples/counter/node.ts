@@ -48,7 +48,7 @@ if (table) {
   where = `PostgreSQL at ${shown.href} (table "sessions")`
 }
 
-const app = createCounterApp(store ? { store } : {}, where)
+const app = createCounterApp(store ? { store } : {}, where, 'Node')
 const { upgradeWebSocket, injectWebSocket } = createNodeWebSocket({ app })
 app.get('/ws', upgradeWebSocket(counterSocket))
 

@@ -46,6 +46,7 @@ const app = createCounterApp<WorkerEnv>(
     if (durableObjects(env)) return `the Durable Objects of ${name}`
     return Object.hasOwn(env, name) && isD1Database((env as Record<string, unknown>)[name]) ? `the D1 database ${name} (SQLite)` : `the Workers KV namespace ${name}`
   },
+  'Cloudflare Workers',
 )
 const socket = upgradeWebSocket(counterSocket)
 app.get('/ws', (c, next) => (durableObjects(c.env) ? durableObjectSocket(c) : socket(c, next)))
