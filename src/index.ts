@@ -6,7 +6,7 @@
 export { sessions, type SessionEnv, type SessionMiddlewareOptions } from './hono/middleware.js'
 export { createSessions, type Sessions, type SessionsById, type SavedCookie, type CookieHeaderSource } from './engine/engine.js'
 export { withSession, type WithSessionOptions } from './engine/with-session.js'
-export { Session, RESERVED_KEYS, type SessionInfo, type SessionKey, type SessionValue } from './engine/session.js'
+export { Session, type SessionInfo, type SessionKey, type SessionValue } from './engine/session.js'
 export {
   resolveConfig,
   isSessionConfig,
@@ -14,9 +14,8 @@ export {
   type SessionConfig,
   type SessionOptions,
   type SessionCookieOptions,
-  type CookieAttributes,
-  type SameSite,
 } from './engine/options.js'
+export type { CookieAttributes, SameSite } from './cookie/cookie.js'
 export type { ContentEncryption, CryptoChoice, CryptoProvider, JweCipher, IdSigner, Keyring, Opened } from './crypto/keyring.js'
 export {
   SessionError,
@@ -51,7 +50,7 @@ export type {
   ListOptions,
   RecordPage,
 } from './stores/contract.js'
-export { MOVED } from './stores/contract.js'
+export { MOVED, RESERVED_KEYS } from './stores/contract.js'
 export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export type { JsonValue } from './json.js'
 export { SocketSession, SESSION_ENDED_CLOSE_CODE, SOCKET_QUEUE_FULL_CLOSE_CODE } from './hono/socket-session.js'

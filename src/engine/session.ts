@@ -10,13 +10,7 @@
  */
 import { assertJsonValue, toDataObject } from '../json.js'
 import type { Sessions } from './engine.js'
-import type { SessionData, SessionRecord } from '../stores/contract.js'
-
-/** The data key under which flash values travel to the next request. */
-export const FLASH_KEY = '__flash'
-
-/** Keys sesh or Architect keep for themselves; `set()` and `replace()` refuse them. */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set(['iat', '_idx', '_secret', '_ttl', '_created', '_version', FLASH_KEY])
+import { FLASH_KEY, RESERVED_KEYS, type SessionData, type SessionRecord } from '../stores/contract.js'
 
 /** What the engine found for a request. @internal */
 export interface LoadResult {
