@@ -9,7 +9,6 @@
  * @module
  */
 import { assertJsonValue, toDataObject } from '../json.js'
-import type { Sessions } from './engine.js'
 import { FLASH_KEY, RESERVED_KEYS, type SessionData, type SessionRecord } from '../stores/contract.js'
 
 /** What the engine found for a request. @internal */
@@ -65,42 +64,48 @@ export interface SessionInfo {
   readonly moved?: true | undefined
 }
 
-/** The engine's view of a session. @internal */
-export interface SessionState {
-  touched: boolean
+/**
+ * What the engine reads of a session to save it: an immutable snapshot of its
+ * changes, taken by `session[SNAPSHOT]()`. Later changes to the session do not
+ * show in it. @internal
+ */
+export interface SessionSnapshot {
+  readonly touched: boolean
   /** The loader has run (a session that is not loaded was never read nor changed). */
-  loaded: boolean
-  hadCookie: boolean
-  record: SessionRecord | undefined
-  keyIndex: number
-  currentId: string | undefined
+  readonly loaded: boolean
+  readonly hadCookie: boolean
+  readonly record: SessionRecord | undefined
+  readonly keyIndex: number
+  readonly currentId: string | undefined
   /**
    * The JSON of the data as loaded, taken just before the first change or the
    * first hand-out of an object value (which the handler could change in
    * place); `undefined` while neither has happened — the data is then the
    * loaded data, unchanged, and nothing needs comparing.
    */
-  originalJson: string | undefined
-  /** The loaded session held no data (nothing to keep, even unchanged); asked only when nothing else decided. */
-  loadedEmpty(): boolean
-  destroyed: boolean
-  regenerated: boolean
+  readonly originalJson: string | undefined
+  /** The loaded session held no data (nothing to keep, even unchanged). */
+  readonly loadedEmpty: boolean
+  readonly destroyed: boolean
+  readonly regenerated: boolean
   /** The cookie named an id moved to a new one (a `regenerate()` of another request): write nothing, send no cookie. */
-  moved: boolean
-  /** The data to write: the user's data plus outgoing flash values. */
-  dataToWrite(): SessionData
+  readonly moved: boolean
+  /**
+   * The data to write: the user's data plus outgoing flash values, a copy the
+   * session no longer touches. Empty until the session has loaded.
+   */
+  readonly data: Readonly<SessionData>
 }
 
-/** The symbol under which a session exposes its state to the engine. @internal */
-export const STATE: unique symbol = Symbol('sesh.state')
-
-/** The symbol under which a session names the engine that made it (for `SocketSession.of`). @internal */
-export const ENGINE: unique symbol = Symbol('sesh.engine')
+/** The symbol under which a session hands the engine a {@link SessionSnapshot}. @internal */
+export const SNAPSHOT: unique symbol = Symbol('sesh.snapshot')
 
 type Operation = () => void
 
 /** No flash values: shared by every session that has none, and never written. */
 const NO_FLASH: SessionData = Object.freeze(Object.create(null) as SessionData)
+/** The data of a snapshot taken before the session loaded. */
+const NOT_LOADED: Readonly<SessionData> = NO_FLASH
 
 function isEmpty(data: SessionData): boolean {
   for (const _ in data) return false
@@ -127,7 +132,6 @@ export class Session<Data extends object = SessionData> {
   readonly #loader: () => Promise<LoadResult>
   readonly #newId: (() => string) | undefined
   readonly #hadCookie: boolean
-  readonly #engine: Sessions<Data> | undefined
   #loading: Promise<void> | undefined
   #loaded = false
   #expiresAt: number | undefined
@@ -151,16 +155,10 @@ export class Session<Data extends object = SessionData> {
    * Made by the engine (`createSessions().load()`), not by hand.
    * @internal
    */
-  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: (() => string) | undefined; engine?: Sessions<Data> | undefined }) {
+  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: (() => string) | undefined }) {
     this.#loader = loader
     this.#hadCookie = options.hadCookie
     this.#newId = options.newId
-    this.#engine = options.engine
-  }
-
-  /** The engine that made this session, if one did. @internal */
-  [ENGINE](): Sessions<Data> | undefined {
-    return this.#engine
   }
 
   /**
@@ -408,26 +406,22 @@ export class Session<Data extends object = SessionData> {
   }
 
   /** @internal */
-  [STATE](): SessionState {
-    const session = this
-    return {
+  [SNAPSHOT](): SessionSnapshot {
+    const loaded = this.#loaded
+    return Object.freeze({
       touched: this.#touched,
-      loaded: this.#loaded,
+      loaded,
       hadCookie: this.#hadCookie,
       record: this.#record,
       keyIndex: this.#keyIndex,
       currentId: this.#currentId,
       originalJson: this.#originalJson,
-      loadedEmpty() {
-        return session.#record === undefined || (isEmpty(session.#data) && isEmpty(session.#incomingFlash))
-      },
+      loadedEmpty: this.#record === undefined || (isEmpty(this.#data) && isEmpty(this.#incomingFlash)),
       destroyed: this.#destroyed,
       regenerated: this.#regenerated,
       moved: this.#moved,
-      dataToWrite() {
-        return session.#dataToWrite()
-      },
-    }
+      data: loaded ? this.#dataToWrite() : NOT_LOADED,
+    })
   }
 
   /** The user's data plus the flash values still to deliver (a copy). */
