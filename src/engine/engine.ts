@@ -18,7 +18,7 @@
 import { cookieValueById, deleteById, loadById, saveById } from './by-id.js'
 import { fromHeader, open } from './open.js'
 import { isSessionConfig, resolveConfig, type SessionConfig, type SessionOptions } from './options.js'
-import { registered } from './registry.js'
+import { register } from './registry.js'
 import { commit, save, saveCookie } from './set-cookie.js'
 import { type EngineState, engineState } from './state.js'
 import type { Sessions } from './types.js'
@@ -54,22 +54,20 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
     config,
     options: config,
     byId: {
-      async load(id) {
-        const session = await loadById<Data>(state, id)
-        return session && registered(engine, session)
-      },
+      load: (id) => loadById<Data>(state, id),
       save: (session) => saveById(state, session),
       delete: (id) => deleteById(state, id),
       cookieValue: (id) => cookieValueById(state, id),
     },
     async load(request) {
       if (!(request instanceof Request)) throw new TypeError('load() takes a Request')
-      return registered(engine, fromHeader<Data>(state, request.headers.get('cookie')))
+      return fromHeader<Data>(state, request.headers.get('cookie'))
     },
-    open: (cookie) => registered(engine, open<Data>(state, cookie)),
+    open: (cookie) => open<Data>(state, cookie),
     saveCookie: (session) => saveCookie(state, session),
     save: (session) => save(state, session),
     commit: (session, response) => commit(state, session, response),
   }
+  register(state, engine)
   return engine
 }

@@ -49,7 +49,7 @@ export async function read(state: EngineState, cookieValue: string): Promise<Loa
  * @param hadCookie a cookie was sent, even one that cannot name a session
  */
 export function sessionOf<Data extends object = SessionData>(state: EngineState, value: string | undefined, hadCookie = value !== undefined): Session<Data> {
-  return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(state, value)), { hadCookie, newId: state.newId })
+  return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(state, value)), { hadCookie, newId: state.newId, origin: state })
 }
 
 /**

@@ -33,7 +33,8 @@ export async function persist<Data extends object>(state: EngineState, session: 
   // Nothing changed, nothing handed out that could have changed in place, no renewal due: nothing to do.
   if (snapshot.originalJson === undefined && old !== undefined && !renewalDue && !snapshot.loadedEmpty) return undefined
 
-  const { data } = snapshot
+  // the data to write, as of the snapshot (no await since): a copy, taken only now that a write may follow
+  const { data } = session[SNAPSHOT](true)
 
   if (Object.keys(data).length === 0) {
     if (old) await store.delete(old, ctx)

@@ -149,7 +149,7 @@ export class SocketSession<Data extends object = SessionData> {
     // the same write as byId.save(); its result tells a refused write (null with data to keep) from a deletion
     const saved = await this.#engine.saveCookie(this.#session)
     if (diverges && saved !== undefined) this.#mustReload = true
-    if (saved?.value === null && Object.keys(snapshot.data).length > 0) {
+    if (saved?.value === null && Object.keys(this.#session[SNAPSHOT](true).data).length > 0) {
       this.#ended = true
       throw ended()
     }
