@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { SessionStorePeerMissingError } from '../index.js'
+import { SessionStorePeerMissingError } from '../errors.js'
 
 const reported = new Set<string>()
 

@@ -2,7 +2,8 @@
  * The import graph has no circle: across src/, adapters/, architect/ and cli/,
  * no module reaches itself again through relative imports (values, types,
  * re-exports and dynamic `import()` alike). A circle means two modules that
- * cannot be read, or moved, one without the other.
+ * cannot be read, or moved, one without the other. And nothing inside src/
+ * imports the root entry (the top of the house) but another package entry.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -11,6 +12,14 @@ import { expect, it } from 'vitest'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const FOLDERS = ['src', 'adapters', 'architect', 'cli']
+/** The package's entries under src/, as sources: package.json's exports, mapped from dist/ back to the .ts files. */
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | { default?: string }> }
+const ENTRIES = new Set(
+  Object.values(pkg.exports)
+    .map((target) => (typeof target === 'string' ? target : (target.default ?? '')))
+    .filter((target) => target.startsWith('./dist/src/'))
+    .map((target) => join(root, target.slice('./dist/'.length).replace(/\.js$/, '.ts'))),
+)
 
 function files(dir: string): string[] {
   if (!existsSync(dir)) return []
@@ -75,6 +84,14 @@ it('no import circle in src/, adapters/, architect/ or cli/', () => {
   expect(edges.size).toBeGreaterThan(50)
   const circles = cycles(edges).map((circle) => circle.map((file) => relative(root, file)).join(' → '))
   expect(circles).toEqual([])
+})
+
+it('nothing under src/ imports the root entry but another package entry', () => {
+  const index = join(root, 'src/index.ts')
+  expect(ENTRIES.has(index)).toBe(true)
+  const edges = graph(files(join(root, 'src')))
+  const upward = [...edges].filter(([file, targets]) => targets.includes(index) && !ENTRIES.has(file)).map(([file]) => relative(root, file))
+  expect(upward).toEqual([])
 })
 
 it('the check sees a circle', () => {
