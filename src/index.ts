@@ -15,7 +15,7 @@ export { SocketSession, SESSION_ENDED_CLOSE_CODE, SOCKET_QUEUE_FULL_CLOSE_CODE }
 export { webSocketOrigins, type AllowedOrigins, type OriginCheck } from './hono/origin.js'
 export { createSessions, type Sessions, type SessionsById, type SavedCookie, type CookieHeaderSource } from './engine/engine.js'
 export { withSession, type WithSessionOptions } from './engine/with-session.js'
-export { Session, RESERVED_KEYS, type SessionInfo, type SessionKey, type SessionValue } from './engine/session.js'
+export { Session, type SessionInfo, type SessionKey, type SessionValue } from './engine/session.js'
 export {
   resolveConfig,
   isSessionConfig,
@@ -23,9 +23,8 @@ export {
   type SessionConfig,
   type SessionOptions,
   type SessionCookieOptions,
-  type CookieAttributes,
-  type SameSite,
 } from './engine/options.js'
+export type { CookieAttributes, SameSite } from './cookie/cookie.js'
 export {
   SessionError,
   SessionSecretError,
@@ -42,7 +41,7 @@ export {
 export { storeUnavailableResponse, type StoreErrorHandler } from './unavailable.js'
 export { cookieStore, type CookieStoreOptions } from './stores/cookie/index.js'
 export { memoryStore, type MemoryStoreOptions } from './stores/memory/index.js'
-export type { SessionData, SessionStore } from './stores/contract.js'
+export { RESERVED_KEYS, type SessionData, type SessionStore } from './stores/contract.js'
 export type { ConcurrencyOptions, MergeFunction } from './stores/concurrency.js'
 export type { ContentEncryption, CryptoChoice } from './crypto/keyring.js'
 export type { JsonValue } from './json.js'

@@ -7,10 +7,10 @@
  * @module
  */
 import { SessionServerStoreRequiredError } from '../errors.js'
-import { FLASH_KEY, type Session } from '../engine/session.js'
+import type { Session } from '../engine/session.js'
 import type { Sessions } from '../engine/engine.js'
 import { holdsUser, isSessionId } from '../stores/listing.js'
-import type { ListedRecord, RecordKeeper, RecordPage, SessionData } from '../stores/contract.js'
+import { FLASH_KEY, type ListedRecord, type RecordKeeper, type RecordPage, type SessionData } from '../stores/contract.js'
 
 /** Options of {@link createAdmin}. */
 export interface AdminOptions {

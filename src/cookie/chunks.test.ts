@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { chunkCount, chunkedCookies, chunkName, expiredCookies, MAX_CHUNKS, readChunks } from './chunks.js'
 import { COOKIE_LIMIT, sessionCookie } from './cookie.js'
 import { SessionTooLargeError } from '../errors.js'
-import type { CookieAttributes } from '../engine/options.js'
+import type { CookieAttributes } from './cookie.js'
 
 const attributes: CookieAttributes = { path: '/', httpOnly: true, sameSite: 'lax', secure: false, maxAge: 604800, partitioned: false }
 const limits = { max: 4, maxBytes: 14 * 1024 }

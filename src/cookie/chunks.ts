@@ -16,10 +16,16 @@
  * @module
  */
 import { parse } from 'hono/utils/cookie'
-import { COOKIE_LIMIT, expiredCookie, serializeCookie, sessionCookie, utf8Bytes as bytes } from './cookie.js'
+import { COOKIE_LIMIT, type CookieAttributes, expiredCookie, serializeCookie, sessionCookie, utf8Bytes as bytes } from './cookie.js'
 import { SessionTooLargeError } from '../errors.js'
-import type { CookieAttributes } from '../engine/options.js'
-import type { CookieChunks } from '../stores/contract.js'
+
+/** How far the engine may split one session cookie (a stateless store's `chunks`). */
+export interface CookieChunks {
+  /** The most cookies one session may use, `_idx` included (2 to 50). */
+  readonly max: number
+  /** The most bytes the session's cookies may add to a request's `Cookie` header (names, values, `; `). */
+  readonly maxBytes: number
+}
 
 /**
  * The most cookies one session may use: RFC 6265 §6.1's guaranteed minimum per

@@ -3,7 +3,7 @@ import { parse, serialize } from 'hono/utils/cookie'
 import { describe, expect, it } from 'vitest'
 import { COOKIE_LIMIT, expiredCookie, readCookie, serializeCookie, sessionCookie } from './cookie.js'
 import { SessionTooLargeError } from '../errors.js'
-import type { CookieAttributes } from '../engine/options.js'
+import type { CookieAttributes } from './cookie.js'
 
 const attributes: CookieAttributes = { path: '/', httpOnly: true, sameSite: 'lax', secure: false, maxAge: 604800, partitioned: false }
 

@@ -7,7 +7,20 @@
  */
 import { parse, serialize } from 'hono/utils/cookie'
 import { SessionTooLargeError } from '../errors.js'
-import type { CookieAttributes } from '../engine/options.js'
+
+/** A `SameSite` value. */
+export type SameSite = 'lax' | 'strict' | 'none'
+
+/** The attributes every session cookie carries. */
+export interface CookieAttributes {
+  path: '/'
+  httpOnly: true
+  sameSite: SameSite
+  secure: boolean
+  domain?: string
+  maxAge: number
+  partitioned: boolean
+}
 
 /** The most bytes a browser keeps for one cookie (RFC 6265 §6.1; name, value and attributes). */
 export const COOKIE_LIMIT = 4096

@@ -8,15 +8,12 @@ import { type ContentEncryption, type CryptoChoice, DEVELOPMENT_SECRETS, KEY_BYT
 import { isProductionEnvironment, runtimeEnv } from './environment.js'
 import { SessionSecretError } from '../errors.js'
 import { MAX_CHUNKS } from '../cookie/chunks.js'
-import { COOKIE_LIMIT } from '../cookie/cookie.js'
+import { COOKIE_LIMIT, type CookieAttributes, type SameSite } from '../cookie/cookie.js'
 import { cookiePrefixRules, hostPrefixWarning } from '../cookie/prefix.js'
 import { assertProductionSecret } from '../crypto/strength.js'
 import { resolveStoreTimeout, withDeadline } from '../stores/deadline.js'
 import { cookieStore } from '../stores/cookie/index.js'
 import type { SessionStore } from '../stores/contract.js'
-
-/** A `SameSite` value. */
-export type SameSite = 'lax' | 'strict' | 'none'
 
 /** Options of the session cookie. */
 export interface SessionCookieOptions {
@@ -207,17 +204,6 @@ export type ResolvedOptions = SessionConfig
  */
 export function isSessionConfig(value: unknown): value is SessionConfig {
   return typeof value === 'object' && value !== null && (value as Partial<SessionConfig>)[CONFIG] === true
-}
-
-/** The attributes every session cookie carries. */
-export interface CookieAttributes {
-  path: '/'
-  httpOnly: true
-  sameSite: SameSite
-  secure: boolean
-  domain?: string
-  maxAge: number
-  partitioned: boolean
 }
 
 /** The defaults, in one place. */

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { ENGINE, Session, STATE } from '../engine/session.js'
-import type { Sessions } from '../engine/engine.js'
+import { engineOf, type Sessions } from '../engine/engine.js'
+import { type Session, SNAPSHOT } from '../engine/session.js'
 import { expectedVersion } from '../stores/concurrency.js'
 import type { SessionData } from '../stores/contract.js'
 
@@ -72,7 +72,7 @@ export class SocketSession<Data extends object = SessionData> {
    * @param session the upgrade request's session
    */
   static of<Data extends object>(session: Session<Data>): SocketSession<Data> {
-    const engine = session instanceof Session ? session[ENGINE]() : undefined
+    const engine = engineOf(session)
     if (!engine) throw new TypeError('SocketSession.of() takes a session made by an engine (the sessions() middleware, load() or open()); otherwise use new SocketSession(engine, session)')
     return new SocketSession(engine, session)
   }
@@ -143,13 +143,13 @@ export class SocketSession<Data extends object = SessionData> {
       throw new TypeError('The socket was opened without a session: no cookie names this id, so saving it would be lost. Start the session over HTTP first.')
     }
     if (store.stateless || !store.get || !store.cookieValue) return this.#engine.byId.save(this.#session) // SessionServerStoreRequiredError
-    const state = this.#session[STATE]()
+    const snapshot = this.#session[SNAPSHOT]()
     // after these, what this copy holds is not what the store holds (another id, a new version): read it again
-    const diverges = state.destroyed || state.regenerated || expectedVersion(state.record?.extra) !== undefined
+    const diverges = snapshot.destroyed || snapshot.regenerated || expectedVersion(snapshot.record?.extra) !== undefined
     // the same write as byId.save(); its result tells a refused write (null with data to keep) from a deletion
     const saved = await this.#engine.saveCookie(this.#session)
     if (diverges && saved !== undefined) this.#mustReload = true
-    if (saved?.value === null && Object.keys(state.dataToWrite()).length > 0) {
+    if (saved?.value === null && Object.keys(this.#session[SNAPSHOT](true).data).length > 0) {
       this.#ended = true
       throw ended()
     }

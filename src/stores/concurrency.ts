@@ -8,8 +8,7 @@
  */
 import { SessionConflictError } from '../errors.js'
 import { assertJsonValue, parseJsonObject, toDataObject } from '../json.js'
-import { FLASH_KEY } from '../engine/session.js'
-import type { SessionData, StoredRecord } from './contract.js'
+import { FLASH_KEY, type SessionData, type StoredRecord } from './contract.js'
 
 /**
  * Combines a conflicting write with what another request stored meanwhile.

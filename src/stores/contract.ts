@@ -11,10 +11,22 @@
  *
  * @module
  */
+import type { CookieChunks } from '../cookie/chunks.js'
 import type { Keyring } from '../crypto/keyring.js'
+
+export type { CookieChunks }
 
 /** Session data: a JSON object. */
 export type SessionData = Record<string, unknown>
+
+/** The data key under which flash values travel to the next request (a store sees them in {@link SessionRecord.data}). */
+export const FLASH_KEY = '__flash'
+
+/**
+ * Keys sesh or Architect keep for themselves (record attributes of the stores,
+ * the cookie store's `iat`, flash values); `set()` and `replace()` refuse them.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['iat', '_idx', '_secret', '_ttl', '_created', '_version', FLASH_KEY])
 
 /** What the engine knows about a stored session. */
 export interface SessionRecord {
@@ -153,14 +165,6 @@ export interface SessionStore {
   get?(id: string, context: StoreContext): Promise<SessionRecord | undefined>
   /** Server stores only: the cookie value that names `id` (`<id>.<signature>`). */
   cookieValue?(id: string, context: StoreContext): Promise<string>
-}
-
-/** How far the engine may split one session cookie (see {@link SessionStore.chunks}). */
-export interface CookieChunks {
-  /** The most cookies one session may use, `_idx` included (2 to 50). */
-  readonly max: number
-  /** The most bytes the session's cookies may add to a request's `Cookie` header (names, values, `; `). */
-  readonly maxBytes: number
 }
 
 /** Options of {@link SessionStore.write}. */

@@ -8,7 +8,8 @@
 import type { Context } from 'hono'
 import { markUpgrade } from '../../hono/middleware.js'
 import { type AllowedOrigins, webSocketOrigins } from '../../hono/origin.js'
-import { ENGINE, type Session } from '../../engine/session.js'
+import { engineOf } from '../../engine/registry.js'
+import type { Session } from '../../engine/session.js'
 import { OBJECT_OF, type DurableObjectSessionStore } from './store.js'
 import { SOCKET_HEADERS } from './object.js'
 
@@ -60,7 +61,7 @@ const refuse = (status: number, message: string) => new Response(message, { stat
 export async function durableObjectSocket(c: Context, options: DurableObjectSocketOptions = {}): Promise<Response> {
   const allowed = webSocketOrigins(options.origins)
   const session = c.get('session' as never) as Session | undefined
-  const engine = session?.[ENGINE]()
+  const engine = session && engineOf(session)
   if (!session || !engine) throw new TypeError('durableObjectSocket() needs the sessions() middleware on the WebSocket route')
   const objectOf = (engine.config.store as Partial<DurableObjectSessionStore>)[OBJECT_OF]
   if (typeof objectOf !== 'function') throw new TypeError('durableObjectSocket() needs the sessions to be kept by durableObjectStore()')
