@@ -150,7 +150,7 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
   const config = isSessionConfig(options) ? options : resolveConfig(options)
   const { store, cookieName, cookieAttributes, ttl, touchAfter, maxAge } = config
   const grace = config.regenerateGrace ?? 60 // a configuration made by an older resolveConfig has none
-  const newId = store.stateless ? undefined : randomId
+  const newId = store.stateless ? undefined : (store.newId ?? randomId)
   const { chunks } = store
   /** With chunked cookies: the chunk numbers each session's request carried, or the value it was opened with. */
   const carriedBy = new WeakMap<Session<Data>, readonly number[] | string>()

@@ -8,10 +8,10 @@
  */
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { parseJsonObject } from '../../json.js'
-import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
+import { BASE, type ConcurrencyOptions, expectedVersion, moveConflict, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { holdsUser, isSessionId, pageSize } from '../listing.js'
 import { refuseChunks, serverStore } from '../server.js'
-import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from '../contract.js'
+import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from '../contract.js'
 import type { DurableObjectIdLike, DurableObjectNamespaceLike, SessionObjectRpc, SessionRow, WriteMode } from './types.js'
 
 /** Options of {@link durableObjectStore}. */
@@ -70,6 +70,14 @@ function hash(id: string): number {
   return h >>> 0
 }
 
+/** 144 random bits as 24 base64url characters, as `randomId()` makes them. */
+function drawId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18))
+  let binary = ''
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_')
+}
+
 async function call<T>(what: string, operation: () => Promise<T>): Promise<T> {
   try {
     return await operation()
@@ -125,7 +133,21 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
     if (!id) ids.set(index, (id = namespace.idFromName(`${name}${index}`)))
     return namespace.get(id) as SessionObjectRpc
   }
-  const objectOf = (id: string) => shard(hash(id) % shards)
+  const shardOf = (id: string) => hash(id) % shards
+  const objectOf = (id: string) => shard(shardOf(id))
+  /**
+   * A random id; for a session moving from `from`, one in `from`'s shard (random
+   * ids are drawn until one hashes there: `shards` draws on average), so that
+   * one call to one object moves it atomically. The shard is no secret to lose:
+   * the id keeps 144 - log2(shards) bits of chance (134 at the most shards).
+   */
+  const newId = (from?: string): string => {
+    const target = from === undefined || shards === 1 ? undefined : shardOf(from)
+    for (;;) {
+      const id = drawId()
+      if (target === undefined || shardOf(id) === target) return id
+    }
+  }
   const userOf = (data: Record<string, unknown>): string | undefined => {
     if (userKey === undefined || !Object.hasOwn(data, userKey)) return undefined
     const value = data[userKey]
@@ -139,13 +161,16 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
     return { data, expiresAt: row.expiresAt, createdAt: row.createdAt ?? undefined, extra }
   }
 
-  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
+  async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
     const row = await call('read a session', () => objectOf(id).read(id, now))
-    return row ? record(row) : undefined
+    if (!row) return undefined
+    if (row.moved) return options?.forwards ? { data: {}, expiresAt: row.expiresAt, moved: true } : undefined
+    return record(row)
   }
 
-  async function put(id: string, next: StoredRecord, now: number, mode: WriteMode, expected?: number): Promise<boolean> {
-    const json = JSON.stringify(next.data)
+  /** The record's data as JSON, refused before anything is sent when it is over `maxSize`. */
+  function jsonOf(data: Record<string, unknown>): string {
+    const json = JSON.stringify(data)
     const size = encoder.encode(json).length
     if (size > maxSize) {
       throw new SessionTooLargeError(
@@ -154,6 +179,11 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
         size,
       )
     }
+    return json
+  }
+
+  async function put(id: string, next: StoredRecord, now: number, mode: WriteMode, expected?: number): Promise<boolean> {
+    const json = jsonOf(next.data)
     const version = next.extra?.[VERSION]
     return call('write a session', () =>
       objectOf(id).write({
@@ -200,7 +230,8 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
   }
 
   const keeper: RecordKeeper = {
-    get: (id, now) => get(id, now),
+    get: (id, now, getOptions) => get(id, now, getOptions),
+    newId,
     async set(id, stored, now, setOptions) {
       if (concurrency.optimistic) {
         const conditional = {
@@ -216,6 +247,21 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
     },
     async delete(id) {
       await call('delete a session', () => objectOf(id).remove(id))
+    },
+    async move(fromId, toId, next, now, { forwardUntil, fromExtra }) {
+      const json = jsonOf(next.data)
+      const to = { id: toId, data: json, expiresAt: Math.floor(next.expiresAt), createdAt: next.createdAt, user: userOf(next.data) }
+      const expected = concurrency.optimistic ? (expectedVersion(fromExtra) ?? 0) : undefined
+      // Ids from newId() share the old id's object: one call checks, forwards and writes, atomically.
+      const together = shardOf(fromId) === shardOf(toId)
+      const result = await call('move a session', () => objectOf(fromId).move({ from: fromId, to: together ? to : undefined, forwardUntil, expected, now }))
+      if (result === 'conflict') throw moveConflict()
+      if (result !== 'moved') return false
+      if (!together) {
+        // An id not made by newId(): the new row goes to its own object after the old one ended (not atomic with a revoke).
+        await call('write a session', () => objectOf(toId).write({ ...to, mode: 'set', now }))
+      }
+      return concurrency.optimistic ? { ...next, extra: { [VERSION]: 1, [BASE]: json } } : { ...next, extra: {} }
     },
     touch: (id, expiresAt, now) => call('renew a session', () => objectOf(id).renew(id, expiresAt, now)),
     list: (listOptions) => page(listOptions),
