@@ -10,6 +10,7 @@ import { manualClock } from '../helpers.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeStore } from './conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeInterleavings } from './interleaving.js'
 import { type DurableObjectWorker, startDurableObjectWorker } from './durable-objects-worker.js'
 
 const LIMIT = 64 * 1024
@@ -46,6 +47,21 @@ describeListing('Durable Objects, user index', { make: indexed, get clock() { re
 describeListing('Durable Objects, no index', { make: scanned, get clock() { return clock() } })
 describeAdmin('Durable Objects, user index', { make: indexed, get clock() { return clock() } })
 describeAdmin('Durable Objects, no index', { make: scanned, get clock() { return clock() } })
+
+// Several shards: a regenerate() moves atomically only because the new id is drawn in the old id's object.
+describeInterleavings('Durable Objects', {
+  make: (options) => durableObjectStore(worker.namespace('SESSIONS_DO'), { name: name(), shards: 8, userKey: 'user', ...options }),
+  optimistic: true,
+  get clock() {
+    return clock()
+  },
+})
+describeInterleavings('Durable Objects, no index', {
+  make: (options) => durableObjectStore(worker.namespace('SESSIONS_DO'), { name: name(), shards: 3, ...options }),
+  get clock() {
+    return clock()
+  },
+})
 
 describe('the default size limit', () => {
   it('keeps a session of 2,000,000 bytes of JSON in an object, and refuses one byte more before calling it', async () => {
