@@ -4,7 +4,8 @@
  * crosses to them over the test Worker's `POST /rpc`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSessions, SessionConflictError, SessionTooLargeError, type StoredRecord } from 'seshjs'
+import { createSessions, SessionConflictError, SessionTooLargeError } from 'seshjs'
+import type { StoredRecord } from 'seshjs/store'
 import { createAdmin } from 'seshjs/admin'
 import { type DurableObjectNamespaceLike, durableObjectStore } from 'seshjs/durable-objects'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { randomId } from '../../crypto/keyring.js'
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { parseJsonObject } from '../../json.js'
 import { BASE, type ConcurrencyOptions, expectedVersion, moveConflict, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
@@ -60,22 +61,40 @@ export interface DurableObjectSessionStore extends SessionStore {
 
 const encoder = new TextEncoder()
 
-/** FNV-1a over the id's UTF-16 code units: the shard of an id, the same on every Worker. */
-function hash(id: string): number {
-  let h = 0x811c9dc5
+const FNV_OFFSET = 0x811c9dc5
+const FNV_PRIME = 0x01000193
+
+/** FNV-1a over the id's UTF-16 code units (from the state `h`): the shard of an id, the same on every Worker. */
+function hash(id: string, h = FNV_OFFSET): number {
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
+    h = Math.imul(h, FNV_PRIME)
   }
   return h >>> 0
 }
 
-/** 144 random bits as 24 base64url characters, as `randomId()` makes them. */
-function drawId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(18))
-  let binary = ''
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_')
+/** The base64url alphabet, by value: `randomId()`'s characters. */
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/**
+ * A `randomId()` whose hash is `target` modulo `shards`: its first 20
+ * characters (120 random bits) as drawn, its last 4 (24 bits, the last 3
+ * bytes) drawn again until the id lands there, `shards` tries on average,
+ * each four steps of the hash.
+ */
+function idInShard(target: number, shards: number): string {
+  for (;;) {
+    const prefix = randomId().slice(0, 20)
+    const h = hash(prefix)
+    const random = crypto.getRandomValues(new Uint8Array(4 * 512))
+    for (let i = 0; i < random.length; i += 4) {
+      let x = h
+      for (let j = 0; j < 4; j++) x = Math.imul(x ^ BASE64URL.charCodeAt(random[i + j]! & 63), FNV_PRIME)
+      if ((x >>> 0) % shards === target) {
+        return prefix + BASE64URL[random[i]! & 63]! + BASE64URL[random[i + 1]! & 63]! + BASE64URL[random[i + 2]! & 63]! + BASE64URL[random[i + 3]! & 63]!
+      }
+    }
+  }
 }
 
 async function call<T>(what: string, operation: () => Promise<T>): Promise<T> {
@@ -136,18 +155,12 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
   const shardOf = (id: string) => hash(id) % shards
   const objectOf = (id: string) => shard(shardOf(id))
   /**
-   * A random id; for a session moving from `from`, one in `from`'s shard (random
-   * ids are drawn until one hashes there: `shards` draws on average), so that
-   * one call to one object moves it atomically. The shard is no secret to lose:
-   * the id keeps 144 - log2(shards) bits of chance (134 at the most shards).
+   * A random id; for a session moving from `from`, one in `from`'s shard, so
+   * that one call to one object moves it atomically. The shard is no secret to
+   * lose: the id keeps about 144 - log2(shards) bits of chance (134 at the
+   * most shards).
    */
-  const newId = (from?: string): string => {
-    const target = from === undefined || shards === 1 ? undefined : shardOf(from)
-    for (;;) {
-      const id = drawId()
-      if (target === undefined || shardOf(id) === target) return id
-    }
-  }
+  const newId = (from?: string): string => (from === undefined || shards === 1 ? randomId() : idInShard(shardOf(from), shards))
   const userOf = (data: Record<string, unknown>): string | undefined => {
     if (userKey === undefined || !Object.hasOwn(data, userKey)) return undefined
     const value = data[userKey]
