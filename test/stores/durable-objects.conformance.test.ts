@@ -157,6 +157,17 @@ describe('regenerate() on Durable Objects: one call to the object that holds bot
     expect(await keeper.get(b, NOW)).toMatchObject({ data: { n: 7 } })
   })
 
+  it('an object whose table was made before forwards existed gets their column, and keeps its sessions', async () => {
+    const store = durableObjectStore(worker.namespace('LEGACY'), { shards: 1 })
+    const keeper = store.records!
+    const old = 'OLDoldOLDoldOLDoldOLDold'
+    expect(await keeper.get(old, NOW)).toMatchObject({ data: { n: 1 } })
+    const next = store.newId!(old)
+    expect(await keeper.move!(old, next, record({ n: 2 }), NOW, { forwardUntil: NOW + 60 })).toBeTruthy()
+    expect(await keeper.get(old, NOW, { forwards: true })).toMatchObject({ moved: true })
+    expect(await keeper.count!(NOW)).toBe(1)
+  })
+
   it("admin.revokeUser() landing inside a login's commit leaves no session alive (the move is one step in one object)", async () => {
     const { namespace, watch } = watched()
     const clock = manualClock(Date.now())

@@ -106,6 +106,10 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
       super(args[0], args[1])
       this.#state = args[0] as DurableObjectStateLike
       for (const statement of SCHEMA) this.#sql(statement)
+      // A table made before forwards existed gets their column (every row a session: 0).
+      if (this.#sql("SELECT 1 FROM pragma_table_info('sesh_sessions') WHERE name = 'moved'").toArray().length === 0) {
+        this.#sql('ALTER TABLE sesh_sessions ADD COLUMN moved INTEGER NOT NULL DEFAULT 0')
+      }
     }
 
     #sql(query: string, ...bindings: unknown[]) {
