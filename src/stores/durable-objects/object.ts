@@ -14,10 +14,10 @@ import type {
   HibernatableWebSocket,
   ListedRow,
   ObjectSocket,
-  RowPage,
-  RowWrite,
   RowMove,
   RowMoveResult,
+  RowPage,
+  RowWrite,
   SessionObjectRpc,
   SessionRow,
 } from './types.js'
