@@ -149,7 +149,7 @@ function checkKey(key: unknown): asserts key is string {
  */
 export class Session<Data extends object = SessionData> {
   readonly #loader: () => Promise<LoadResult>
-  readonly #newId: (() => string) | undefined
+  readonly #newId: ((from?: string) => string) | undefined
   readonly #hadCookie: boolean
   readonly #origin: object | undefined
   #loading: Promise<void> | undefined
@@ -175,7 +175,7 @@ export class Session<Data extends object = SessionData> {
    * Made by the engine (`createSessions().load()`), not by hand.
    * @internal
    */
-  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: (() => string) | undefined; origin?: object | undefined }) {
+  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: ((from?: string) => string) | undefined; origin?: object | undefined }) {
     this.#loader = loader
     this.#hadCookie = options.hadCookie
     this.#newId = options.newId
@@ -400,7 +400,7 @@ export class Session<Data extends object = SessionData> {
   regenerate(): void {
     this.#apply(() => {
       this.#regenerated = true
-      this.#currentId = this.#newId?.()
+      this.#currentId = this.#newId?.(this.#currentId)
     })
   }
 

@@ -27,7 +27,7 @@ export interface EngineState {
   /** How long, in seconds, the old id of a `regenerate()` still reads (as moved). */
   readonly grace: number
   /** Makes a session id; `undefined` for a stateless store (the cookie store keeps no id). */
-  readonly newId: (() => string) | undefined
+  readonly newId: ((from?: string) => string) | undefined
   /** Chunked cookies' limits; `undefined`: one cookie. */
   readonly chunks: CookieChunks | undefined
   /** With chunked cookies: the chunk numbers each session's request carried, or the value it was opened with. */
@@ -50,7 +50,7 @@ export function engineState(config: SessionConfig): EngineState {
     touchAfter,
     maxAge,
     grace: config.regenerateGrace ?? 60, // a configuration made by an older resolveConfig has none
-    newId: store.stateless ? undefined : randomId,
+    newId: store.stateless ? undefined : (store.newId?.bind(store) ?? randomId),
     chunks: store.chunks,
     carriedBy: new WeakMap(),
   }

@@ -147,6 +147,15 @@ export interface SessionStore {
    * it first. Without it, the engine writes the new record and deletes the old.
    */
   move?(record: SessionRecord, context: StoreContext, options: SessionMoveOptions): Promise<string | undefined | typeof MOVED>
+  /**
+   * Optional (server stores): an id for a new session, or for a session
+   * moving from `from` (a `regenerate()`); must have the shape and entropy of
+   * `randomId()`. A store whose atomic move needs both ids in one place
+   * (Durable Objects: one object per shard of ids) draws one there. Without
+   * it, the engine uses `randomId()`. {@link serverStore} copies it from its
+   * {@link RecordKeeper}.
+   */
+  newId?(from?: string): string
   /** Forgets `record` (its id). A stateless store has nothing to forget. */
   delete(record: SessionRecord, context: StoreContext): Promise<void>
   /**
@@ -256,6 +265,13 @@ export interface RecordKeeper {
    * session had been revoked: its cookie is expired).
    */
   move?(fromId: string, toId: string, record: StoredRecord, now: number, options: MoveOptions): Promise<StoredRecord | void | false>
+  /**
+   * Optional: an id for a new session, or for a session moving from `from`;
+   * must have the shape and entropy of `randomId()` (24 base64url characters,
+   * at least ~134 random bits). See {@link SessionStore.newId}. Called without
+   * `this`.
+   */
+  newId?(from?: string): string
   /** Optional: one page of the live records (for the admin API and the CLI). */
   list?(options: ListOptions): Promise<RecordPage>
   /** Optional: how many live records there are (may read every record). */

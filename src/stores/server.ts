@@ -93,6 +93,7 @@ export function serverStore(keeper: RecordKeeper): SessionStore {
   const store: SessionStore = {
     records: keeper,
     ...(keeper.local ? { local: true } : {}),
+    ...(keeper.newId ? { newId: keeper.newId } : {}),
     async read(cookieValue, context) {
       // The shape first: a value no id could have is refused before any HMAC (a 1 MB "id" costs nothing).
       if (cookieValue.length > 173 || !COOKIE_SHAPE.test(cookieValue)) return undefined

@@ -14,7 +14,7 @@ export interface DurableObjectWorker {
   mf: Miniflare
   url: string
   /** A namespace whose stubs call the Worker's objects over `POST /rpc`; `calls` counts them. */
-  namespace(binding: 'SESSIONS_DO' | 'FAULTY'): DurableObjectNamespaceLike
+  namespace(binding: 'SESSIONS_DO' | 'FAULTY' | 'LEGACY'): DurableObjectNamespaceLike
   calls(): number
 }
 
@@ -25,7 +25,7 @@ export async function startDurableObjectWorker(): Promise<DurableObjectWorker> {
     modules: true,
     script,
     compatibilityDate: '2026-04-01',
-    durableObjects: { SESSIONS_DO: { className: 'Sessions', useSQLite: true }, FAULTY: { className: 'Faulty', useSQLite: true } },
+    durableObjects: { SESSIONS_DO: { className: 'Sessions', useSQLite: true }, FAULTY: { className: 'Faulty', useSQLite: true }, LEGACY: { className: 'Legacy', useSQLite: true } },
     bindings: { ARC_APP_SECRET: SECRET },
     host: '127.0.0.1',
     port: await freePort(),

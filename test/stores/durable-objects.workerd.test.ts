@@ -99,6 +99,23 @@ describe('durableObjectStore and durableObjectSocket in workerd', () => {
     bystander.close()
   })
 
+  it("a login's regenerate() closes the old id's sockets at once with 4401; the new cookie opens one on the same session, the old is refused", async () => {
+    const jar = new CookieJar()
+    await jar.fetch(`${worker.url}/app/count`, { method: 'POST' })
+    const old = jar.header()
+    const before = await connect(`${worker.url}/app/ws`, old)
+    expect(await before.next()).toEqual({ count: 1 })
+    expect((await jar.fetch(`${worker.url}/app/login/ada-regenerate`, { method: 'POST' })).status).toBe(204)
+    expect(jar.header()).not.toBe(old)
+    expect(await closeCode(before)).toBe(4401)
+    const after = await connect(`${worker.url}/app/ws`, jar.header())
+    expect(await after.next()).toEqual({ count: 1 }) // the data moved with the session
+    after.send('count')
+    expect(await after.next()).toEqual({ count: 2 })
+    await expect(connect(`${worker.url}/app/ws`, old)).rejects.toThrow('upgrade refused: 401') // the forward is no session
+    after.close()
+  })
+
   it('a revoke of a user ends all their sessions (over several objects) and closes all their sockets with 4401', async () => {
     const user = `ada-${Math.random().toString(36).slice(2, 8)}`
     const jars = [await login(user), await login(user), await login(user), await login(user), await login(user)]

@@ -40,6 +40,8 @@ export type {
   HibernatableWebSocket,
   ListedRow,
   ObjectSocket,
+  RowMove,
+  RowMoveResult,
   RowPage,
   RowWrite,
   SessionObjectRpc,

@@ -14,6 +14,8 @@ import type {
   HibernatableWebSocket,
   ListedRow,
   ObjectSocket,
+  RowMove,
+  RowMoveResult,
   RowPage,
   RowWrite,
   SessionObjectRpc,
@@ -30,13 +32,14 @@ const SCHEMA = [
     expires_at INTEGER NOT NULL,
     created_at INTEGER,
     version INTEGER NOT NULL,
-    user TEXT
+    user TEXT,
+    moved INTEGER NOT NULL DEFAULT 0
   )`,
   'CREATE INDEX IF NOT EXISTS sesh_sessions_user ON sesh_sessions (user, id) WHERE user IS NOT NULL',
   'CREATE INDEX IF NOT EXISTS sesh_sessions_expiry ON sesh_sessions (expires_at)',
 ]
 
-const COLUMNS = 'id, data, expires_at AS expiresAt, created_at AS createdAt, version'
+const COLUMNS = 'id, data, expires_at AS expiresAt, created_at AS createdAt, version, moved'
 
 /** What a socket carries through hibernation. */
 interface Attachment {
@@ -103,6 +106,10 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
       super(args[0], args[1])
       this.#state = args[0] as DurableObjectStateLike
       for (const statement of SCHEMA) this.#sql(statement)
+      // A table made before forwards existed gets their column (every row a session: 0).
+      if (this.#sql("SELECT 1 FROM pragma_table_info('sesh_sessions') WHERE name = 'moved'").toArray().length === 0) {
+        this.#sql('ALTER TABLE sesh_sessions ADD COLUMN moved INTEGER NOT NULL DEFAULT 0')
+      }
     }
 
     #sql(query: string, ...bindings: unknown[]) {
@@ -144,13 +151,13 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
       const { id, now } = write
       // No await between the read and the write: the object runs one at a time, so the check holds.
       const row = this.#row(id)
-      const live = row !== undefined && row.expiresAt > now
+      const live = row !== undefined && row.expiresAt > now && !row.moved
       if (write.mode === 'live' && !live) return false
       if (write.mode === 'absent' && live) return false
       if (write.mode === 'version' && (!live || row.version !== write.expected)) return false
       const version = write.version ?? (live ? row.version + 1 : 1)
       this.#sql(
-        'INSERT OR REPLACE INTO sesh_sessions (id, data, expires_at, created_at, version, user) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO sesh_sessions (id, data, expires_at, created_at, version, user, moved) VALUES (?, ?, ?, ?, ?, ?, 0)',
         id,
         write.data,
         Math.floor(write.expiresAt),
@@ -164,9 +171,41 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
 
     async renew(id: string, expiresAt: number, now: number): Promise<boolean> {
       const at = Math.floor(expiresAt)
-      const written = this.#sql('UPDATE sesh_sessions SET expires_at = ? WHERE id = ? AND expires_at > ?', at, id, now).rowsWritten > 0
+      const written = this.#sql('UPDATE sesh_sessions SET expires_at = ? WHERE id = ? AND expires_at > ? AND moved = 0', at, id, now).rowsWritten > 0
       if (written) await this.#alarmBy(at)
       return written
+    }
+
+    async move(move: RowMove): Promise<RowMoveResult> {
+      const { from, now } = move
+      // One synchronous step (no await until every row is written): nothing runs between the check and the writes.
+      const row = this.#row(from)
+      if (row === undefined || row.expiresAt <= now || row.moved) return 'gone'
+      if (move.expected !== undefined && row.version !== move.expected) return 'conflict'
+      const forwardUntil = Math.floor(move.forwardUntil)
+      if (forwardUntil > now) {
+        this.#sql("UPDATE sesh_sessions SET data = '{}', expires_at = ?, version = version + 1, user = NULL, moved = 1 WHERE id = ?", forwardUntil, from)
+      } else {
+        this.#sql('DELETE FROM sesh_sessions WHERE id = ?', from)
+      }
+      if (move.to !== undefined) {
+        const { to } = move
+        const expiresAt = Math.floor(to.expiresAt)
+        this.#sql(
+          'INSERT OR REPLACE INTO sesh_sessions (id, data, expires_at, created_at, version, user, moved) VALUES (?, ?, ?, ?, 1, ?, 0)',
+          to.id,
+          to.data,
+          expiresAt,
+          to.createdAt ?? null,
+          to.user ?? null,
+        )
+        await this.#alarmBy(forwardUntil > now ? Math.min(forwardUntil, expiresAt) : expiresAt)
+      } else if (forwardUntil > now) {
+        await this.#alarmBy(forwardUntil)
+      }
+      // The old id's sockets were opened with the old cookie: closed like an ended session's, they reconnect with the new one.
+      this.#end(from)
+      return 'moved'
     }
 
     async remove(id: string): Promise<boolean> {
@@ -178,9 +217,9 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
     async page(after: string, limit: number, now: number, user?: string | null): Promise<RowPage> {
       const rows = (
         user === undefined || user === null
-          ? this.#sql(`SELECT ${COLUMNS} FROM sesh_sessions WHERE id > ? AND expires_at > ? ORDER BY id LIMIT ?`, after, now, limit + 1)
+          ? this.#sql(`SELECT ${COLUMNS} FROM sesh_sessions WHERE id > ? AND expires_at > ? AND moved = 0 ORDER BY id LIMIT ?`, after, now, limit + 1)
           : this.#sql(
-              `SELECT ${COLUMNS} FROM sesh_sessions WHERE user = ? AND id > ? AND expires_at > ? ORDER BY id LIMIT ?`,
+              `SELECT ${COLUMNS} FROM sesh_sessions WHERE user = ? AND id > ? AND expires_at > ? AND moved = 0 ORDER BY id LIMIT ?`,
               user,
               after,
               now,
@@ -194,7 +233,7 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
 
     async tally(now: number): Promise<number> {
       // Sessions only (listing.ts's isSessionId): 24 base64url characters, and no WebSocket connection record.
-      const query = `SELECT count(*) AS n FROM sesh_sessions WHERE expires_at > ? AND length(id) = 24
+      const query = `SELECT count(*) AS n FROM sesh_sessions WHERE expires_at > ? AND moved = 0 AND length(id) = 24
         AND id NOT GLOB '*[^A-Za-z0-9_-]*' AND substr(id, 1, 14) != 'ws-connection-'`
       return Number(this.#sql(query, now).toArray()[0]?.n ?? 0)
     }
@@ -212,7 +251,8 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
       const ttl = Number(request.headers.get(SOCKET_HEADERS.ttl))
       const now = Number(request.headers.get(SOCKET_HEADERS.now))
       if (!id || !Number.isFinite(ttl) || ttl <= 0 || !Number.isFinite(now)) return new Response('Bad upgrade', { status: 400 })
-      if (!(await this.read(id, now))) return new Response('No session: start one over HTTP first', { status: 401 })
+      const row = await this.read(id, now)
+      if (!row || row.moved) return new Response('No session: start one over HTTP first', { status: 401 })
       const pair = new WebSocketPair()
       const server = pair[1]
       this.#state.acceptWebSocket(server, [id])
@@ -237,7 +277,7 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
         id,
         data: () => {
           const row = this.#row(id)
-          const data = row && row.expiresAt > seconds() ? parseJsonObject(row.data) : undefined
+          const data = row && row.expiresAt > seconds() && !row.moved ? parseJsonObject(row.data) : undefined
           if (!data) close(SESSION_ENDED_CLOSE_CODE, 'session ended')
           return data
         },
@@ -248,7 +288,7 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
           // Only over a live session: a socket never brings back a session that ended.
           const saved =
             this.#sql(
-              'UPDATE sesh_sessions SET data = ?, expires_at = max(expires_at, ?), version = version + 1 WHERE id = ? AND expires_at > ?',
+              'UPDATE sesh_sessions SET data = ?, expires_at = max(expires_at, ?), version = version + 1 WHERE id = ? AND expires_at > ? AND moved = 0',
               json,
               expiresAt,
               id,

@@ -56,6 +56,38 @@ describe('durableObjectStore', () => {
     await expect(keeper.list!({ now: 0, cursor: '7.' })).rejects.toThrow(TypeError)
   })
 
+  it("draws a regenerate()'s new id in the old id's shard, so one object moves it: random ids of the usual shape", async () => {
+    const { namespace, calls } = fakeNamespace()
+    const shards = 16
+    const store = durableObjectStore(namespace, { shards, name: 'z-' })
+    const shardOf = async (id: string) => {
+      calls.length = 0
+      await store.records!.get(id, 0)
+      return calls[0]!.split('.')[0]
+    }
+    const ids = new Set<string>()
+    for (let i = 0; i < 50; i++) {
+      const from = store.newId!()
+      const to = store.newId!(from)
+      expect(from).toMatch(/^[A-Za-z0-9_-]{24}$/)
+      expect(to).toMatch(/^[A-Za-z0-9_-]{24}$/)
+      expect(await shardOf(to)).toBe(await shardOf(from))
+      ids.add(from).add(to)
+    }
+    expect(ids.size).toBe(100) // all distinct
+    // new sessions (no `from`) land on every shard
+    const landed = new Set<string>()
+    for (let i = 0; i < 400; i++) landed.add((await shardOf(store.newId!()))!)
+    expect(landed.size).toBe(shards)
+    // a from of any shard is reached, even at the most shards
+    const wide = durableObjectStore(namespace, { shards: 1024, name: 'w-' })
+    const from = 'Q'.repeat(24)
+    calls.length = 0
+    await wide.records!.get(from, 0)
+    await wide.records!.get(wide.newId!(from), 0)
+    expect(calls[0]!.split('.')[0]).toBe(calls[1]!.split('.')[0])
+  })
+
   it('makes a failing object a store-unavailable error, with the cause', async () => {
     const namespace: DurableObjectNamespaceLike = {
       idFromName: (name) => ({ name }),

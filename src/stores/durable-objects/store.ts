@@ -6,12 +6,13 @@
  *
  * @module
  */
+import { randomId } from '../../crypto/keyring.js'
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../../errors.js'
 import { parseJsonObject } from '../../json.js'
-import { BASE, type ConcurrencyOptions, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
+import { BASE, type ConcurrencyOptions, expectedVersion, moveConflict, optimisticSet, resolveConcurrency, VERSION } from '../concurrency.js'
 import { holdsUser, isSessionId, pageSize } from '../listing.js'
 import { refuseChunks, serverStore } from '../server.js'
-import type { ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from '../contract.js'
+import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from '../contract.js'
 import type { DurableObjectIdLike, DurableObjectNamespaceLike, SessionObjectRpc, SessionRow, WriteMode } from './types.js'
 
 /** Options of {@link durableObjectStore}. */
@@ -60,14 +61,40 @@ export interface DurableObjectSessionStore extends SessionStore {
 
 const encoder = new TextEncoder()
 
-/** FNV-1a over the id's UTF-16 code units: the shard of an id, the same on every Worker. */
-function hash(id: string): number {
-  let h = 0x811c9dc5
+const FNV_OFFSET = 0x811c9dc5
+const FNV_PRIME = 0x01000193
+
+/** FNV-1a over the id's UTF-16 code units (from the state `h`): the shard of an id, the same on every Worker. */
+function hash(id: string, h = FNV_OFFSET): number {
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
+    h = Math.imul(h, FNV_PRIME)
   }
   return h >>> 0
+}
+
+/** The base64url alphabet, by value: `randomId()`'s characters. */
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/**
+ * A `randomId()` whose hash is `target` modulo `shards`: its first 20
+ * characters (120 random bits) as drawn, its last 4 (24 bits, the last 3
+ * bytes) drawn again until the id lands there, `shards` tries on average,
+ * each four steps of the hash.
+ */
+function idInShard(target: number, shards: number): string {
+  for (;;) {
+    const prefix = randomId().slice(0, 20)
+    const h = hash(prefix)
+    const random = crypto.getRandomValues(new Uint8Array(4 * 512))
+    for (let i = 0; i < random.length; i += 4) {
+      let x = h
+      for (let j = 0; j < 4; j++) x = Math.imul(x ^ BASE64URL.charCodeAt(random[i + j]! & 63), FNV_PRIME)
+      if ((x >>> 0) % shards === target) {
+        return prefix + BASE64URL[random[i]! & 63]! + BASE64URL[random[i + 1]! & 63]! + BASE64URL[random[i + 2]! & 63]! + BASE64URL[random[i + 3]! & 63]!
+      }
+    }
+  }
 }
 
 async function call<T>(what: string, operation: () => Promise<T>): Promise<T> {
@@ -125,7 +152,15 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
     if (!id) ids.set(index, (id = namespace.idFromName(`${name}${index}`)))
     return namespace.get(id) as SessionObjectRpc
   }
-  const objectOf = (id: string) => shard(hash(id) % shards)
+  const shardOf = (id: string) => hash(id) % shards
+  const objectOf = (id: string) => shard(shardOf(id))
+  /**
+   * A random id; for a session moving from `from`, one in `from`'s shard, so
+   * that one call to one object moves it atomically. The shard is no secret to
+   * lose: the id keeps about 144 - log2(shards) bits of chance (134 at the
+   * most shards).
+   */
+  const newId = (from?: string): string => (from === undefined || shards === 1 ? randomId() : idInShard(shardOf(from), shards))
   const userOf = (data: Record<string, unknown>): string | undefined => {
     if (userKey === undefined || !Object.hasOwn(data, userKey)) return undefined
     const value = data[userKey]
@@ -139,13 +174,16 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
     return { data, expiresAt: row.expiresAt, createdAt: row.createdAt ?? undefined, extra }
   }
 
-  async function get(id: string, now: number): Promise<StoredRecord | undefined> {
+  async function get(id: string, now: number, options?: KeeperCallOptions): Promise<StoredRecord | undefined> {
     const row = await call('read a session', () => objectOf(id).read(id, now))
-    return row ? record(row) : undefined
+    if (!row) return undefined
+    if (row.moved) return options?.forwards ? { data: {}, expiresAt: row.expiresAt, moved: true } : undefined
+    return record(row)
   }
 
-  async function put(id: string, next: StoredRecord, now: number, mode: WriteMode, expected?: number): Promise<boolean> {
-    const json = JSON.stringify(next.data)
+  /** The record's data as JSON, refused before anything is sent when it is over `maxSize`. */
+  function jsonOf(data: Record<string, unknown>): string {
+    const json = JSON.stringify(data)
     const size = encoder.encode(json).length
     if (size > maxSize) {
       throw new SessionTooLargeError(
@@ -154,6 +192,11 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
         size,
       )
     }
+    return json
+  }
+
+  async function put(id: string, next: StoredRecord, now: number, mode: WriteMode, expected?: number): Promise<boolean> {
+    const json = jsonOf(next.data)
     const version = next.extra?.[VERSION]
     return call('write a session', () =>
       objectOf(id).write({
@@ -200,7 +243,8 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
   }
 
   const keeper: RecordKeeper = {
-    get: (id, now) => get(id, now),
+    get: (id, now, getOptions) => get(id, now, getOptions),
+    newId,
     async set(id, stored, now, setOptions) {
       if (concurrency.optimistic) {
         const conditional = {
@@ -216,6 +260,21 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
     },
     async delete(id) {
       await call('delete a session', () => objectOf(id).remove(id))
+    },
+    async move(fromId, toId, next, now, { forwardUntil, fromExtra }) {
+      const json = jsonOf(next.data)
+      const to = { id: toId, data: json, expiresAt: Math.floor(next.expiresAt), createdAt: next.createdAt, user: userOf(next.data) }
+      const expected = concurrency.optimistic ? (expectedVersion(fromExtra) ?? 0) : undefined
+      // Ids from newId() share the old id's object: one call checks, forwards and writes, atomically.
+      const together = shardOf(fromId) === shardOf(toId)
+      const result = await call('move a session', () => objectOf(fromId).move({ from: fromId, to: together ? to : undefined, forwardUntil, expected, now }))
+      if (result === 'conflict') throw moveConflict()
+      if (result !== 'moved') return false
+      if (!together) {
+        // An id not made by newId(): the new row goes to its own object after the old one ended (not atomic with a revoke).
+        await call('write a session', () => objectOf(toId).write({ ...to, mode: 'set', now }))
+      }
+      return concurrency.optimistic ? { ...next, extra: { [VERSION]: 1, [BASE]: json } } : { ...next, extra: {} }
     },
     touch: (id, expiresAt, now) => call('renew a session', () => objectOf(id).renew(id, expiresAt, now)),
     list: (listOptions) => page(listOptions),

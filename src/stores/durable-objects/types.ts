@@ -27,6 +27,8 @@ export interface SessionRow {
   createdAt: number | null
   /** Bumped by every write; optimistic writes compare it. */
   version: number
+  /** 1 for a forward left by a move (no session: `data` is `{}`), 0 for a session. */
+  moved?: number
 }
 
 /** A listed row. */
@@ -72,14 +74,37 @@ export interface RowWrite {
   now: number
 }
 
+/** A move (a `regenerate()`), as the store sends it to the object that holds both ids. */
+export interface RowMove {
+  /** The old id: moved only while it holds a live session. */
+  from: string
+  /** The new id's row (written with version 1), or none when the new id lives in another object (written there after). */
+  to?: { id: string; data: string; expiresAt: number; createdAt?: number | undefined; user?: string | undefined } | undefined
+  /** Leave a forward at the old id until then (epoch seconds); none when it is not after `now`. */
+  forwardUntil: number
+  /** Optimistic concurrency: the version the old row must have. */
+  expected?: number | undefined
+  /** Now, in epoch seconds (the caller's clock): what "live" means. */
+  now: number
+}
+
+/** What a move did: `'moved'`; `'gone'` (nothing written) when the old id held no live session; `'conflict'` when it held another version. */
+export type RowMoveResult = 'moved' | 'gone' | 'conflict'
+
 /** The methods of a session object its stub answers (JS RPC). */
 export interface SessionObjectRpc {
-  /** The live row of `id`, or `null` (an expired row is deleted on the way). */
+  /** The live row of `id` (a session or a forward), or `null` (an expired row is deleted on the way). */
   read(id: string, now: number): Promise<SessionRow | null>
   /** Writes a row if its condition holds; `false` (nothing written) otherwise. */
   write(write: RowWrite): Promise<boolean>
   /** Moves the expiry of a live row; `false` when there is none. */
   renew(id: string, expiresAt: number, now: number): Promise<boolean>
+  /**
+   * In one step: checks that `from` holds a live session (of the `expected`
+   * version), turns it into a forward (or deletes it) and writes `to`; closes
+   * the old id's sockets with 4401.
+   */
+  move(move: RowMove): Promise<RowMoveResult>
   /** Deletes the row of `id` and closes its sockets with 4401; `true` when there was one. */
   remove(id: string): Promise<boolean>
   /** Live rows after `after`, in id order. */
