@@ -16,6 +16,7 @@ const SUBPATHS: Record<string, string> = {
   crypto: './src/crypto/index.ts',
   node: './adapters/node.ts',
   express: './adapters/express/index.ts',
+  next: './adapters/next/index.ts',
   lambda: './adapters/lambda.ts',
   workers: './adapters/workers.ts',
   architect: './architect/index.ts',

@@ -19,6 +19,7 @@ export interface NextCookie {
   domain?: string
   secure?: boolean
   httpOnly?: boolean
+  /** As sesh writes it (`Lax`): Next.js types it in lower case and writes it as given. */
   sameSite?: 'lax' | 'strict' | 'none'
   partitioned?: boolean
   priority?: 'low' | 'medium' | 'high'
@@ -53,7 +54,7 @@ export function toNextCookie(line: string): NextCookie {
     else if (key === 'domain') cookie.domain = value
     else if (key === 'secure') cookie.secure = true
     else if (key === 'httponly') cookie.httpOnly = true
-    else if (key === 'samesite') cookie.sameSite = value.toLowerCase() as NextCookie['sameSite']
+    else if (key === 'samesite') cookie.sameSite = value as NextCookie['sameSite'] // as sesh spells it (Next writes it as given)
     else if (key === 'partitioned') cookie.partitioned = true
     else if (key === 'priority') cookie.priority = value.toLowerCase() as NextCookie['priority']
   }

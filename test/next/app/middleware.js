@@ -1,11 +1,11 @@
 import { sessions } from './lib/session'
 
 const handOn = sessions.middleware(async (session, request) => {
-  // the page's render reads this in the same request
-  if (request.method === 'GET' && request.nextUrl.pathname === '/') session.set('seen', ((await session.get('seen')) ?? 0) + 1)
+  // GET /visit counts itself: its page reads the new count in the same request
+  if (request.method === 'GET' && request.nextUrl.pathname === '/visit') session.set('seen', ((await session.get('seen')) ?? 0) + 1)
 })
 
-/** On the Edge runtime: counts page views into the session, and says which crypto it runs. */
+/** On the Edge runtime: renews the session, counts visits to /visit, and says which crypto it runs. */
 export async function middleware(request) {
   const response = await handOn(request)
   response.headers.set('x-sesh-crypto', await sessions.sessions.config.keyring.providerName())

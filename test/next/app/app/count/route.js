@@ -5,5 +5,5 @@ export async function POST() {
   const session = await getSession()
   session.set('count', ((await session.get('count')) ?? 0) + 1)
   await commit(session)
-  return new Response(null, { status: 303, headers: { location: '/' } })
+  return new Response(null, { status: 302, headers: { location: '/' } })
 }

@@ -7,5 +7,5 @@ export async function POST(request) {
   session.regenerate()
   session.set('user', user)
   await commit(session)
-  return new Response(null, { status: 303, headers: { location: '/' } })
+  return new Response(null, { status: 302, headers: { location: '/' } })
 }
