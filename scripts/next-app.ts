@@ -48,7 +48,11 @@ export async function buildNextApp(): Promise<boolean> {
   const digest = sourcesDigest()
   if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === digest) return false
   let output = ''
-  const child = spawn(process.execPath, [next, 'build', '--webpack'], { cwd: nextAppDir, env: nextEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [next, 'build', '--webpack'], {
+    cwd: nextAppDir,
+    env: nextEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk))
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk))
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
@@ -64,8 +68,16 @@ export async function buildNextApp(): Promise<boolean> {
  * @param host the address
  * @param env the server's environment (`ARC_*` configure the sessions)
  */
-export async function startNextApp(port: number, host: string, env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [next, 'start', '-H', host, '-p', String(port)], { cwd: nextAppDir, env: nextEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startNextApp(
+  port: number,
+  host: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [next, 'start', '-H', host, '-p', String(port)], {
+    cwd: nextAppDir,
+    env: nextEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk))
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk))

@@ -54,7 +54,8 @@ export function toNextCookie(line: string): NextCookie {
     else if (key === 'domain') cookie.domain = value
     else if (key === 'secure') cookie.secure = true
     else if (key === 'httponly') cookie.httpOnly = true
-    else if (key === 'samesite') cookie.sameSite = value as NextCookie['sameSite'] // as sesh spells it (Next writes it as given)
+    else if (key === 'samesite')
+      cookie.sameSite = value as NextCookie['sameSite'] // as sesh spells it (Next writes it as given)
     else if (key === 'partitioned') cookie.partitioned = true
     else if (key === 'priority') cookie.priority = value.toLowerCase() as NextCookie['priority']
   }
@@ -62,7 +63,8 @@ export function toNextCookie(line: string): NextCookie {
 }
 
 /** Whether a {@link NextCookie} deletes its cookie. */
-export const isExpiry = (cookie: NextCookie): boolean => cookie.maxAge === 0 || (cookie.expires !== undefined && cookie.expires.getTime() <= Date.now())
+export const isExpiry = (cookie: NextCookie): boolean =>
+  cookie.maxAge === 0 || (cookie.expires !== undefined && cookie.expires.getTime() <= Date.now())
 
 /**
  * A request's `Cookie` header with what `Set-Cookie` lines say: their cookies

@@ -33,7 +33,9 @@ describe('forwardCookieHeader', () => {
 describe('middleware()', () => {
   it('hands a new cookie on to the render (the forwarded request) and to the browser', async () => {
     const { middleware, sessions } = nextSessions<{ n: number }>({ secret: SECRET })
-    const response = await middleware((session) => session.set('n', 1))(new NextRequest('http://localhost/', { headers: { cookie: 'other=1' } }))
+    const response = await middleware((session) => session.set('n', 1))(
+      new NextRequest('http://localhost/', { headers: { cookie: 'other=1' } }),
+    )
     const [line] = response.headers.getSetCookie()
     expect(line).toMatch(/^_idx=[^;]+;.*HttpOnly/)
     expect(response.headers.get('x-middleware-override-headers')).toContain('cookie')

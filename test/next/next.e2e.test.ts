@@ -80,7 +80,8 @@ describe('seshjs/next in next start', () => {
     const manifest = JSON.parse(readFileSync(join(nextAppDir, '.next/server/server-reference-manifest.json'), 'utf8')) as {
       node: Record<string, { exportedName?: string }>
     }
-    const [id] = Object.entries(manifest.node).find(([, action]) => action.exportedName === 'increment') ?? Object.entries(manifest.node)[0]!
+    const [id] =
+      Object.entries(manifest.node).find(([, action]) => action.exportedName === 'increment') ?? Object.entries(manifest.node)[0]!
     // the form as a browser without JavaScript posts it (progressive enhancement): the action's id in a field
     const form = new FormData()
     form.set(`$ACTION_ID_${id}`, '')
