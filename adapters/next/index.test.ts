@@ -76,3 +76,11 @@ describe('middleware()', () => {
     expect(plain.headers.getSetCookie()[0]).toMatch(/^_idx=/)
   })
 })
+
+describe('nextSessions()', () => {
+  it('makes its engine on first use, so `next build` imports it without the production secret', async () => {
+    const sessions = nextSessions({ env: { NODE_ENV: 'production' } }) // as in `next build`: production, no secret
+    await expect(sessions.middleware()(new NextRequest('http://localhost/'))).rejects.toMatchObject({ code: 'ERR_SESSION_SECRET' })
+    expect(() => sessions.sessions).toThrow(/secret/)
+  })
+})

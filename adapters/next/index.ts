@@ -79,7 +79,7 @@ export interface NextSessions<Data extends object = SessionData> {
    * @param handler changes the session; may answer with a response
    */
   middleware(handler?: SessionMiddlewareHandler<Data>): (request: NextRequest) => Promise<Response>
-  /** The engine (by-id access, configuration): the `createSessions()` these helpers use. */
+  /** The engine (by-id access, configuration): the `createSessions()` these helpers use, made on first use. */
   readonly sessions: Sessions<Data>
 }
 
@@ -92,6 +92,9 @@ interface CookieReader {
  * sesh for the Next.js App Router: `getSession()` and `commit()` through
  * `cookies()`, and a `middleware()` that hands its cookie on to the render.
  * Create it once, in a module of your app, and import its helpers where needed.
+ * The engine is made on first use, not here: `next build` imports the app's
+ * modules without the production secret, and a missing or weak secret is an
+ * error of the first request instead (production refuses to start without one).
  *
  * @example
  * ```ts
@@ -100,16 +103,24 @@ interface CookieReader {
  * @param options the engine's options (as `createSessions`), or a configuration from `resolveConfig`
  */
 export function nextSessions<Data extends object = SessionData>(options: SessionOptions | SessionConfig = {}): NextSessions<Data> {
-  const engine = createSessions<Data>(options)
-  const name = engine.config.cookieName
-  const ours = (cookie: { name: string }) => cookie.name === name || cookie.name.startsWith(`${name}.`)
+  // Made on first use, not at import: `next build` imports route modules to collect their configuration,
+  // usually without the production secret, which only the running server has.
+  let made: { engine: Sessions<Data>; ours: (cookie: { name: string }) => boolean } | undefined
+  function engineOf() {
+    if (made === undefined) {
+      const engine = createSessions<Data>(options)
+      const name = engine.config.cookieName
+      made = { engine, ours: (cookie) => cookie.name === name || cookie.name.startsWith(`${name}.`) }
+    }
+    return made
+  }
   const opened = new WeakMap<object, Session<Data>>()
 
   /** The `Cookie` header of sesh's cookies among `jar`'s (an expired one reads as empty, so as none). */
   const headerOf = (jar: CookieReader) =>
     jar
       .getAll()
-      .filter(ours)
+      .filter(engineOf().ours)
       .map((cookie) => `${cookie.name}=${encodeURIComponent(cookie.value)}`)
       .join('; ')
 
@@ -117,14 +128,14 @@ export function nextSessions<Data extends object = SessionData>(options: Session
     const jar = await cookies()
     let session = opened.get(jar)
     if (session === undefined) {
-      session = engine.open({ header: headerOf(jar) })
+      session = engineOf().engine.open({ header: headerOf(jar) })
       opened.set(jar, session)
     }
     return session
   }
 
   async function commit(session: Session<Data>): Promise<void> {
-    const saved = await engine.saveCookie(session)
+    const saved = await engineOf().engine.saveCookie(session)
     if (saved === undefined) return
     const jar = await cookies()
     for (const line of saved.headers) jar.set(toNextCookie(line))
@@ -132,6 +143,7 @@ export function nextSessions<Data extends object = SessionData>(options: Session
 
   function middleware(handler?: SessionMiddlewareHandler<Data>) {
     return async function sessionMiddleware(request: NextRequest): Promise<Response> {
+      const { engine } = engineOf()
       const header = request.headers.get('cookie')
       const session = engine.open({ header })
       const answer = (await handler?.(session, request)) ?? undefined
@@ -153,5 +165,12 @@ export function nextSessions<Data extends object = SessionData>(options: Session
     }
   }
 
-  return { getSession, commit, middleware, sessions: engine }
+  return {
+    getSession,
+    commit,
+    middleware,
+    get sessions() {
+      return engineOf().engine
+    },
+  }
 }
