@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildNextApp, nextAppDir, startNextApp } from '../../scripts/next-app.js'
 import { count, counterSuite, show } from '../e2e/counter-suite.js'
-import { freePort, type Runtime } from '../e2e/runtimes.js'
+import { freePort, type Runtime, startScript } from '../e2e/runtimes.js'
 import { CookieJar, SECRET } from '../helpers.js'
 
 let built: Promise<boolean> | undefined
@@ -89,5 +89,20 @@ describe('seshjs/next in next start', () => {
     expect(action.status).toBe(200)
     expect(action.headers.getSetCookie().join('\n')).toMatch(/^_idx=/)
     expect(await show(jar, next.url)).toBe(2)
+  })
+})
+
+describe('npm run start:next', () => {
+  it('serves the counter naming Next.js on PORT, reusing the build', async () => {
+    built ??= buildNextApp()
+    await built
+    const counter = await startScript('start:next', 'scripts/start-next.ts', { PORT: String(await freePort()), HOST: '127.0.0.1' })
+    try {
+      const jar = new CookieJar()
+      expect(await (await jar.fetch(`${counter.url}/`)).text()).toContain('sesh counter on Next.js')
+      expect(await count(jar, counter.url)).toBe(1)
+    } finally {
+      await counter.stop()
+    }
   })
 })
