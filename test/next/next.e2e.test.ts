@@ -15,12 +15,12 @@ import { CookieJar, SECRET } from '../helpers.js'
 
 let built: Promise<boolean> | undefined
 
-/** The app built (once per run), served by `next start` with the test secret. */
-async function startNext(): Promise<Runtime> {
+/** The app built (once per run), served by `next start` with the test secret (and `extra` environment). */
+async function startNext(extra: Record<string, string> = {}): Promise<Runtime> {
   built ??= buildNextApp()
   await built
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ARC_')))
-  const running = await startNextApp(await freePort(), '127.0.0.1', { ...env, ARC_APP_SECRET: SECRET })
+  const running = await startNextApp(await freePort(), '127.0.0.1', { ...env, ARC_APP_SECRET: SECRET, ...extra })
   return { name: 'Next.js', url: running.url, stop: running.stop }
 }
 
@@ -88,6 +88,39 @@ describe('seshjs/next in next start', () => {
     const action = await jar.fetch(`${next.url}/`, { method: 'POST', headers: { origin: next.url }, body: form })
     expect(action.status).toBe(200)
     expect(action.headers.getSetCookie().join('\n')).toMatch(/^_idx=/)
+    expect(await show(jar, next.url)).toBe(2)
+  })
+})
+
+describe('renewal in the middleware (a 2 s cookie: renewal due after 1 s)', () => {
+  let next: Runtime
+  beforeAll(async () => {
+    next = await startNext({ ARC_SESSION_TTL: '2' })
+  })
+  afterAll(async () => {
+    await next?.stop()
+  })
+  const later = () => new Promise((resolve) => setTimeout(resolve, 1100))
+
+  it('renews a due session on a page view, which a Server Component could not', async () => {
+    const jar = new CookieJar()
+    expect(await count(jar, next.url)).toBe(1)
+    const before = jar.cookies.get('_idx')
+    await later()
+    const page = await jar.fetch(`${next.url}/`)
+    expect(page.headers.getSetCookie()).toHaveLength(1) // the middleware's renewal
+    expect(jar.cookies.get('_idx')).not.toBe(before)
+    expect(await show(jar, next.url)).toBe(1)
+  })
+
+  it('keeps the route handler’s write when the middleware renews in the same request (its Set-Cookie comes last)', async () => {
+    const jar = new CookieJar()
+    expect(await count(jar, next.url)).toBe(1)
+    await later()
+    const post = await jar.fetch(`${next.url}/count`, { method: 'POST' })
+    const lines = post.headers.getSetCookie()
+    expect(lines).toHaveLength(2) // the middleware's renewal, then the handler's write: browsers keep the last
+    expect(lines[1]!.split(';')[0]).toBe(`_idx=${jar.cookies.get('_idx')}`)
     expect(await show(jar, next.url)).toBe(2)
   })
 })
