@@ -50,9 +50,10 @@ describe('seshjs/next in next start', () => {
     expect(await count(jar, next.url)).toBe(1) // one session: the route handler reads what the middleware wrote
   })
 
-  it('runs the middleware on the Edge runtime with WebCrypto + jose (#crypto-provider resolves to none there)', async () => {
+  it('runs the middleware on the Edge runtime with WebCrypto + jose (#crypto-provider resolves to none there), route handlers with node:crypto', async () => {
     const response = await fetch(`${next.url}/`)
     expect(response.headers.get('x-sesh-crypto')).toBe('webcrypto')
+    expect(await (await fetch(`${next.url}/crypto`)).text()).toBe('node') // a route handler, on Node.js: the `node` condition
     const manifest = JSON.parse(readFileSync(join(nextAppDir, '.next/server/middleware-manifest.json'), 'utf8')) as {
       middleware: Record<string, { files: string[] }>
     }
