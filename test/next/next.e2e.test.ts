@@ -53,7 +53,9 @@ describe('seshjs/next in next start', () => {
   it('runs the middleware on the Edge runtime with WebCrypto + jose (#crypto-provider resolves to none there), route handlers with node:crypto', async () => {
     const response = await fetch(`${next.url}/`)
     expect(response.headers.get('x-sesh-crypto')).toBe('webcrypto')
-    expect(await (await fetch(`${next.url}/crypto`)).text()).toBe('node') // a route handler, on Node.js: the `node` condition
+    const handler = await fetch(`${next.url}/crypto`)
+    expect(await handler.text()).toBe('node') // a route handler, on Node.js: the `node` condition
+    expect(handler.headers.get('x-same-session')).toBe('true') // getSession(): one session per request
     const manifest = JSON.parse(readFileSync(join(nextAppDir, '.next/server/middleware-manifest.json'), 'utf8')) as {
       middleware: Record<string, { files: string[] }>
     }
