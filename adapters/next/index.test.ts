@@ -1,7 +1,7 @@
 /** seshjs/next's middleware and cookie mapping, driven with real NextRequests (getSession/commit need Next's request scope: test/next). */
 import { NextRequest, NextResponse } from 'next/server.js'
 import { describe, expect, it } from 'vitest'
-import { manualClock, SECRET } from '../../test/helpers.js'
+import { manualClock, SECRET, unavailableStore } from '../../test/helpers.js'
 import { forwardCookieHeader, nextSessions, toNextCookie } from './index.js'
 
 const pair = (line: string) => line.split(';')[0]!
@@ -82,5 +82,17 @@ describe('nextSessions()', () => {
     const sessions = nextSessions({ env: { NODE_ENV: 'production' } }) // as in `next build`: production, no secret
     await expect(sessions.middleware()(new NextRequest('http://localhost/'))).rejects.toMatchObject({ code: 'ERR_SESSION_SECRET' })
     expect(() => sessions.sessions).toThrow(/secret/)
+  })
+})
+
+describe('middleware() and a store outage', () => {
+  it('answers 503 with Retry-After, and writes nothing', async () => {
+    const store = unavailableStore()
+    const { middleware } = nextSessions({ secret: SECRET, store })
+    const response = await middleware()(new NextRequest('http://localhost/', { headers: { cookie: '_idx=some.id' } }))
+    expect(response.status).toBe(503)
+    expect(response.headers.get('retry-after')).toBe('5')
+    expect(response.headers.getSetCookie()).toEqual([])
+    expect(store.write).not.toHaveBeenCalled()
   })
 })

@@ -29,7 +29,15 @@
  */
 import { cookies } from 'next/headers.js'
 import { type NextRequest, NextResponse } from 'next/server.js'
-import { createSessions, type Session, type SessionConfig, type SessionData, type SessionOptions, type Sessions } from '../../src/index.js'
+import {
+  createSessions,
+  type Session,
+  type SessionConfig,
+  type SessionData,
+  type SessionOptions,
+  type Sessions,
+  SessionStoreUnavailableError,
+} from '../../src/index.js'
 import { forwardCookieHeader, toNextCookie } from './cookies.js'
 
 export { forwardCookieHeader, toNextCookie, type NextCookie } from './cookies.js'
@@ -74,7 +82,8 @@ export interface NextSessions<Data extends object = SessionData> {
    *
    * When `handler` answers with its own response, the `Set-Cookie` lines go on
    * it (through `response.cookies` for a `NextResponse`, which Next.js also
-   * shows to the render).
+   * shows to the render). A store outage answers `error.getResponse()` (a 503
+   * with `Retry-After`); any other error is thrown to Next.js.
    *
    * @param handler changes the session; may answer with a response
    */
@@ -146,9 +155,17 @@ export function nextSessions<Data extends object = SessionData>(options: Session
       const { engine } = engineOf()
       const header = request.headers.get('cookie')
       const session = engine.open({ header })
-      const answer = (await handler?.(session, request)) ?? undefined
-      await session.load() // read, so that a due renewal is written
-      const lines = (await engine.saveCookie(session))?.headers ?? []
+      let answer: Response | undefined
+      let lines: string[]
+      try {
+        answer = (await handler?.(session, request)) ?? undefined
+        await session.load() // read, so that a due renewal is written
+        lines = (await engine.saveCookie(session))?.headers ?? []
+      } catch (error) {
+        // a store outage is a 503 with Retry-After, never "no session" (as every sesh middleware)
+        if (error instanceof SessionStoreUnavailableError) return error.getResponse()
+        throw error
+      }
       if (answer !== undefined) {
         for (const line of lines) {
           if (answer instanceof NextResponse) (answer as NextResponse).cookies.set(toNextCookie(line))

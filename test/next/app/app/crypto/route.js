@@ -6,6 +6,7 @@ import { getSession, sessions } from '../../lib/session'
  * one session per request.
  */
 export async function GET() {
-  const same = (await getSession()) === (await getSession())
-  return new Response(await sessions.sessions.config.keyring.providerName(), { headers: { 'x-same-session': String(same) } })
+  const first = await getSession()
+  const second = await getSession()
+  return new Response(await sessions.sessions.config.keyring.providerName(), { headers: { 'x-same-session': String(first === second) } })
 }
