@@ -17,6 +17,7 @@ const SUBPATHS: Record<string, string> = {
   node: './adapters/node.ts',
   express: './adapters/express/index.ts',
   'react-router': './adapters/react-router/index.ts',
+  next: './adapters/next/index.ts',
   lambda: './adapters/lambda.ts',
   workers: './adapters/workers.ts',
   architect: './architect/index.ts',
