@@ -167,7 +167,13 @@ import { kvStore } from 'seshjs/kv'
 import { dynamoSessionStore, dynamoStore } from 'seshjs/dynamodb'
 import { redisStore } from 'seshjs/redis'
 import { http } from 'seshjs/architect'
-for (const f of [serve, toLambda, workerOptions, kvStore, dynamoSessionStore, redisStore, http]) if (typeof f !== 'function') throw new Error('missing export')
+import { createAdmin } from 'seshjs/admin'
+import { serverStore } from 'seshjs/store'
+import { postgresStore } from 'seshjs/postgres'
+import { sqliteStore } from 'seshjs/sqlite'
+import { durableObjectStore } from 'seshjs/durable-objects'
+import { sessions as expressSessions } from 'seshjs/express'
+for (const f of [serve, toLambda, workerOptions, kvStore, dynamoSessionStore, redisStore, http, createAdmin, serverStore, postgresStore, sqliteStore, durableObjectStore, expressSessions]) if (typeof f !== 'function') throw new Error('missing export')
 
 const app = new Hono()
 app.use(sessions({ secret: 'x'.repeat(32), onWarning() {} }))
