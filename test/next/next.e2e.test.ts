@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildNextApp, nextAppDir, startNextApp } from '../../scripts/next-app.js'
-import { count, counterSuite, show } from '../e2e/counter-suite.js'
+import { createCounterApp } from '../../examples/counter/app.js'
+import { count, counterSuite, countOf, show } from '../e2e/counter-suite.js'
 import { freePort, type Runtime, startScript } from '../e2e/runtimes.js'
 import { CookieJar, SECRET } from '../helpers.js'
 
@@ -33,6 +34,20 @@ describe('seshjs/next in next start', () => {
   })
   afterAll(async () => {
     await next?.stop()
+  })
+
+  it('reads and writes the same cookie as the other counters (one secret, the cookie store): Node → Next.js → Node', async () => {
+    const node = createCounterApp({ secret: SECRET, onWarning() {} })
+    const viaNode = async (jar: CookieJar, method: 'GET' | 'POST', path: string) => {
+      const response = await node.fetch(new Request(`http://localhost${path}`, { method, headers: { cookie: jar.header() } }))
+      jar.take(response)
+      return response
+    }
+    const jar = new CookieJar()
+    await viaNode(jar, 'POST', '/count') // 1, sealed by the Hono counter
+    expect(await count(jar, next.url)).toBe(2) // Next.js opens it and seals 2
+    await viaNode(jar, 'POST', '/count')
+    expect(countOf(await (await viaNode(jar, 'GET', '/')).text())).toBe(3) // and the Hono counter opens Next.js's
   })
 
   it('names Next.js on the counter page', async () => {

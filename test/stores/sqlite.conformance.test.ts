@@ -16,7 +16,18 @@ let mf: Miniflare
 let db: D1DatabaseLike
 let dead: D1DatabaseLike
 let sent = 0
-const counted: SqliteQuery = (sql, params, options) => (sent++, d1Query(db)(sql, params, options))
+/**
+ * One statement at a time through Miniflare's proxy of the binding: its synchronous half (`prepare()`) trips an
+ * assertion when calls overlap on a loaded machine (`SynchronousFetcher`: a reply to another call). D1 itself
+ * runs one statement at a time, and the store's operations still interleave between statements.
+ */
+let queue: Promise<unknown> = Promise.resolve()
+const counted: SqliteQuery = (sql, params, options) => {
+  sent++
+  const run = queue.then(() => d1Query(db)(sql, params, options))
+  queue = run.catch(() => undefined)
+  return run
+}
 
 beforeAll(async () => {
   mf = new Miniflare({ modules: true, script: 'export default { fetch: () => new Response() }', d1Databases: ['DB'] })
