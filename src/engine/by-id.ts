@@ -63,7 +63,7 @@ export async function loadById<Data extends object = SessionData>(state: EngineS
       const current = await server.get(id, again)
       return current ? live(state, current, 0, again.now) : {}
     },
-    { hadCookie: true, newId: state.newId, origin: state },
+    { hadCookie: true, newId: state.newId, origin: state, now: state.now, devices: state.devices },
   )
   await session.load()
   return session

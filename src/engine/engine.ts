@@ -19,6 +19,7 @@ import { cookieValueById, deleteById, loadById, saveById } from './by-id.js'
 import { fromHeader, open } from './open.js'
 import { isSessionConfig, resolveConfig, type SessionConfig, type SessionOptions } from './options.js'
 import { register } from './registry.js'
+import { REQUEST_META } from './session.js'
 import { commit, save, saveCookie } from './set-cookie.js'
 import { type EngineState, engineState } from './state.js'
 import type { Sessions } from './types.js'
@@ -61,7 +62,9 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
     },
     async load(request) {
       if (!(request instanceof Request)) throw new TypeError('load() takes a Request')
-      return fromHeader<Data>(state, request.headers.get('cookie'))
+      const session = fromHeader<Data>(state, request.headers.get('cookie'))
+      if (config.meta !== undefined) session[REQUEST_META](config.meta(request))
+      return session
     },
     open: (cookie) => open<Data>(state, cookie),
     saveCookie: (session) => saveCookie(state, session),

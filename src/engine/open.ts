@@ -10,7 +10,7 @@ import { readCookie } from '../cookie/cookie.js'
 import { type LoadResult, Session } from './session.js'
 import { type EngineState, storeContext } from './state.js'
 import type { CookieHeaderSource } from './types.js'
-import type { SessionData, SessionRecord } from '../stores/contract.js'
+import { LIFE_KEY, lifetimeOf, type SessionData, type SessionRecord } from '../stores/contract.js'
 
 /**
  * The record if it is still live, with its expiries.
@@ -21,7 +21,16 @@ import type { SessionData, SessionRecord } from '../stores/contract.js'
  * @param now the time now, epoch seconds
  */
 export function live(state: EngineState, record: SessionRecord, keyIndex: number, now: number): LoadResult {
-  const { ttl, maxAge } = state
+  let { ttl, maxAge } = state
+  if (record.data[LIFE_KEY] !== undefined) {
+    // the session's own lifetime (setLifetime()); a server store's issuedAt was read as its expiry less the engine's ttl
+    const life = lifetimeOf(record.data)
+    if (life?.ttl !== undefined) {
+      if (!state.store.stateless) record = { ...record, issuedAt: record.issuedAt + ttl - life.ttl }
+      ttl = life.ttl
+    }
+    if (life?.maxAge !== undefined) maxAge = life.maxAge
+  }
   if (!Number.isFinite(record.issuedAt) || now - record.issuedAt > ttl) return {}
   const absoluteExpiresAt = maxAge === undefined ? undefined : (record.createdAt ?? record.issuedAt) + maxAge
   if (absoluteExpiresAt !== undefined && absoluteExpiresAt <= now) return {}
@@ -49,7 +58,7 @@ export async function read(state: EngineState, cookieValue: string): Promise<Loa
  * @param hadCookie a cookie was sent, even one that cannot name a session
  */
 export function sessionOf<Data extends object = SessionData>(state: EngineState, value: string | undefined, hadCookie = value !== undefined): Session<Data> {
-  return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(state, value)), { hadCookie, newId: state.newId, origin: state })
+  return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(state, value)), { hadCookie, newId: state.newId, origin: state, now: state.now, devices: state.devices })
 }
 
 /**

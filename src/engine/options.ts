@@ -108,6 +108,27 @@ export interface SessionOptions {
    */
   regenerateGrace?: number | undefined
   /**
+   * The top-level session key holding the user id (the one the admin API's
+   * per-user index uses): `session.others()`, `revokeOthers()`,
+   * `revokeOther()` and `maxSessionsPerUser` find a user's sessions by it.
+   * See docs/lifecycle.md.
+   */
+  userKey?: string | undefined
+  /**
+   * With `userKey`: the most live sessions one user may have. A login
+   * (`regenerate()` of a session naming a user) beyond it ends the user's
+   * least recently seen sessions. Off by default. See docs/lifecycle.md for
+   * its atomicity on each store.
+   */
+  maxSessionsPerUser?: number | undefined
+  /**
+   * Records what you choose about the request (e.g. the user agent) with the
+   * session when it is written from a request (`load(request)`): shown in
+   * `session.info.meta` and `session.others()`. Must return a JSON object.
+   * Nothing is recorded by default; see docs/lifecycle.md before recording an IP.
+   */
+  meta?: ((request: Request) => Record<string, unknown> | undefined) | undefined
+  /**
    * Production mode: a strong secret is required and the cookie is `Secure`.
    * `false` never allows the public development key while anything says production.
    * @default true when `ARC_ENV` is `staging` or `production`, or `NODE_ENV` is `production`
@@ -186,6 +207,12 @@ export interface SessionConfig {
   readonly maxAge: number | undefined
   /** How long the old id of a regenerated session is remembered as moved, in seconds. */
   readonly regenerateGrace: number
+  /** The session key holding the user id, if configured. */
+  readonly userKey?: string | undefined
+  /** The most live sessions per user, if capped. */
+  readonly maxSessionsPerUser?: number | undefined
+  /** The request metadata recorder, if any. */
+  readonly meta?: ((request: Request) => Record<string, unknown> | undefined) | undefined
   /** The table `ARC_SESSION_TABLE_NAME` names (`undefined` when unset or `jwe`). */
   readonly table: string | undefined
   /** The clock, in milliseconds. */
@@ -466,6 +493,12 @@ export function resolveConfigFrom(options: SessionOptions, source: SettingsSourc
   const regenerateGrace =
     options.regenerateGrace === undefined ? DEFAULTS.regenerateGrace : positiveInteger(options.regenerateGrace, 'regenerateGrace', true)
   const storeTimeout = resolveStoreTimeout(options.storeTimeout)
+  const { userKey, meta } = options
+  if (userKey !== undefined && (typeof userKey !== 'string' || userKey === '')) throw new TypeError('userKey must be a non-empty string')
+  if (meta !== undefined && typeof meta !== 'function') throw new TypeError('meta must be a function of the request')
+  const maxSessionsPerUser =
+    options.maxSessionsPerUser === undefined ? undefined : positiveInteger(options.maxSessionsPerUser, 'maxSessionsPerUser')
+  if (maxSessionsPerUser !== undefined && userKey === undefined) throw new TypeError('maxSessionsPerUser needs userKey (the session key holding the user id)')
   const store = options.store ?? cookieStore()
   assertChunks(store)
 
@@ -492,6 +525,9 @@ export function resolveConfigFrom(options: SessionOptions, source: SettingsSourc
     touchAfter,
     maxAge,
     regenerateGrace,
+    ...(userKey !== undefined ? { userKey } : {}),
+    ...(maxSessionsPerUser !== undefined ? { maxSessionsPerUser } : {}),
+    ...(meta !== undefined ? { meta } : {}),
     production,
     usingDevelopmentKey,
     now,

@@ -8,7 +8,9 @@
 import type { CookieChunks } from '../cookie/chunks.js'
 import type { CookieAttributes } from '../cookie/cookie.js'
 import { randomId } from '../crypto/keyring.js'
+import { devicesOf } from './lifecycle.js'
 import type { SessionConfig } from './options.js'
+import type { SessionDevices } from './session.js'
 import type { SessionStore, StoreContext } from '../stores/contract.js'
 
 /** Everything an engine knows, fixed when it is made (but for the chunks each session's request carried). @internal */
@@ -32,6 +34,10 @@ export interface EngineState {
   readonly chunks: CookieChunks | undefined
   /** With chunked cookies: the chunk numbers each session's request carried, or the value it was opened with. */
   readonly carriedBy: WeakMap<object, readonly number[] | string>
+  /** The clock, milliseconds (the config's). */
+  readonly now: () => number
+  /** What a session asks of its engine for its user's other sessions. */
+  readonly devices: SessionDevices
 }
 
 /**
@@ -41,7 +47,7 @@ export interface EngineState {
  */
 export function engineState(config: SessionConfig): EngineState {
   const { store, cookieName, cookieAttributes, ttl, touchAfter, maxAge } = config
-  return {
+  const state: { -readonly [K in keyof EngineState]: EngineState[K] } = {
     config,
     store,
     cookieName,
@@ -53,7 +59,11 @@ export function engineState(config: SessionConfig): EngineState {
     newId: store.stateless ? undefined : randomId,
     chunks: store.chunks,
     carriedBy: new WeakMap(),
+    now: config.now,
+    devices: undefined as unknown as SessionDevices, // set below: devicesOf() reads the state
   }
+  state.devices = devicesOf(state)
+  return state
 }
 
 /**
@@ -61,7 +71,7 @@ export function engineState(config: SessionConfig): EngineState {
  *
  * @param state the engine's state
  */
-export function storeContext(state: EngineState): StoreContext {
+export function storeContext(state: EngineState, ttl: number = state.ttl): StoreContext {
   const { config } = state
-  return { keyring: config.keyring, now: Math.floor(config.now() / 1000), ttl: state.ttl }
+  return { keyring: config.keyring, now: Math.floor(config.now() / 1000), ttl }
 }
