@@ -6,6 +6,7 @@
  * @module
  */
 import { SessionServerStoreRequiredError } from '../errors.js'
+import { callHook } from './lifecycle.js'
 import { live } from './open.js'
 import { persist } from './persist.js'
 import { type LoadResult, Session } from './session.js'
@@ -90,6 +91,7 @@ export async function deleteById(state: EngineState, id: string): Promise<void> 
   const server = serverStore(state, 'byId.delete()')
   checkId(id)
   await server.delete({ id, data: {}, issuedAt: 0 }, storeContext(state))
+  if (state.hooks !== undefined) callHook(state.hooks.onRevoke, { id, by: 'byId' })
 }
 
 /**

@@ -16,6 +16,7 @@
  * @module
  */
 import { cookieValueById, deleteById, loadById, saveById } from './by-id.js'
+import { devicesOf } from './lifecycle.js'
 import { fromHeader, open } from './open.js'
 import { isSessionConfig, resolveConfig, type SessionConfig, type SessionOptions } from './options.js'
 import { register } from './registry.js'
@@ -50,7 +51,7 @@ export { engineOf } from './registry.js'
  */
 export function createSessions<Data extends object = SessionData>(options: SessionOptions | SessionConfig = {}): Sessions<Data> {
   const config = isSessionConfig(options) ? options : resolveConfig(options)
-  const state: EngineState = engineState(config)
+  const state: EngineState = engineState(config, devicesOf)
   const engine: Sessions<Data> = {
     config,
     options: config,

@@ -24,6 +24,21 @@ import {
 } from '../stores/contract.js'
 import { holdsUser, isSessionId } from '../stores/listing.js'
 
+/**
+ * Calls an engine event, if given; an error it throws is ignored (an event never fails the request).
+ *
+ * @param hook the hook, or `undefined`
+ * @param event its argument
+ */
+export function callHook<Event>(hook: ((event: Event) => void) | undefined, event: Event): void {
+  if (hook === undefined) return
+  try {
+    hook(event)
+  } catch {
+    // a hook must not throw; if it does, the request goes on
+  }
+}
+
 /** The most a browser keeps a cookie: 400 days (as the engine's `cookie.maxAge` is capped). */
 const MAX_COOKIE_AGE = 400 * 24 * 60 * 60
 
@@ -139,6 +154,7 @@ export function devicesOf(state: EngineState): SessionDevices {
       const record = await keeper.get(id, now)
       if (!record || record.moved || record.expiresAt <= now || !holdsUser(record.data, userKey, user)) return false
       await keeper.delete(id)
+      callHook(state.hooks?.onRevoke, { id, by: 'user' as const })
       return true
     },
   }
@@ -164,5 +180,8 @@ export async function enforceCap(state: EngineState, data: Readonly<SessionData>
   const excess = others.length + 1 - cap
   if (excess <= 0) return
   others.sort((a, b) => lastSeenOf(state, a) - lastSeenOf(state, b) || (a.createdAt ?? 0) - (b.createdAt ?? 0))
-  for (const record of others.slice(0, excess)) await keeper.delete(record.id)
+  for (const record of others.slice(0, excess)) {
+    await keeper.delete(record.id)
+    callHook(state.hooks?.onRevoke, { id: record.id, by: 'cap' as const })
+  }
 }

@@ -7,6 +7,8 @@
  */
 import { readChunks } from '../cookie/chunks.js'
 import { readCookie } from '../cookie/cookie.js'
+import { SessionStoreUnavailableError } from '../errors.js'
+import { callHook } from './lifecycle.js'
 import { type LoadResult, Session } from './session.js'
 import { type EngineState, storeContext } from './state.js'
 import type { CookieHeaderSource } from './types.js'
@@ -45,7 +47,13 @@ export function live(state: EngineState, record: SessionRecord, keyIndex: number
  */
 export async function read(state: EngineState, cookieValue: string): Promise<LoadResult> {
   const ctx = storeContext(state)
-  const found = await state.store.read(cookieValue, ctx)
+  let found
+  try {
+    found = await state.store.read(cookieValue, ctx)
+  } catch (error) {
+    if (state.hooks !== undefined && error instanceof SessionStoreUnavailableError) callHook(state.hooks.onStoreFailure, { operation: 'read', error })
+    throw error
+  }
   if (!found) return {}
   return found.moved ? { moved: true } : live(state, found.record, found.keyIndex, ctx.now)
 }

@@ -52,7 +52,7 @@ export interface SessionCookieOptions {
 }
 
 /** Options of {@link createSessions}, `withSession` and the `sessions()` middleware. */
-export interface SessionOptions {
+export interface SessionOptions extends SessionHooks {
   /** The secret that seals and signs. Env: `ARC_APP_SECRET`. */
   secret?: string | undefined
   /** Several secrets for rotation, newest first: the newest seals and signs, all open and verify. */
@@ -176,6 +176,34 @@ export interface SessionOptions {
   appNameFallback?: boolean | undefined
 }
 
+/**
+ * Engine events, each an optional option of `createSessions()`. Called after
+ * the fact, synchronously; not awaited, and an error a hook throws is ignored
+ * (it never fails the request). An engine without hooks pays nothing for them.
+ */
+export interface SessionHooks {
+  /** A new session was written for the first time (`id`: `undefined` with the cookie store). */
+  onCreate?: ((event: { id: string | undefined }) => void) | undefined
+  /** `regenerate()` was saved: the session moved from `previousId` to `id` (the cookie store keeps no ids). */
+  onRegenerate?: ((event: { id: string | undefined; previousId: string | undefined }) => void) | undefined
+  /** A session was ended by its own request (`destroy()`, or emptied): its record deleted, its cookie expired. */
+  onDestroy?: ((event: { id: string | undefined }) => void) | undefined
+  /**
+   * A session was ended from elsewhere: `by` is `'byId'` (`byId.delete()`, the admin API's `revoke()` and
+   * `revokeUser()`), `'user'` (`revokeOther()`, `revokeOthers()`) or `'cap'` (`maxSessionsPerUser`).
+   */
+  onRevoke?: ((event: { id: string; by: 'byId' | 'user' | 'cap' }) => void) | undefined
+  /** A write lost to a concurrent one (`SessionConflictError`, optimistic concurrency); the error is rethrown. */
+  onConflict?: ((event: { id: string | undefined; error: Error }) => void) | undefined
+  /**
+   * The store failed (`SessionStoreUnavailableError`) on a read or a write; the error is rethrown (to the
+   * middleware's `onStoreError`, which answers the request: hence this event's other name).
+   */
+  onStoreFailure?: ((event: { operation: 'read' | 'write'; error: Error }) => void) | undefined
+}
+
+const HOOK_NAMES = ['onCreate', 'onRegenerate', 'onDestroy', 'onRevoke', 'onConflict', 'onStoreFailure'] as const
+
 const CONFIG: unique symbol = Symbol('seshjs.config')
 
 /**
@@ -213,6 +241,8 @@ export interface SessionConfig {
   readonly maxSessionsPerUser?: number | undefined
   /** The request metadata recorder, if any. */
   readonly meta?: ((request: Request) => Record<string, unknown> | undefined) | undefined
+  /** The engine events given, if any (`undefined` when none: nothing is called). */
+  readonly hooks?: Readonly<SessionHooks> | undefined
   /** The table `ARC_SESSION_TABLE_NAME` names (`undefined` when unset or `jwe`). */
   readonly table: string | undefined
   /** The clock, in milliseconds. */
@@ -498,6 +528,13 @@ export function resolveConfigFrom(options: SessionOptions, source: SettingsSourc
   if (meta !== undefined && typeof meta !== 'function') throw new TypeError('meta must be a function of the request')
   const maxSessionsPerUser =
     options.maxSessionsPerUser === undefined ? undefined : positiveInteger(options.maxSessionsPerUser, 'maxSessionsPerUser')
+  let hooks: SessionHooks | undefined
+  for (const name of HOOK_NAMES) {
+    const hook = options[name]
+    if (hook === undefined) continue
+    if (typeof hook !== 'function') throw new TypeError(`${name} must be a function`)
+    ;(hooks ??= {})[name] = hook as never
+  }
   if (maxSessionsPerUser !== undefined && userKey === undefined) throw new TypeError('maxSessionsPerUser needs userKey (the session key holding the user id)')
   const store = options.store ?? cookieStore()
   assertChunks(store)
@@ -528,6 +565,7 @@ export function resolveConfigFrom(options: SessionOptions, source: SettingsSourc
     ...(userKey !== undefined ? { userKey } : {}),
     ...(maxSessionsPerUser !== undefined ? { maxSessionsPerUser } : {}),
     ...(meta !== undefined ? { meta } : {}),
+    ...(hooks !== undefined ? { hooks: Object.freeze(hooks) } : {}),
     production,
     usingDevelopmentKey,
     now,

@@ -7,7 +7,8 @@
 import { assertJsonValue } from '../json.js'
 import { Session, SNAPSHOT } from './session.js'
 import { type EngineState, storeContext } from './state.js'
-import { enforceCap } from './lifecycle.js'
+import { SessionConflictError, SessionStoreUnavailableError } from '../errors.js'
+import { callHook, enforceCap } from './lifecycle.js'
 import { AUTH_KEY, LIFE_KEY, META_KEY, MOVED, type SessionData, type SessionRecord } from '../stores/contract.js'
 
 /** Whether `data` holds nothing but sesh's own keys (lifetime, authentication, metadata): nothing to keep. */
@@ -22,7 +23,23 @@ function holdsNothing(data: Readonly<SessionData>): boolean {
  * @param state the engine's state
  * @param session a session of this engine
  */
-export async function persist<Data extends object>(state: EngineState, session: Session<Data>): Promise<string | null | undefined> {
+export function persist<Data extends object>(state: EngineState, session: Session<Data>): Promise<string | null | undefined> {
+  // not async: without hooks, no promise of its own around the write
+  return state.hooks === undefined ? write(state, session) : writeWithHooks(state, session)
+}
+
+/** {@link persist} telling the engine's `onConflict` and `onStoreFailure` of a failed write. */
+async function writeWithHooks<Data extends object>(state: EngineState, session: Session<Data>): Promise<string | null | undefined> {
+  try {
+    return await write(state, session)
+  } catch (error) {
+    if (error instanceof SessionConflictError) callHook(state.hooks?.onConflict, { id: session[SNAPSHOT]().record?.id, error })
+    else if (error instanceof SessionStoreUnavailableError) callHook(state.hooks?.onStoreFailure, { operation: 'write', error })
+    throw error
+  }
+}
+
+async function write<Data extends object>(state: EngineState, session: Session<Data>): Promise<string | null | undefined> {
   if (!(session instanceof Session)) throw new TypeError('Expected a session from this engine')
   const { store, grace } = state
   let { touchAfter, maxAge } = state
@@ -57,7 +74,10 @@ export async function persist<Data extends object>(state: EngineState, session: 
   const { data } = session[SNAPSHOT](true)
 
   if (holdsNothing(data)) {
-    if (old) await store.delete(old, ctx)
+    if (old) {
+      await store.delete(old, ctx)
+      if (state.hooks?.onDestroy) callHook(state.hooks.onDestroy, { id: old.id })
+    }
     // an unreadable cookie is left alone unless the handler ended the session
     return snapshot.hadCookie && (old !== undefined || snapshot.destroyed) ? null : undefined
   }
@@ -101,6 +121,11 @@ export async function persist<Data extends object>(state: EngineState, session: 
   }
   if (value === MOVED) return undefined // lost to another request's regenerate(): the visitor's new cookie stays
   if (value === undefined) return snapshot.hadCookie ? null : undefined // ended out of band meanwhile: not brought back
+  if (state.hooks !== undefined) {
+    if (!continued) callHook(state.hooks.onCreate, { id: record.id })
+    else if (snapshot.regenerated) callHook(state.hooks.onRegenerate, { id: record.id, previousId: old.id })
+    if (continued === false && old !== undefined) callHook(state.hooks.onDestroy, { id: old.id }) // destroy() then new data
+  }
   if (snapshot.regenerated && state.config.maxSessionsPerUser !== undefined) await enforceCap(state, data, record.id)
   return value
 }

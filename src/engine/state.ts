@@ -8,8 +8,7 @@
 import type { CookieChunks } from '../cookie/chunks.js'
 import type { CookieAttributes } from '../cookie/cookie.js'
 import { randomId } from '../crypto/keyring.js'
-import { devicesOf } from './lifecycle.js'
-import type { SessionConfig } from './options.js'
+import type { SessionConfig, SessionHooks } from './options.js'
 import type { SessionDevices } from './session.js'
 import type { SessionStore, StoreContext } from '../stores/contract.js'
 
@@ -34,6 +33,8 @@ export interface EngineState {
   readonly chunks: CookieChunks | undefined
   /** With chunked cookies: the chunk numbers each session's request carried, or the value it was opened with. */
   readonly carriedBy: WeakMap<object, readonly number[] | string>
+  /** The engine events, if any were given. */
+  readonly hooks: SessionHooks | undefined
   /** The clock, milliseconds (the config's). */
   readonly now: () => number
   /** What a session asks of its engine for its user's other sessions. */
@@ -44,8 +45,9 @@ export interface EngineState {
  * The state of an engine over `config`.
  *
  * @param config a resolved configuration
+ * @param devicesOf what its sessions ask of it for a user's other sessions (lifecycle.ts; passed in, as it reads the state)
  */
-export function engineState(config: SessionConfig): EngineState {
+export function engineState(config: SessionConfig, devicesOf: (state: EngineState) => SessionDevices): EngineState {
   const { store, cookieName, cookieAttributes, ttl, touchAfter, maxAge } = config
   const state: { -readonly [K in keyof EngineState]: EngineState[K] } = {
     config,
@@ -60,7 +62,8 @@ export function engineState(config: SessionConfig): EngineState {
     chunks: store.chunks,
     carriedBy: new WeakMap(),
     now: config.now,
-    devices: undefined as unknown as SessionDevices, // set below: devicesOf() reads the state
+    hooks: config.hooks,
+    devices: undefined as unknown as SessionDevices, // set below: they read the state
   }
   state.devices = devicesOf(state)
   return state
