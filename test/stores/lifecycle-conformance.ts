@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createSessions, SessionServerStoreRequiredError, type SessionStore, type Sessions } from 'seshjs'
+import { createAdmin } from 'seshjs/admin'
 import { CookieJar, manualClock, SECRET } from '../helpers.js'
 
 /** What a store brings to the suite. */
@@ -201,6 +202,20 @@ export function describeLifecycle(name: string, harness: LifecycleHarness): void
       })
       // a session naming no user has no others
       await step(engine, new CookieJar(), async (s) => (s.set('n', 1), expect(await s.others()).toEqual([])))
+    })
+
+    it("the admin API shows a session's data without sesh's own keys, its times by its own lifetime, and keeps that lifetime", async () => {
+      const { clock, engine } = make({ userKey: 'user' })
+      const admin = createAdmin(engine, { userKey: 'user' })
+      const ada = uniqueUser()
+      const jar = new CookieJar()
+      await step(engine, jar, (s) => (s.regenerate(), s.set('user', ada), s.setLifetime({ ttl: 600 })))
+      const [listed] = (await admin.list({ user: ada })).sessions
+      expect(listed!.data).toEqual({ user: ada })
+      expect(listed!.expiresAt - listed!.issuedAt).toBe(600)
+      await admin.patch(listed!.id, { note: 'x' } as never)
+      clock.advance(10)
+      expect(await step(engine, jar, (s) => s.set('n', 1))).toMatch(/; Max-Age=600;/)
     })
 
     it('maxSessionsPerUser: a login beyond the cap ends the least recently seen session', async () => {
