@@ -17,10 +17,9 @@
  */
 import { cookieValueById, deleteById, loadById, saveById } from './by-id.js'
 import { devicesOf } from './lifecycle.js'
-import { fromHeader, open } from './open.js'
+import { open } from './open.js'
 import { isSessionConfig, resolveConfig, type SessionConfig, type SessionOptions } from './options.js'
 import { register } from './registry.js'
-import { REQUEST_META } from './session.js'
 import { commit, save, saveCookie } from './set-cookie.js'
 import { type EngineState, engineState } from './state.js'
 import type { Sessions } from './types.js'
@@ -63,9 +62,7 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
     },
     async load(request) {
       if (!(request instanceof Request)) throw new TypeError('load() takes a Request')
-      const session = fromHeader<Data>(state, request.headers.get('cookie'))
-      if (config.meta !== undefined) session[REQUEST_META](config.meta(request))
-      return session
+      return open<Data>(state, { header: request.headers.get('cookie'), request })
     },
     open: (cookie) => open<Data>(state, cookie),
     saveCookie: (session) => saveCookie(state, session),

@@ -73,3 +73,34 @@ describe('options', () => {
     expect(() => createSessions({ secret: SECRET, userKey: 'user', maxSessionsPerUser: 0 })).toThrow(TypeError)
   })
 })
+
+describe('meta(request) through the request doors', () => {
+  it('the Hono middleware and open({ header, request }) record it; open(value) records nothing new', async () => {
+    const { Hono } = await import('hono')
+    const { sessions } = await import('../hono/middleware.js')
+    const meta = (request: Request) => ({ ua: request.headers.get('user-agent') ?? '' })
+    const store = memoryStore()
+    const app = new Hono<{ Variables: { session: Loaded } }>()
+    app.use(sessions({ secret: SECRET, store, meta }))
+    app.get('/', async (c) => {
+      const session = c.get('session')
+      session.set('n', ((await session.get('n')) as number | undefined ?? 0) + 1)
+      return c.text(JSON.stringify(session.info.meta ?? null))
+    })
+    const first = await app.request('/', { headers: { 'user-agent': 'Firefox' } })
+    const cookie = first.headers.get('set-cookie')!.split(';')[0]!
+    expect(await first.text()).toBe('null') // recorded with the write
+    const second = await app.request('/', { headers: { 'user-agent': 'Chromium', cookie } })
+    expect(await second.text()).toBe('{"ua":"Firefox"}')
+    const engine = createSessions({ secret: SECRET, store, meta })
+    const viaHeader = engine.open({ header: cookie, request: new Request('http://localhost/', { headers: { 'user-agent': 'Safari' } }) })
+    viaHeader.set('n', 9)
+    await engine.saveCookie(viaHeader)
+    const byValue = engine.open(decodeURIComponent(cookie.split('=')[1]!))
+    byValue.set('n', 10)
+    await engine.saveCookie(byValue)
+    const again = engine.open(decodeURIComponent(cookie.split('=')[1]!))
+    await again.load()
+    expect(again.info.meta).toEqual({ ua: 'Safari' })
+  })
+})

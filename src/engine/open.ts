@@ -9,7 +9,7 @@ import { readChunks } from '../cookie/chunks.js'
 import { readCookie } from '../cookie/cookie.js'
 import { SessionStoreUnavailableError } from '../errors.js'
 import { callHook } from './lifecycle.js'
-import { type LoadResult, Session } from './session.js'
+import { type LoadResult, REQUEST_META, Session } from './session.js'
 import { type EngineState, storeContext } from './state.js'
 import type { CookieHeaderSource } from './types.js'
 import { LIFE_KEY, lifetimeOf, type SessionData, type SessionRecord } from '../stores/contract.js'
@@ -92,9 +92,11 @@ export function fromHeader<Data extends object = SessionData>(state: EngineState
  */
 export function open<Data extends object = SessionData>(state: EngineState, cookie: string | undefined | CookieHeaderSource): Session<Data> {
   if (cookie !== null && typeof cookie === 'object') {
-    const { header } = cookie
+    const { header, request } = cookie
     if (header !== undefined && header !== null && typeof header !== 'string') throw new TypeError('open({ header }) takes a Cookie header (a string)')
-    return fromHeader<Data>(state, header)
+    const session = fromHeader<Data>(state, header)
+    if (request !== undefined && state.config.meta !== undefined) session[REQUEST_META](state.config.meta(request))
+    return session
   }
   if (cookie !== undefined && typeof cookie !== 'string') {
     throw new TypeError('open() takes a cookie value (a string), undefined, or { header } (a Cookie header)')
