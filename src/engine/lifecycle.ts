@@ -10,7 +10,7 @@
 import type { CookieAttributes } from '../cookie/cookie.js'
 import { SessionServerStoreRequiredError } from '../errors.js'
 import type { OtherSession, SessionDevices } from './session.js'
-import type { EngineState } from './state.js'
+import { type EngineState, storeContext } from './state.js'
 import {
   AUTH_KEY,
   type ListedRecord,
@@ -147,13 +147,13 @@ export function devicesOf(state: EngineState): SessionDevices {
     },
     async revoke(data, exceptId, id) {
       const userKey = userKeyOf(state, 'revokeOther()')
-      const keeper = keeperOf(state, 'revokeOther()')
+      keeperOf(state, 'revokeOther()')
       const user = userOf(data, userKey)
       if (user === undefined || id === exceptId || !isSessionId(id)) return false
-      const now = Math.floor(state.config.now() / 1000)
-      const record = await keeper.get(id, now)
-      if (!record || record.moved || record.expiresAt <= now || !holdsUser(record.data, userKey, user)) return false
-      await keeper.delete(id)
+      // through the store, under its deadline (storeTimeout); get() returns live sessions only
+      const record = await state.store.get!(id, storeContext(state))
+      if (!record || !holdsUser(record.data, userKey, user)) return false
+      await state.store.delete(record, storeContext(state))
       callHook(state.hooks?.onRevoke, { id, by: 'user' as const })
       return true
     },
@@ -181,7 +181,7 @@ export async function enforceCap(state: EngineState, data: Readonly<SessionData>
   if (excess <= 0) return
   others.sort((a, b) => lastSeenOf(state, a) - lastSeenOf(state, b) || (a.createdAt ?? 0) - (b.createdAt ?? 0))
   for (const record of others.slice(0, excess)) {
-    await keeper.delete(record.id)
+    await state.store.delete({ id: record.id, data: {}, issuedAt: 0 }, storeContext(state))
     callHook(state.hooks?.onRevoke, { id: record.id, by: 'cap' as const })
   }
 }
