@@ -4,7 +4,7 @@
  * devices" (docs/lifecycle.md). A Hono app over any server store.
  */
 import { Hono } from 'hono'
-import { sessions, type SessionEnv, type SessionStore } from 'seshjs'
+import { sessions, type SessionEnv, type SessionMiddlewareOptions } from 'seshjs'
 
 type Data = { user?: string }
 
@@ -20,18 +20,19 @@ const when = (seconds: number | undefined) => (seconds === undefined ? 'unknown'
  * The app. A real one checks a password and a CSRF token at login (see the
  * Architect login example); this one takes any name, to show the lifecycle.
  *
- * @param options the session secret and a server store
+ * @param options the session options (a secret, a server store), or a function of a Worker's `env` returning them
  */
-export function createDevicesApp(options: { secret: string; store: SessionStore; production?: boolean }) {
-  const app = new Hono<SessionEnv<Data>>()
-  app.use(
-    sessions({
-      ...options,
-      userKey: 'user',
-      maxSessionsPerUser: 10,
-      meta: (request) => ({ userAgent: (request.headers.get('user-agent') ?? 'unknown').slice(0, 120) }),
-    }),
-  )
+export function createDevicesApp<Bindings extends object = object>(
+  options: SessionMiddlewareOptions | ((env: Bindings) => SessionMiddlewareOptions),
+) {
+  const lifecycle = (given: SessionMiddlewareOptions): SessionMiddlewareOptions => ({
+    ...given,
+    userKey: 'user',
+    maxSessionsPerUser: 10,
+    meta: (request) => ({ userAgent: (request.headers.get('user-agent') ?? 'unknown').slice(0, 120) }),
+  })
+  const app = new Hono<SessionEnv<Data, Bindings>>()
+  app.use(sessions<Data, Bindings>(typeof options === 'function' ? (env) => lifecycle(options(env)) : lifecycle(options)))
 
   app.get('/', async (c) => {
     const user = await c.get('session').get('user')

@@ -11,28 +11,42 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memoryStore } from 'seshjs'
 import { createDevicesApp } from '../../examples/devices/app.js'
 import { SECRET } from '../helpers.js'
+import { startWorker } from './runtimes.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 
-describe('"Your devices" in Chromium', () => {
+/** The example on Node, in memory: its URL and how to stop it. */
+async function startNode(): Promise<{ url: string; stop(): Promise<void> }> {
+  const app = createDevicesApp({ secret: SECRET, store: memoryStore(), production: false })
   let server: ServerType
+  await new Promise<void>((resolve) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
+  })
+  const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`
+  return { url, stop: () => new Promise((resolve) => server.close(() => resolve())) }
+}
+
+for (const [where, start] of [
+  ['Node, memory store', startNode],
+  ['Workers (workerd), KV store', () => startWorker({ ARC_APP_SECRET: SECRET }, 'examples/devices/worker.ts')],
+] as const) describe(`"Your devices" in Chromium: ${where}`, () => {
+  let runtime: { url: string; stop(): Promise<void> }
   let url: string
   let browser: Browser
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`)
-    const app = createDevicesApp({ secret: SECRET, store: memoryStore(), production: false })
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
-    })
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
+    ;[runtime, browser] = await Promise.all([
+      start(),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      }),
+    ])
+    url = runtime.url
   })
   afterAll(async () => {
     await browser?.close()
-    await new Promise((resolve) => server?.close(resolve))
+    await runtime?.stop()
   })
 
   async function logIn(userAgent: string, remember: boolean) {
