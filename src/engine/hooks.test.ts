@@ -96,3 +96,28 @@ describe('engine hooks', () => {
     expect(() => createSessions({ secret: SECRET, onCreate: 1 as never })).toThrow(TypeError)
   })
 })
+
+describe('maxSessionsPerUser', () => {
+  it('a store failure while ending the extra sessions does not cost the login its cookie', async () => {
+    const { SessionStoreUnavailableError: Unavailable } = await import('../errors.js')
+    const failures: unknown[] = []
+    const store = memoryStore()
+    const engine = createSessions({
+      secret: SECRET,
+      store,
+      userKey: 'user',
+      maxSessionsPerUser: 1,
+      onStoreFailure: (event) => void failures.push(event.operation),
+    })
+    await step(engine, new CookieJar(), (s) => (s.regenerate(), s.set('user', 'ada')))
+    const listByUser = store.records!.listByUser!.bind(store.records)
+    store.records!.listByUser = async () => {
+      throw new Unavailable('store down')
+    }
+    const jar = new CookieJar()
+    await step(engine, jar, (s) => (s.regenerate(), s.set('user', 'ada')))
+    expect(jar.cookies.size).toBe(1) // logged in
+    expect(failures).toEqual(['write'])
+    store.records!.listByUser = listByUser
+  })
+})

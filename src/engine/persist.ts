@@ -126,6 +126,14 @@ async function write<Data extends object>(state: EngineState, session: Session<D
     else if (snapshot.regenerated) callHook(state.hooks.onRegenerate, { id: record.id, previousId: old.id })
     if (continued === false && old !== undefined) callHook(state.hooks.onDestroy, { id: old.id }) // destroy() then new data
   }
-  if (snapshot.regenerated && state.config.maxSessionsPerUser !== undefined) await enforceCap(state, data, record.id)
+  if (snapshot.regenerated && state.config.maxSessionsPerUser !== undefined) {
+    // best effort, after the login's write: a store failure here must not cost the visitor the new session's cookie
+    try {
+      await enforceCap(state, data, record.id)
+    } catch (error) {
+      if (error instanceof SessionStoreUnavailableError) callHook(state.hooks?.onStoreFailure, { operation: 'write', error })
+      else throw error
+    }
+  }
   return value
 }
