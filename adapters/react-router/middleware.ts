@@ -64,7 +64,7 @@ export function sessionMiddleware<Data extends object = SessionData>(options: Ro
   const context = createContext<Session<Data>>()
 
   async function seshSession({ request, context: routerContext }: Parameters<MiddlewareFunction<Response>>[0], next: () => Promise<Response>) {
-    const session = engine.open({ header: request.headers.get('cookie') })
+    const session = engine.open({ header: request.headers.get('cookie'), request })
     let readError: SessionStoreUnavailableError | undefined
     const load = session.load.bind(session)
     session.load = async function loadWatched() {

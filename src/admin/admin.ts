@@ -10,7 +10,7 @@ import { SessionServerStoreRequiredError } from '../errors.js'
 import type { Session } from '../engine/session.js'
 import type { Sessions } from '../engine/engine.js'
 import { holdsUser, isSessionId } from '../stores/listing.js'
-import { FLASH_KEY, type ListedRecord, type RecordKeeper, type RecordPage, type SessionData } from '../stores/contract.js'
+import { AUTH_KEY, FLASH_KEY, LIFE_KEY, lifetimeOf, META_KEY, type ListedRecord, type RecordKeeper, type RecordPage, type SessionData } from '../stores/contract.js'
 
 /** Options of {@link createAdmin}. */
 export interface AdminOptions {
@@ -168,12 +168,18 @@ export function createAdmin<Data extends object = SessionData>(sessions: Session
 
   function summaryOf(record: ListedRecord, now: number): SessionSummary<Data> | undefined {
     if (!isSessionId(record.id)) return undefined // a keeper of your own may list other records
-    const { maxAge, ttl } = config
+    // a session's own lifetime (setLifetime()) replaces the engine's
+    const life = record.data[LIFE_KEY] === undefined ? undefined : lifetimeOf(record.data)
+    const ttl = life?.ttl ?? config.ttl
+    const maxAge = life?.maxAge ?? config.maxAge
     const issuedAt = record.expiresAt - ttl
     const started = record.createdAt ?? issuedAt
     if (record.expiresAt <= now || (maxAge !== undefined && started + maxAge <= now)) return undefined
     const data: SessionData = { ...record.data }
     delete data[FLASH_KEY]
+    delete data[LIFE_KEY]
+    delete data[AUTH_KEY]
+    delete data[META_KEY]
     return {
       id: record.id,
       data: data as Partial<Data>,

@@ -6,6 +6,7 @@
  * @module
  */
 import { SessionServerStoreRequiredError } from '../errors.js'
+import { callHook } from './lifecycle.js'
 import { live } from './open.js'
 import { persist } from './persist.js'
 import { type LoadResult, Session } from './session.js'
@@ -63,7 +64,7 @@ export async function loadById<Data extends object = SessionData>(state: EngineS
       const current = await server.get(id, again)
       return current ? live(state, current, 0, again.now) : {}
     },
-    { hadCookie: true, newId: state.newId, origin: state },
+    { hadCookie: true, newId: state.newId, origin: state, now: state.now, devices: state.devices },
   )
   await session.load()
   return session
@@ -90,6 +91,7 @@ export async function deleteById(state: EngineState, id: string): Promise<void> 
   const server = serverStore(state, 'byId.delete()')
   checkId(id)
   await server.delete({ id, data: {}, issuedAt: 0 }, storeContext(state))
+  if (state.hooks !== undefined) callHook(state.hooks.onRevoke, { id, by: 'byId' })
 }
 
 /**

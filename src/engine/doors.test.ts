@@ -236,6 +236,11 @@ describe('the record view', () => {
       absoluteExpiresAt: issued + 100 * HOUR,
       olderKey: false,
       extra: again.info.extra,
+      createdAt: issued, // kept with an absolute maxAge
+      lastSeenAt: issued,
+      authenticatedAt: undefined,
+      lifetime: undefined,
+      meta: undefined,
     })
     expect(Object.isFrozen(again.info)).toBe(true)
 

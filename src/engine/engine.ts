@@ -16,7 +16,8 @@
  * @module
  */
 import { cookieValueById, deleteById, loadById, saveById } from './by-id.js'
-import { fromHeader, open } from './open.js'
+import { devicesOf } from './lifecycle.js'
+import { open } from './open.js'
 import { isSessionConfig, resolveConfig, type SessionConfig, type SessionOptions } from './options.js'
 import { register } from './registry.js'
 import { commit, save, saveCookie } from './set-cookie.js'
@@ -49,7 +50,7 @@ export { engineOf } from './registry.js'
  */
 export function createSessions<Data extends object = SessionData>(options: SessionOptions | SessionConfig = {}): Sessions<Data> {
   const config = isSessionConfig(options) ? options : resolveConfig(options)
-  const state: EngineState = engineState(config)
+  const state: EngineState = engineState(config, devicesOf)
   const engine: Sessions<Data> = {
     config,
     options: config,
@@ -61,7 +62,7 @@ export function createSessions<Data extends object = SessionData>(options: Sessi
     },
     async load(request) {
       if (!(request instanceof Request)) throw new TypeError('load() takes a Request')
-      return fromHeader<Data>(state, request.headers.get('cookie'))
+      return open<Data>(state, { header: request.headers.get('cookie'), request })
     },
     open: (cookie) => open<Data>(state, cookie),
     saveCookie: (session) => saveCookie(state, session),

@@ -7,10 +7,12 @@
  */
 import { readChunks } from '../cookie/chunks.js'
 import { readCookie } from '../cookie/cookie.js'
-import { type LoadResult, Session } from './session.js'
+import { SessionStoreUnavailableError } from '../errors.js'
+import { callHook } from './lifecycle.js'
+import { type LoadResult, REQUEST_META, Session } from './session.js'
 import { type EngineState, storeContext } from './state.js'
 import type { CookieHeaderSource } from './types.js'
-import type { SessionData, SessionRecord } from '../stores/contract.js'
+import { LIFE_KEY, lifetimeOf, type SessionData, type SessionRecord } from '../stores/contract.js'
 
 /**
  * The record if it is still live, with its expiries.
@@ -21,7 +23,16 @@ import type { SessionData, SessionRecord } from '../stores/contract.js'
  * @param now the time now, epoch seconds
  */
 export function live(state: EngineState, record: SessionRecord, keyIndex: number, now: number): LoadResult {
-  const { ttl, maxAge } = state
+  let { ttl, maxAge } = state
+  if (record.data[LIFE_KEY] !== undefined) {
+    // the session's own lifetime (setLifetime()); a server store's issuedAt was read as its expiry less the engine's ttl
+    const life = lifetimeOf(record.data)
+    if (life?.ttl !== undefined) {
+      if (!state.store.stateless) record = { ...record, issuedAt: record.issuedAt + ttl - life.ttl }
+      ttl = life.ttl
+    }
+    if (life?.maxAge !== undefined) maxAge = life.maxAge
+  }
   if (!Number.isFinite(record.issuedAt) || now - record.issuedAt > ttl) return {}
   const absoluteExpiresAt = maxAge === undefined ? undefined : (record.createdAt ?? record.issuedAt) + maxAge
   if (absoluteExpiresAt !== undefined && absoluteExpiresAt <= now) return {}
@@ -36,7 +47,13 @@ export function live(state: EngineState, record: SessionRecord, keyIndex: number
  */
 export async function read(state: EngineState, cookieValue: string): Promise<LoadResult> {
   const ctx = storeContext(state)
-  const found = await state.store.read(cookieValue, ctx)
+  let found
+  try {
+    found = await state.store.read(cookieValue, ctx)
+  } catch (error) {
+    if (state.hooks !== undefined && error instanceof SessionStoreUnavailableError) callHook(state.hooks.onStoreFailure, { operation: 'read', error })
+    throw error
+  }
   if (!found) return {}
   return found.moved ? { moved: true } : live(state, found.record, found.keyIndex, ctx.now)
 }
@@ -49,7 +66,7 @@ export async function read(state: EngineState, cookieValue: string): Promise<Loa
  * @param hadCookie a cookie was sent, even one that cannot name a session
  */
 export function sessionOf<Data extends object = SessionData>(state: EngineState, value: string | undefined, hadCookie = value !== undefined): Session<Data> {
-  return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(state, value)), { hadCookie, newId: state.newId, origin: state })
+  return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(state, value)), { hadCookie, newId: state.newId, origin: state, now: state.now, devices: state.devices })
 }
 
 /**
@@ -75,9 +92,11 @@ export function fromHeader<Data extends object = SessionData>(state: EngineState
  */
 export function open<Data extends object = SessionData>(state: EngineState, cookie: string | undefined | CookieHeaderSource): Session<Data> {
   if (cookie !== null && typeof cookie === 'object') {
-    const { header } = cookie
+    const { header, request } = cookie
     if (header !== undefined && header !== null && typeof header !== 'string') throw new TypeError('open({ header }) takes a Cookie header (a string)')
-    return fromHeader<Data>(state, header)
+    const session = fromHeader<Data>(state, header)
+    if (request !== undefined && state.config.meta !== undefined) session[REQUEST_META](state.config.meta(request))
+    return session
   }
   if (cookie !== undefined && typeof cookie !== 'string') {
     throw new TypeError('open() takes a cookie value (a string), undefined, or { header } (a Cookie header)')

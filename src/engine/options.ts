@@ -52,7 +52,7 @@ export interface SessionCookieOptions {
 }
 
 /** Options of {@link createSessions}, `withSession` and the `sessions()` middleware. */
-export interface SessionOptions {
+export interface SessionOptions extends SessionHooks {
   /** The secret that seals and signs. Env: `ARC_APP_SECRET`. */
   secret?: string | undefined
   /** Several secrets for rotation, newest first: the newest seals and signs, all open and verify. */
@@ -108,6 +108,27 @@ export interface SessionOptions {
    */
   regenerateGrace?: number | undefined
   /**
+   * The top-level session key holding the user id (the one the admin API's
+   * per-user index uses): `session.others()`, `revokeOthers()`,
+   * `revokeOther()` and `maxSessionsPerUser` find a user's sessions by it.
+   * See docs/lifecycle.md.
+   */
+  userKey?: string | undefined
+  /**
+   * With `userKey`: the most live sessions one user may have. A login
+   * (`regenerate()` of a session naming a user) beyond it ends the user's
+   * least recently seen sessions. Off by default. See docs/lifecycle.md for
+   * its atomicity on each store.
+   */
+  maxSessionsPerUser?: number | undefined
+  /**
+   * Records what you choose about the request (e.g. the user agent) with the
+   * session when it is written from a request (`load(request)`): shown in
+   * `session.info.meta` and `session.others()`. Must return a JSON object.
+   * Nothing is recorded by default; see docs/lifecycle.md before recording an IP.
+   */
+  meta?: ((request: Request) => Record<string, unknown> | undefined) | undefined
+  /**
    * Production mode: a strong secret is required and the cookie is `Secure`.
    * `false` never allows the public development key while anything says production.
    * @default true when `ARC_ENV` is `staging` or `production`, or `NODE_ENV` is `production`
@@ -155,6 +176,34 @@ export interface SessionOptions {
   appNameFallback?: boolean | undefined
 }
 
+/**
+ * Engine events, each an optional option of `createSessions()`. Called after
+ * the fact, synchronously; not awaited, and an error a hook throws is ignored
+ * (it never fails the request). An engine without hooks pays nothing for them.
+ */
+export interface SessionHooks {
+  /** A new session was written for the first time (`id`: `undefined` with the cookie store). */
+  onCreate?: ((event: { id: string | undefined }) => void) | undefined
+  /** `regenerate()` was saved: the session moved from `previousId` to `id` (the cookie store keeps no ids). */
+  onRegenerate?: ((event: { id: string | undefined; previousId: string | undefined }) => void) | undefined
+  /** A session was ended by its own request (`destroy()`, or emptied): its record deleted, its cookie expired. */
+  onDestroy?: ((event: { id: string | undefined }) => void) | undefined
+  /**
+   * A session was ended from elsewhere: `by` is `'byId'` (`byId.delete()`, the admin API's `revoke()` and
+   * `revokeUser()`), `'user'` (`revokeOther()`, `revokeOthers()`) or `'cap'` (`maxSessionsPerUser`).
+   */
+  onRevoke?: ((event: { id: string; by: 'byId' | 'user' | 'cap' }) => void) | undefined
+  /** A write lost to a concurrent one (`SessionConflictError`, optimistic concurrency); the error is rethrown. */
+  onConflict?: ((event: { id: string | undefined; error: Error }) => void) | undefined
+  /**
+   * The store failed (`SessionStoreUnavailableError`) on a read or a write; the error is rethrown (to the
+   * middleware's `onStoreError`, which answers the request: hence this event's other name).
+   */
+  onStoreFailure?: ((event: { operation: 'read' | 'write'; error: Error }) => void) | undefined
+}
+
+const HOOK_NAMES = ['onCreate', 'onRegenerate', 'onDestroy', 'onRevoke', 'onConflict', 'onStoreFailure'] as const
+
 const CONFIG: unique symbol = Symbol('seshjs.config')
 
 /**
@@ -186,6 +235,14 @@ export interface SessionConfig {
   readonly maxAge: number | undefined
   /** How long the old id of a regenerated session is remembered as moved, in seconds. */
   readonly regenerateGrace: number
+  /** The session key holding the user id, if configured. */
+  readonly userKey?: string | undefined
+  /** The most live sessions per user, if capped. */
+  readonly maxSessionsPerUser?: number | undefined
+  /** The request metadata recorder, if any. */
+  readonly meta?: ((request: Request) => Record<string, unknown> | undefined) | undefined
+  /** The engine events given, if any (`undefined` when none: nothing is called). */
+  readonly hooks?: Readonly<SessionHooks> | undefined
   /** The table `ARC_SESSION_TABLE_NAME` names (`undefined` when unset or `jwe`). */
   readonly table: string | undefined
   /** The clock, in milliseconds. */
@@ -466,6 +523,19 @@ export function resolveConfigFrom(options: SessionOptions, source: SettingsSourc
   const regenerateGrace =
     options.regenerateGrace === undefined ? DEFAULTS.regenerateGrace : positiveInteger(options.regenerateGrace, 'regenerateGrace', true)
   const storeTimeout = resolveStoreTimeout(options.storeTimeout)
+  const { userKey, meta } = options
+  if (userKey !== undefined && (typeof userKey !== 'string' || userKey === '')) throw new TypeError('userKey must be a non-empty string')
+  if (meta !== undefined && typeof meta !== 'function') throw new TypeError('meta must be a function of the request')
+  const maxSessionsPerUser =
+    options.maxSessionsPerUser === undefined ? undefined : positiveInteger(options.maxSessionsPerUser, 'maxSessionsPerUser')
+  let hooks: SessionHooks | undefined
+  for (const name of HOOK_NAMES) {
+    const hook = options[name]
+    if (hook === undefined) continue
+    if (typeof hook !== 'function') throw new TypeError(`${name} must be a function`)
+    ;(hooks ??= {})[name] = hook as never
+  }
+  if (maxSessionsPerUser !== undefined && userKey === undefined) throw new TypeError('maxSessionsPerUser needs userKey (the session key holding the user id)')
   const store = options.store ?? cookieStore()
   assertChunks(store)
 
@@ -492,6 +562,10 @@ export function resolveConfigFrom(options: SessionOptions, source: SettingsSourc
     touchAfter,
     maxAge,
     regenerateGrace,
+    ...(userKey !== undefined ? { userKey } : {}),
+    ...(maxSessionsPerUser !== undefined ? { maxSessionsPerUser } : {}),
+    ...(meta !== undefined ? { meta } : {}),
+    ...(hooks !== undefined ? { hooks: Object.freeze(hooks) } : {}),
     production,
     usingDevelopmentKey,
     now,

@@ -9,7 +9,19 @@
  * @module
  */
 import { assertJsonValue, toDataObject } from '../json.js'
-import { FLASH_KEY, RESERVED_KEYS, type SessionData, type SessionRecord } from '../stores/contract.js'
+import {
+  AUTH_KEY,
+  FLASH_KEY,
+  LIFE_KEY,
+  lifetimeOf,
+  META_KEY,
+  RESERVED_KEYS,
+  type SessionData,
+  type SessionLifetime,
+  type SessionRecord,
+} from '../stores/contract.js'
+
+export type { SessionLifetime }
 
 /** What the engine found for a request. @internal */
 export interface LoadResult {
@@ -62,6 +74,42 @@ export interface SessionInfo {
    * The new id is never told. Otherwise `undefined`.
    */
   readonly moved?: true | undefined
+  /**
+   * When the session was created, epoch seconds: kept by server stores, and by
+   * the cookie store when an absolute `maxAge` applies; otherwise `undefined`.
+   */
+  readonly createdAt: number | undefined
+  /**
+   * When the session was last seen: its last write or renewal (`issuedAt`), so
+   * it moves no more often than renewals (`touchAfter`) and costs no write.
+   */
+  readonly lastSeenAt: number | undefined
+  /** When the session was last authenticated (its last `regenerate()`), epoch seconds; `undefined` if never. */
+  readonly authenticatedAt: number | undefined
+  /** The session's own lifetime (`setLifetime()`), if it set one. */
+  readonly lifetime: SessionLifetime | undefined
+  /** What the engine's `meta(request)` recorded for this session, if anything. */
+  readonly meta: Readonly<Record<string, unknown>> | undefined
+}
+
+/** One of a user's other live sessions, as {@link Session.others} lists them (never a cookie). */
+export interface OtherSession {
+  readonly id: string
+  readonly createdAt: number | undefined
+  readonly lastSeenAt: number | undefined
+  readonly authenticatedAt: number | undefined
+  readonly meta: Readonly<Record<string, unknown>> | undefined
+}
+
+/**
+ * What a session asks of its engine for a user's other sessions (`others()`,
+ * `revokeOthers()`, `revokeOther()`); the engine hands it in. @internal
+ */
+export interface SessionDevices {
+  /** The live sessions of the user this data names, but `exceptId`; rejects when the store cannot list. */
+  others(data: Readonly<SessionData>, exceptId: string | undefined): Promise<OtherSession[]>
+  /** Ends the session `id` if it is the same user's; `true` when one was ended. */
+  revoke(data: Readonly<SessionData>, exceptId: string | undefined, id: string): Promise<boolean>
 }
 
 /**
@@ -94,6 +142,10 @@ export interface SessionSnapshot {
   readonly regenerated: boolean
   /** The cookie named an id moved to a new one (a `regenerate()` of another request): write nothing, send no cookie. */
   readonly moved: boolean
+  /** The session's own lifetime (`setLifetime()`), loaded or set; `undefined`: the engine's. */
+  readonly life: SessionLifetime | undefined
+  /** The request's `meta` differs from the stored one: a renewal writes the record (not just its expiry). */
+  readonly metaChanged: boolean
 }
 
 /** A {@link SessionSnapshot} with the data to write. @internal */
@@ -118,6 +170,22 @@ export const SNAPSHOT: unique symbol = Symbol('sesh.snapshot')
  * reads it). @internal
  */
 export const ORIGIN: unique symbol = Symbol('sesh.origin')
+
+/** The symbol under which a session tells the engine its own lifetime (`setLifetime()`), if any. @internal */
+export const LIFETIME: unique symbol = Symbol('sesh.lifetime')
+
+/** The symbol under which the engine hands a session what its `meta(request)` returned. @internal */
+export const REQUEST_META: unique symbol = Symbol('sesh.requestMeta')
+
+function checkSeconds(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new TypeError(`setLifetime(): ${name} must be a positive integer (seconds)`)
+  return value
+}
+
+function metaOf(value: unknown): SessionData | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as SessionData) : undefined
+}
 
 type Operation = () => void
 
@@ -170,16 +238,49 @@ export class Session<Data extends object = SessionData> {
   #destroyed = false
   #regenerated = false
   #moved = false
+  #life: SessionLifetime | undefined
+  #authenticatedAt: number | undefined
+  #meta: SessionData | undefined
+  #requestMeta: SessionData | undefined
+  readonly #now: (() => number) | undefined
+  readonly #devices: SessionDevices | undefined
 
   /**
    * Made by the engine (`createSessions().load()`), not by hand.
    * @internal
    */
-  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: ((from?: string) => string) | undefined; origin?: object | undefined }) {
+  constructor(
+    loader: () => Promise<LoadResult>,
+    options: {
+      hadCookie: boolean
+      newId?: ((from?: string) => string) | undefined
+      origin?: object | undefined
+      /** The engine's clock, milliseconds (`regenerate()` stamps `authenticatedAt`, `isFresh()` compares). */
+      now?: (() => number) | undefined
+      devices?: SessionDevices | undefined
+    },
+  ) {
     this.#loader = loader
     this.#hadCookie = options.hadCookie
     this.#newId = options.newId
     this.#origin = options.origin
+    this.#now = options.now
+    this.#devices = options.devices
+  }
+
+  /** @internal */
+  [REQUEST_META](meta: SessionData | undefined): void {
+    if (meta !== undefined) assertJsonValue(META_KEY, meta)
+    this.#requestMeta = metaOf(meta)
+  }
+
+  /** @internal */
+  [LIFETIME](): SessionLifetime | undefined {
+    return this.#life
+  }
+
+  #nowSeconds(): number {
+    return Math.floor((this.#now ?? Date.now)() / 1000)
   }
 
   /** Whoever made this session (an opaque token), if given. @internal */
@@ -226,6 +327,9 @@ export class Session<Data extends object = SessionData> {
     this.#consumedFlash = undefined
     this.#expiresAt = undefined
     this.#absoluteExpiresAt = undefined
+    this.#life = undefined
+    this.#authenticatedAt = undefined
+    this.#meta = undefined
     return this.load()
   }
 
@@ -241,6 +345,20 @@ export class Session<Data extends object = SessionData> {
         this.#incomingFlash = toDataObject(flash as SessionData)
       }
       if (flash !== undefined) delete data[FLASH_KEY]
+      // sesh's own keys, present only in sessions that use them
+      if (data[LIFE_KEY] !== undefined) {
+        this.#life = lifetimeOf(data)
+        delete data[LIFE_KEY]
+      }
+      const auth = data[AUTH_KEY]
+      if (auth !== undefined) {
+        if (typeof auth === 'number' && Number.isFinite(auth)) this.#authenticatedAt = auth
+        delete data[AUTH_KEY]
+      }
+      if (data[META_KEY] !== undefined) {
+        this.#meta = metaOf(data[META_KEY])
+        delete data[META_KEY]
+      }
       this.#data = data
       this.#record = record
       this.#keyIndex = keyIndex
@@ -387,6 +505,9 @@ export class Session<Data extends object = SessionData> {
       this.#incomingFlash = NO_FLASH
       this.#outgoingFlash = NO_FLASH
       this.#destroyed = true
+      this.#life = undefined
+      this.#authenticatedAt = undefined
+      this.#meta = undefined
       this.#currentId = this.#newId?.()
     })
   }
@@ -398,10 +519,97 @@ export class Session<Data extends object = SessionData> {
    * the cookie stays readable until it expires.
    */
   regenerate(): void {
+    const at = this.#nowSeconds()
     this.#apply(() => {
       this.#regenerated = true
+      this.#authenticatedAt = at
       this.#currentId = this.#newId?.(this.#currentId)
     })
+  }
+
+  /**
+   * This session's own lifetime, kept with it (sealed in the cookie, or in the
+   * record) so every later write and renewal keeps it: "remember me" or not.
+   * `ttl` (idle) and `maxAge` (absolute) replace the engine's for this session,
+   * and the cookie's `Max-Age` follows them; `persistent: false` sends a
+   * browser-session cookie (no `Max-Age`/`Expires`) while the record keeps its
+   * server-side expiry. `setLifetime({})` goes back to the engine's.
+   *
+   * @example
+   * ```ts
+   * session.regenerate()
+   * session.set('user', user.id)
+   * session.setLifetime(remember ? { ttl: 30 * 24 * 3600 } : { persistent: false })
+   * ```
+   * @param lifetime the idle and absolute lifetimes in seconds, and whether the cookie outlives the browser
+   */
+  setLifetime(lifetime: SessionLifetime): void {
+    if (lifetime === null || typeof lifetime !== 'object') throw new TypeError('setLifetime() takes { ttl?, maxAge?, persistent? }')
+    const ttl = checkSeconds(lifetime.ttl, 'ttl')
+    const maxAge = checkSeconds(lifetime.maxAge, 'maxAge')
+    const { persistent } = lifetime
+    if (persistent !== undefined && typeof persistent !== 'boolean') throw new TypeError('setLifetime(): persistent must be a boolean')
+    const life: { ttl?: number; maxAge?: number; persistent?: boolean } = {}
+    if (ttl !== undefined) life.ttl = ttl
+    if (maxAge !== undefined) life.maxAge = maxAge
+    if (persistent === false) life.persistent = false
+    const next = Object.keys(life).length > 0 ? Object.freeze(life) : undefined
+    this.#apply(() => {
+      this.#life = next
+    })
+  }
+
+  /**
+   * Whether the session was authenticated (`regenerate()`, the login call)
+   * within the last `seconds`: ask before a sensitive action (changing a
+   * password or an e-mail address) and send the user to re-authenticate when
+   * it is not. `false` when it never was. Readable after loading.
+   *
+   * @param seconds how recent the authentication must be
+   */
+  isFresh(seconds: number): boolean {
+    if (typeof seconds !== 'number' || !(seconds >= 0)) throw new TypeError('isFresh() takes a number of seconds')
+    this.#requireLoaded('isFresh()')
+    const at = this.#authenticatedAt
+    return at !== undefined && this.#nowSeconds() - at <= seconds
+  }
+
+  /**
+   * The user's other live sessions ("your devices"), with no cookie: their id,
+   * creation, last use, last authentication and recorded `meta`. Needs
+   * `userKey` on the engine and a server store (the cookie store rejects with
+   * `SessionServerStoreRequiredError`); empty when the session names no user.
+   */
+  async others(): Promise<OtherSession[]> {
+    await this.load()
+    return this.#requireDevices('others()').others(this.#data, this.#currentId)
+  }
+
+  /** Ends every other live session of this session's user ("sign out other devices"); resolves with how many. */
+  async revokeOthers(): Promise<number> {
+    const others = await this.others()
+    const devices = this.#requireDevices('revokeOthers()')
+    let revoked = 0
+    for (const other of others) if (await devices.revoke(this.#data, this.#currentId, other.id)) revoked++
+    return revoked
+  }
+
+  /**
+   * Ends the session `id` if it is another live session of this session's
+   * user; resolves `false`, ending nothing, otherwise (another user's, this
+   * session itself, unknown).
+   *
+   * @param id a session id from {@link Session.others}
+   */
+  async revokeOther(id: string): Promise<boolean> {
+    if (typeof id !== 'string' || id === '') throw new TypeError('revokeOther() takes a session id')
+    await this.load()
+    return this.#requireDevices('revokeOther()').revoke(this.#data, this.#currentId, id)
+  }
+
+  #requireDevices(what: string): SessionDevices {
+    if (!this.#devices) throw new TypeError(`session.${what} needs a session from an engine (createSessions())`)
+    return this.#devices
   }
 
   /** The session id; `undefined` for the cookie store, which keeps no id. Readable after loading. */
@@ -428,6 +636,11 @@ export class Session<Data extends object = SessionData> {
       olderKey: this.#keyIndex > 0,
       extra: this.#record?.extra === undefined ? undefined : Object.freeze({ ...this.#record.extra }),
       moved: this.#moved ? true : undefined,
+      createdAt: this.#record?.createdAt,
+      lastSeenAt: this.#record?.issuedAt,
+      authenticatedAt: this.#authenticatedAt,
+      lifetime: this.#life,
+      meta: this.#meta === undefined ? undefined : Object.freeze({ ...this.#meta }),
     })
   }
 
@@ -450,6 +663,8 @@ export class Session<Data extends object = SessionData> {
       destroyed: this.#destroyed,
       regenerated: this.#regenerated,
       moved: this.#moved,
+      life: this.#life,
+      metaChanged: this.#requestMeta !== undefined && JSON.stringify(this.#requestMeta) !== JSON.stringify(this.#meta),
       data: withData === true && this.#loaded ? this.#dataToWrite() : NOT_LOADED,
     }
   }
@@ -457,6 +672,10 @@ export class Session<Data extends object = SessionData> {
   /** The user's data plus the flash values still to deliver (a copy). */
   #dataToWrite(): SessionData {
     const data = toDataObject(this.#data)
+    if (this.#life !== undefined) data[LIFE_KEY] = { ...this.#life }
+    if (this.#authenticatedAt !== undefined) data[AUTH_KEY] = this.#authenticatedAt
+    const meta = this.#requestMeta ?? this.#meta
+    if (meta !== undefined) data[META_KEY] = meta
     if (this.#incomingFlash === NO_FLASH && this.#outgoingFlash === NO_FLASH) return data // most sessions: no flash at all
     const flash: SessionData = Object.create(null)
     for (const key of Object.keys(this.#incomingFlash)) {

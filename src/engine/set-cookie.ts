@@ -7,8 +7,9 @@
  */
 import { chunkCount, chunkedCookies, expiredCookies } from '../cookie/chunks.js'
 import { sessionCookie } from '../cookie/cookie.js'
+import { cookieAttributesFor } from './lifecycle.js'
 import { persist } from './persist.js'
-import type { Session } from './session.js'
+import { LIFETIME, type Session } from './session.js'
 import type { EngineState } from './state.js'
 import type { SavedCookie } from './types.js'
 
@@ -35,7 +36,12 @@ export function carriedChunks(state: EngineState, session: object): readonly num
 export async function saveCookie<Data extends object>(state: EngineState, session: Session<Data>): Promise<SavedCookie | undefined> {
   const value = await persist(state, session)
   if (value === undefined) return undefined
-  const { cookieName, cookieAttributes, chunks } = state
+  const { cookieName, chunks } = state
+  let { cookieAttributes } = state
+  if (value !== null) {
+    const life = session[LIFETIME]()
+    if (life !== undefined) cookieAttributes = cookieAttributesFor(state, life) // setLifetime(): its Max-Age, or none
+  }
   const headers =
     value === null
       ? expiredCookies(cookieName, cookieAttributes, carriedChunks(state, session))

@@ -8,7 +8,8 @@
 import type { CookieChunks } from '../cookie/chunks.js'
 import type { CookieAttributes } from '../cookie/cookie.js'
 import { randomId } from '../crypto/keyring.js'
-import type { SessionConfig } from './options.js'
+import type { SessionConfig, SessionHooks } from './options.js'
+import type { SessionDevices } from './session.js'
 import type { SessionStore, StoreContext } from '../stores/contract.js'
 
 /** Everything an engine knows, fixed when it is made (but for the chunks each session's request carried). @internal */
@@ -32,16 +33,23 @@ export interface EngineState {
   readonly chunks: CookieChunks | undefined
   /** With chunked cookies: the chunk numbers each session's request carried, or the value it was opened with. */
   readonly carriedBy: WeakMap<object, readonly number[] | string>
+  /** The engine events, if any were given. */
+  readonly hooks: SessionHooks | undefined
+  /** The clock, milliseconds (the config's). */
+  readonly now: () => number
+  /** What a session asks of its engine for its user's other sessions. */
+  readonly devices: SessionDevices
 }
 
 /**
  * The state of an engine over `config`.
  *
  * @param config a resolved configuration
+ * @param devicesOf what its sessions ask of it for a user's other sessions (lifecycle.ts; passed in, as it reads the state)
  */
-export function engineState(config: SessionConfig): EngineState {
+export function engineState(config: SessionConfig, devicesOf: (state: EngineState) => SessionDevices): EngineState {
   const { store, cookieName, cookieAttributes, ttl, touchAfter, maxAge } = config
-  return {
+  const state: { -readonly [K in keyof EngineState]: EngineState[K] } = {
     config,
     store,
     cookieName,
@@ -53,7 +61,12 @@ export function engineState(config: SessionConfig): EngineState {
     newId: store.stateless ? undefined : (store.newId?.bind(store) ?? randomId),
     chunks: store.chunks,
     carriedBy: new WeakMap(),
+    now: config.now,
+    hooks: config.hooks,
+    devices: undefined as unknown as SessionDevices, // set below: they read the state
   }
+  state.devices = devicesOf(state)
+  return state
 }
 
 /**
@@ -61,7 +74,7 @@ export function engineState(config: SessionConfig): EngineState {
  *
  * @param state the engine's state
  */
-export function storeContext(state: EngineState): StoreContext {
+export function storeContext(state: EngineState, ttl: number = state.ttl): StoreContext {
   const { config } = state
-  return { keyring: config.keyring, now: Math.floor(config.now() / 1000), ttl: state.ttl }
+  return { keyring: config.keyring, now: Math.floor(config.now() / 1000), ttl }
 }

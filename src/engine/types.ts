@@ -32,6 +32,8 @@ export interface SavedCookie {
 export interface CookieHeaderSource {
   /** The request's `Cookie` header (`null`/`undefined`: none). */
   header: string | null | undefined
+  /** The request itself, if there is one: the engine's `meta(request)` records from it (as `load(request)` does). */
+  request?: Request | undefined
 }
 
 /**

@@ -91,7 +91,7 @@ export function sessions<Data extends object = SessionData, Bindings extends obj
   return async function sessionMiddleware(c, next) {
     const [engine, onStoreError] = engineFor(c)
     const incoming = servedIncoming(c)
-    const session = engine.open({ header: requestHeader(c, incoming, 'cookie') })
+    const session = engine.open({ header: requestHeader(c, incoming, 'cookie'), request: c.req.raw })
     c.set('session', session)
     await next()
     if (isUpgrade(c)) return

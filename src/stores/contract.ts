@@ -26,7 +26,46 @@ export const FLASH_KEY = '__flash'
  * Keys sesh or Architect keep for themselves (record attributes of the stores,
  * the cookie store's `iat`, flash values); `set()` and `replace()` refuse them.
  */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set(['iat', '_idx', '_secret', '_ttl', '_created', '_version', FLASH_KEY])
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['iat', '_idx', '_secret', '_ttl', '_created', '_version', FLASH_KEY, '__life', '__auth', '__meta'])
+
+/**
+ * The data key holding a session's own lifetime (`session.setLifetime()`):
+ * `{ ttl?, maxAge?, persistent? }`. Present only in sessions that set one, so
+ * every other record (and Architect's cookie payload, data + `iat`) is unchanged.
+ */
+export const LIFE_KEY = '__life'
+/** The data key holding when the session was last authenticated (`regenerate()`), epoch seconds; present only after one. */
+export const AUTH_KEY = '__auth'
+/** The data key holding what the engine's `meta(request)` recorded; present only with that option. */
+export const META_KEY = '__meta'
+
+/** A session's own lifetime, as `session.setLifetime()` stores it. */
+export interface SessionLifetime {
+  /** Idle lifetime in seconds, instead of the engine's `ttl`. */
+  readonly ttl?: number
+  /** Absolute lifetime in seconds from creation, instead of the engine's `maxAge`. */
+  readonly maxAge?: number
+  /** `false`: a browser-session cookie (no `Max-Age`/`Expires`); the record keeps its server-side expiry. */
+  readonly persistent?: boolean
+}
+
+const positive = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0
+
+/**
+ * The lifetime stored under {@link LIFE_KEY} in `data`, if it is a well-formed one.
+ *
+ * @param data session data as stored
+ */
+export function lifetimeOf(data: SessionData): SessionLifetime | undefined {
+  const life = data[LIFE_KEY]
+  if (life === undefined || life === null || typeof life !== 'object' || Array.isArray(life)) return undefined
+  const { ttl, maxAge, persistent } = life as Record<string, unknown>
+  const out: { ttl?: number; maxAge?: number; persistent?: boolean } = {}
+  if (positive(ttl)) out.ttl = ttl
+  if (positive(maxAge)) out.maxAge = maxAge
+  if (persistent === false) out.persistent = false
+  return out
+}
 
 /** What the engine knows about a stored session. */
 export interface SessionRecord {

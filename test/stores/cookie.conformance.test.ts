@@ -3,6 +3,7 @@ import { cookieStore, createSessions, SessionServerStoreRequiredError } from 'se
 import { createAdmin } from 'seshjs/admin'
 import { SECRET } from '../helpers.js'
 import { describeStore } from './conformance.js'
+import { describeLifecycle } from './lifecycle-conformance.js'
 
 describeStore('cookie', {
   make: () => cookieStore(),
@@ -10,6 +11,8 @@ describeStore('cookie', {
   optimistic: false,
   limit: { fits: { blob: 'x'.repeat(2800) }, tooLarge: { blob: 'x'.repeat(3200) }, bytes: 4096 },
 })
+
+describeLifecycle('cookie', { make: () => cookieStore(), keepsRecords: false })
 
 describe('cookie store: admin API', () => {
   it('says plainly that it needs a server-side store', async () => {

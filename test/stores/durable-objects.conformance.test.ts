@@ -13,6 +13,7 @@ import { describeAdmin } from './admin-conformance.js'
 import { describeStore } from './conformance.js'
 import { describeListing } from './listing-conformance.js'
 import { describeInterleavings } from './interleaving.js'
+import { describeLifecycle } from './lifecycle-conformance.js'
 import { type DurableObjectWorker, startDurableObjectWorker } from './durable-objects-worker.js'
 
 const LIMIT = 64 * 1024
@@ -46,6 +47,7 @@ describeStore('Durable Objects', {
 const indexed = () => durableObjectStore(worker.namespace('SESSIONS_DO'), { name: 'indexed-', shards: 3, userKey: 'user' })
 const scanned = () => durableObjectStore(worker.namespace('SESSIONS_DO'), { name: 'scanned-', shards: 3 })
 describeListing('Durable Objects, user index', { make: indexed, get clock() { return clock() } })
+describeLifecycle('Durable Objects', { make: indexed, keepsRecords: true, get clock() { return clock() } })
 describeListing('Durable Objects, no index', { make: scanned, get clock() { return clock() } })
 describeAdmin('Durable Objects, user index', { make: indexed, get clock() { return clock() } })
 describeAdmin('Durable Objects, no index', { make: scanned, get clock() { return clock() } })

@@ -9,6 +9,7 @@ import { createSessionTable, dynamoStore, type DynamoClient } from 'seshjs/dynam
 import { describeStore } from './conformance.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeLifecycle } from './lifecycle-conformance.js'
 import { describeInterleavings } from './interleaving.js'
 import { type Dynalite, startDynalite } from './dynalite.js'
 
@@ -60,6 +61,7 @@ describeStore('DynamoDB (dynalite)', {
 })
 
 describeListing('DynamoDB (dynalite), user index', { make: () => dynamoStore({ table: INDEXED, client: dynamo.client }) })
+describeLifecycle('DynamoDB (dynalite)', { make: () => dynamoStore({ table: INDEXED, client: dynamo.client }), keepsRecords: true })
 describeListing('DynamoDB (dynalite), Scan', { make: () => dynamoStore({ table: TABLE, client: dynamo.client }) })
 
 describe('DynamoDB user index', () => {

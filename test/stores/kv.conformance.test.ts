@@ -6,6 +6,7 @@ import { CookieJar, manualClock, SECRET } from '../helpers.js'
 import { describeStore } from './conformance.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeLifecycle } from './lifecycle-conformance.js'
 import { describeInterleavings } from './interleaving.js'
 import { MemoryStorage } from './kv-memory-storage.js'
 
@@ -61,6 +62,7 @@ describe('Workers KV specifics', () => {
 })
 
 describeListing('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock })
+describeLifecycle('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), keepsRecords: true, clock })
 
 describeAdmin('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock, conditionalWrites: false })
 

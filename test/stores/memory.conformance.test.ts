@@ -4,6 +4,7 @@ import { CookieJar, SECRET } from '../helpers.js'
 import { describeStore } from './conformance.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeLifecycle } from './lifecycle-conformance.js'
 import { describeInterleavings } from './interleaving.js'
 
 describeStore('memory', {
@@ -42,6 +43,7 @@ describe('memory store cap', () => {
 })
 
 describeListing('memory', { make: () => memoryStore() })
+describeLifecycle('memory', { make: () => memoryStore(), keepsRecords: true })
 
 describeAdmin('memory', { make: () => memoryStore() })
 

@@ -11,6 +11,7 @@ import { freePort } from '../../scripts/free-port.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeStore } from './conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeLifecycle } from './lifecycle-conformance.js'
 import { describeInterleavings } from './interleaving.js'
 import { type PostgresServer, startPostgres } from './postgres-server.js'
 
@@ -71,6 +72,7 @@ for (const [name, prefix] of [
   const indexed = () => store(`${prefix}_indexed`)
   const scanned = () => store(`${prefix}_scan`, { userKey: false })
   describeListing(`PostgreSQL (${name}), user index`, { make: indexed })
+  describeLifecycle(`PostgreSQL (${name})`, { make: indexed, keepsRecords: true })
   describeListing(`PostgreSQL (${name}), no index`, { make: scanned })
   describeAdmin(`PostgreSQL (${name}), user index`, { make: indexed })
   describeAdmin(`PostgreSQL (${name}), no index`, { make: scanned })

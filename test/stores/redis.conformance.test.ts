@@ -9,6 +9,7 @@ import { freePort } from '../../scripts/free-port.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeStore } from './conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeLifecycle } from './lifecycle-conformance.js'
 import { describeInterleavings } from './interleaving.js'
 import { ioRedis, nodeRedis, type TestClient } from './redis-clients.js'
 import { type RedisServer, startRedis } from './redis-server.js'
@@ -57,6 +58,7 @@ for (const name of ['node-redis', 'ioredis']) {
   const indexed = () => redisStore({ client: client().connection, prefix: `${name}-indexed:`, userKey: 'user' })
   const scanned = () => redisStore({ client: client().connection, prefix: `${name}-scan:` })
   describeListing(`Redis (${name}), user index`, { make: indexed })
+  describeLifecycle(`Redis (${name})`, { make: indexed, keepsRecords: true })
   describeListing(`Redis (${name}), SCAN`, { make: scanned })
   describeAdmin(`Redis (${name}), user index`, { make: indexed })
   describeAdmin(`Redis (${name}), SCAN`, { make: scanned })

@@ -9,6 +9,7 @@ import { createSqliteTable, type D1DatabaseLike, d1Query, type SqliteQuery, sqli
 import { describeAdmin } from './admin-conformance.js'
 import { describeStore } from './conformance.js'
 import { describeListing } from './listing-conformance.js'
+import { describeLifecycle } from './lifecycle-conformance.js'
 import { describeInterleavings } from './interleaving.js'
 
 const LIMIT = 64 * 1024
@@ -61,6 +62,7 @@ describeStore('SQLite (D1 in workerd)', {
 const indexed = () => store('d1_indexed')
 const scanned = () => store('d1_scan', { userKey: false })
 describeListing('SQLite (D1), user index', { make: indexed })
+describeLifecycle('SQLite (D1)', { make: indexed, keepsRecords: true })
 describeListing('SQLite (D1), no index', { make: scanned })
 describeAdmin('SQLite (D1), user index', { make: indexed })
 describeAdmin('SQLite (D1), no index', { make: scanned })
