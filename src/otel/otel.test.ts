@@ -5,7 +5,7 @@ import { type Attributes, type Context, type Meter, metrics, type Span, type Spa
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CookieJar, manualClock, SECRET } from '../../test/helpers.js'
-import { createSessions, memoryStore, SessionConflictError, sessions, SessionStoreUnavailableError, type SessionStore } from 'seshjs'
+import { createSessions, memoryStore, SessionConflictError, type SessionEnv, sessions, SessionStoreUnavailableError, type SessionStore } from 'seshjs'
 import { instrument, instrumentStore, telemetry } from 'seshjs/otel'
 
 /** One finished span, as the in-memory recorder keeps it. */
@@ -58,7 +58,7 @@ function recorder() {
 }
 
 function counterApp(options: Parameters<typeof sessions>[0]) {
-  const app = new Hono()
+  const app = new Hono<SessionEnv>()
   app.use(sessions(options))
   app.post('/count', async (c) => {
     const session = c.get('session')
@@ -69,7 +69,7 @@ function counterApp(options: Parameters<typeof sessions>[0]) {
   return app
 }
 
-async function post(app: Hono, jar: CookieJar): Promise<Response> {
+async function post(app: Hono<SessionEnv>, jar: CookieJar): Promise<Response> {
   const cookie = jar.header()
   const response = await app.request('http://localhost/count', { method: 'POST', headers: cookie ? { cookie } : {} })
   jar.take(response)
