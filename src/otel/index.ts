@@ -25,7 +25,17 @@
  *
  * @module
  */
-import { context, metrics, type Attributes, type Counter, type Meter, type Span, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api'
+import {
+  context,
+  metrics,
+  type Attributes,
+  type Counter,
+  type Meter,
+  type Span,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from '@opentelemetry/api'
 import type { SessionOptions, SessionStore } from '../index.js'
 
 /** The engine events this integration counts. */
@@ -99,13 +109,19 @@ function hooksOf(inst: Instruments): TelemetryHooks {
  * @param options the engine's or the middleware's options
  * @param telemetryOptions the tracer, the meter, the store's kind
  */
-export function instrument<O extends SessionHooks & { store?: SessionStore | undefined }>(options: O, telemetryOptions?: TelemetryOptions): O {
+export function instrument<O extends SessionHooks & { store?: SessionStore | undefined }>(
+  options: O,
+  telemetryOptions?: TelemetryOptions,
+): O {
   const inst = instruments(telemetryOptions)
   const hooks = hooksOf(inst)
   const { onConflict, onStoreFailure } = options
   const out: O = {
     ...options,
-    onConflict: onConflict === undefined ? hooks.onConflict : (event: Parameters<TelemetryHooks['onConflict']>[0]) => (onConflict(event), hooks.onConflict(event)),
+    onConflict:
+      onConflict === undefined
+        ? hooks.onConflict
+        : (event: Parameters<TelemetryHooks['onConflict']>[0]) => (onConflict(event), hooks.onConflict(event)),
     onStoreFailure:
       onStoreFailure === undefined
         ? hooks.onStoreFailure

@@ -1,11 +1,30 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join, relative } from 'node:path'
-import { type Attributes, type Context, type Meter, metrics, type Span, type SpanOptions, type SpanStatus, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api'
+import {
+  type Attributes,
+  type Context,
+  type Meter,
+  metrics,
+  type Span,
+  type SpanOptions,
+  type SpanStatus,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from '@opentelemetry/api'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CookieJar, manualClock, SECRET } from '../../test/helpers.js'
-import { createSessions, memoryStore, SessionConflictError, type SessionEnv, sessions, SessionStoreUnavailableError, type SessionStore } from 'seshjs'
+import {
+  createSessions,
+  memoryStore,
+  SessionConflictError,
+  type SessionEnv,
+  sessions,
+  SessionStoreUnavailableError,
+  type SessionStore,
+} from 'seshjs'
 import { instrument, instrumentStore, telemetry } from 'seshjs/otel'
 
 /** One finished span, as the in-memory recorder keeps it. */
@@ -27,7 +46,14 @@ function recorder() {
     startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
       const parentSpan = ctx === undefined ? undefined : trace.getSpan(ctx)
       const parent = parentSpan === undefined ? undefined : byContext.get(parentSpan)?.name
-      const recorded: Recorded = { name, attributes: { ...options?.attributes }, parent, status: { code: SpanStatusCode.UNSET }, exceptions: [], ended: false }
+      const recorded: Recorded = {
+        name,
+        attributes: { ...options?.attributes },
+        parent,
+        status: { code: SpanStatusCode.UNSET },
+        exceptions: [],
+        ended: false,
+      }
       spans.push(recorded)
       const spanContext = { traceId: '1'.repeat(32), spanId: (++n).toString(16).padStart(16, '0'), traceFlags: 1 }
       const span: Span = {
@@ -139,7 +165,13 @@ describe('seshjs/otel', () => {
     const own: string[] = []
     const engine = createSessions(
       instrument(
-        { secret: SECRET, store: memoryStore({ concurrency: 'optimistic' }), now: clock.now, touchAfter: 60, onConflict: () => void own.push('conflict') },
+        {
+          secret: SECRET,
+          store: memoryStore({ concurrency: 'optimistic' }),
+          now: clock.now,
+          touchAfter: 60,
+          onConflict: () => void own.push('conflict'),
+        },
         { tracer, meter },
       ),
     )
