@@ -18,6 +18,7 @@ const SUBPATHS: Record<string, string> = {
   express: './adapters/express/index.ts',
   'react-router': './adapters/react-router/index.ts',
   next: './adapters/next/index.ts',
+  otel: './src/otel/index.ts',
   lambda: './adapters/lambda.ts',
   workers: './adapters/workers.ts',
   architect: './architect/index.ts',
