@@ -18,7 +18,7 @@ places at once.
 
   --postgres <url>  postgres://user:password@host:port/database (default: DATABASE_URL)
   --sqlite <file>   a SQLite file (a local D1: the .sqlite file under
-                    .wrangler/state/v3/d1/miniflare-D1DatabaseObject/), or a libSQL
+                    .wrangler/state/v3/d1/miniflare-D1DatabaseObject/<hash>.sqlite), or a libSQL
                     server's libsql:// URL (LIBSQL_AUTH_TOKEN), through @libsql/client
   --table <name>    the table (default: sessions); may be schema.table
   --limit N         delete at most N rows this run (default: every expired row)

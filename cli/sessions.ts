@@ -34,7 +34,8 @@ Options:
   --sqlite <file>   a SQLite table instead (--table names it; default: sessions): a
                     SQLite file, or a libSQL server's libsql:// URL (LIBSQL_AUTH_TOKEN);
                     through @libsql/client. A local D1 (wrangler dev) is a file:
-                    --sqlite "$(ls .wrangler/state/v3/d1/miniflare-D1DatabaseObject/*.sqlite)"
+                    --sqlite "$(ls .wrangler/state/v3/d1/miniflare-D1DatabaseObject/*.sqlite |
+                    grep -v metadata.sqlite)" (one <hash>.sqlite per D1 database)
                     (a remote D1: wrangler d1 execute <db> --remote --command "SELECT ...")
   --prefix <text>   Redis: the key prefix the app's redisStore() uses (default: session:)
   --user-index      Redis: the app keeps the per-user index (redisStore({ userKey })) on
@@ -159,7 +160,7 @@ async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; 
   }
   if (url === undefined) {
     throw usage(
-      'name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), or the Redis server with --redis (or REDIS_URL), or the PostgreSQL database with --postgres (or DATABASE_URL)',
+      'name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), or the Redis server with --redis (or REDIS_URL), or the PostgreSQL database with --postgres (or DATABASE_URL), or a SQLite file with --sqlite',
       'sessions',
     )
   }
