@@ -6,7 +6,7 @@
  * as Miniflare persists it (a session written through the binding, listed and
  * revoked by the CLI from the .sqlite file, gone for the next Miniflare).
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
@@ -121,6 +121,20 @@ describe('seshjs on SQLite', () => {
     expect(results[2]!.stderr).toMatch(/--sqlite must be a SQLite file path/)
     expect((await readdir(dir)).includes('missing.db')).toBe(false)
     expect((await cli(['sessions', '--help'])).stdout).toContain('--sqlite <file>')
+  })
+
+  it('without @libsql/client installed: one line saying what to install, exit 1', async () => {
+    const hook = `export async function resolve(specifier, context, next) {
+      if (specifier === '@libsql/client') throw Object.assign(new Error("Cannot find package '@libsql/client'"), { code: 'ERR_MODULE_NOT_FOUND' })
+      return next(specifier, context)
+    }`
+    const preload = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}))`
+    const file = join(dir, 'empty.db')
+    await writeFile(file, '') // an empty file is an empty SQLite database
+    const result = await cli(['sessions', 'list', '--sqlite', file], { ...env(), NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(preload)}` })
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toMatch(/^seshjs sessions: .*npm install @libsql\/client/)
   })
 
   it('a local D1 as Miniflare persists it: the CLI lists and revokes a session written through the binding', async () => {
