@@ -25,7 +25,8 @@ Commands:
   revoke --user <id>               end every session of one user ("log out everywhere")
 
 Options:
-  --table <name>    the DynamoDB table (default: ARC_SESSION_TABLE_NAME)
+  --table <name>    the DynamoDB table (default: ARC_SESSION_TABLE_NAME), or with
+                    --postgres or --sqlite, their table
   --redis <url>     the Redis server instead, redis://[[user]:password@]host[:port][/db]
                     (default: REDIS_URL, when no table is named)
   --postgres <url>  a PostgreSQL table instead (--table names it; default: sessions),
@@ -47,8 +48,8 @@ Options:
   -h, --help        this help
 
 Which store: --sqlite, --postgres, --redis or --table as given (two of --sqlite,
---postgres, --redis and a DynamoDB --table is a usage error; with --sqlite or
---postgres, --table names their table); else ARC_SESSION_TABLE_NAME (DynamoDB),
+--postgres and --redis, or --redis with --table, is a usage error; with --sqlite
+or --postgres, --table names their table); else ARC_SESSION_TABLE_NAME (DynamoDB),
 else REDIS_URL (Redis), else DATABASE_URL (PostgreSQL). --sqlite has no variable.
 
 A user's sessions are found with a Query when the table has the user index
