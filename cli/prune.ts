@@ -32,14 +32,20 @@ const BATCH = 1000
 
 /** Runs the command. */
 export async function prune(argv: string[], io: Io): Promise<number> {
-  const options = { postgres: { type: 'string' }, sqlite: { type: 'string' }, table: { type: 'string' }, limit: { type: 'string' } } as const
+  const options = {
+    postgres: { type: 'string' },
+    sqlite: { type: 'string' },
+    table: { type: 'string' },
+    limit: { type: 'string' },
+  } as const
   const { values, positionals } = parse<{ postgres?: string; sqlite?: string; table?: string; limit?: string }>(argv, options, 'prune')
-  if (values.help) return io.out(`${HELP}\n`), 0
+  if (values.help) return (io.out(`${HELP}\n`), 0)
   if (positionals.length > 0) throw usage('prune takes no arguments', 'prune')
   const limit = positiveInteger(values.limit, 'limit', 'prune')
   if (values.sqlite !== undefined && values.postgres !== undefined) throw usage('give --sqlite or --postgres, not both', 'prune')
   const url = values.sqlite === undefined ? (values.postgres ?? (io.env.DATABASE_URL || undefined)) : undefined
-  if (url === undefined && values.sqlite === undefined) throw usage('name the PostgreSQL database with --postgres (or DATABASE_URL), or the SQLite one with --sqlite', 'prune')
+  if (url === undefined && values.sqlite === undefined)
+    throw usage('name the PostgreSQL database with --postgres (or DATABASE_URL), or the SQLite one with --sqlite', 'prune')
   const table = values.table ?? 'sessions'
   const db = await connect(values.sqlite, url, io)
   const shown = progress(io)
@@ -62,12 +68,19 @@ export async function prune(argv: string[], io: Io): Promise<number> {
     await db.close()
   }
   if (values.json) io.out(`${JSON.stringify({ table, pruned, more })}\n`)
-  else io.out(`Pruned ${pruned} expired session${pruned === 1 ? '' : 's'} from "${table}"${more ? ' (the limit was reached: more may be left)' : ''}.\n`)
+  else
+    io.out(
+      `Pruned ${pruned} expired session${pruned === 1 ? '' : 's'} from "${table}"${more ? ' (the limit was reached: more may be left)' : ''}.\n`,
+    )
   return 0
 }
 
 /** The database to prune: SQLite when `--sqlite` is given, else PostgreSQL. */
-async function connect(sqlite: string | undefined, url: string | undefined, io: Io): Promise<{ prune(options: { table: string; limit: number }): Promise<number>; close(): Promise<void> }> {
+async function connect(
+  sqlite: string | undefined,
+  url: string | undefined,
+  io: Io,
+): Promise<{ prune(options: { table: string; limit: number }): Promise<number>; close(): Promise<void> }> {
   if (sqlite !== undefined) {
     const { connectSqlite, pruneSqlite, sqliteUrl } = await import('./sqlite.js')
     const db = await connectSqlite(sqliteUrl(sqlite, 'prune'), io.env)

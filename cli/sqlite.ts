@@ -18,7 +18,10 @@ export { createSqliteTable, DEFAULT_SQLITE_PRUNE_LIMIT, pruneSqlite, sqliteStore
 const LIBSQL = '@libsql/client'
 
 type LibsqlModule = {
-  createClient(config: { url: string; authToken?: string; intMode?: 'number' }): { execute: Parameters<typeof libsqlQuery>[0]['execute']; close(): void }
+  createClient(config: { url: string; authToken?: string; intMode?: 'number' }): {
+    execute: Parameters<typeof libsqlQuery>[0]['execute']
+    close(): void
+  }
 }
 
 /** The URL schemes of a libSQL server (`--sqlite libsql://db.turso.io`). */
@@ -78,9 +81,13 @@ export async function connectSqlite(url: string, env: Readonly<Record<string, st
   try {
     libsql = (await import(LIBSQL)) as LibsqlModule
   } catch (cause) {
-    throw new SessionStorePeerMissingError(`seshjs --sqlite opens SQLite files and libSQL servers with ${LIBSQL}, which could not be loaded: npm install ${LIBSQL}.`, LIBSQL, {
-      cause,
-    })
+    throw new SessionStorePeerMissingError(
+      `seshjs --sqlite opens SQLite files and libSQL servers with ${LIBSQL}, which could not be loaded: npm install ${LIBSQL}.`,
+      LIBSQL,
+      {
+        cause,
+      },
+    )
   }
   const authToken = env.LIBSQL_AUTH_TOKEN || env.TURSO_AUTH_TOKEN || undefined
   const client = libsql.createClient({ url, intMode: 'number', ...(authToken ? { authToken } : {}) })

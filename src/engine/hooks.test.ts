@@ -35,7 +35,14 @@ describe('engine hooks', () => {
   it('tell of a creation, a regenerate, a destroy and revokes, with the ids', async () => {
     const { events, hooks } = recorder()
     const clock = manualClock()
-    const engine = createSessions({ secret: SECRET, store: memoryStore(), now: clock.now, userKey: 'user', maxSessionsPerUser: 1, ...hooks })
+    const engine = createSessions({
+      secret: SECRET,
+      store: memoryStore(),
+      now: clock.now,
+      userKey: 'user',
+      maxSessionsPerUser: 1,
+      ...hooks,
+    })
     const jar = new CookieJar()
     let first = ''
     await step(engine, jar, async (s) => (s.set('n', 1), await s.load(), (first = s.id!)))

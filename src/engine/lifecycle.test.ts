@@ -8,7 +8,9 @@ type Loaded = Awaited<ReturnType<Sessions['load']>>
 
 async function step(engine: Sessions, jar: CookieJar, work: (session: Loaded) => unknown, ua = 'Firefox'): Promise<string | undefined> {
   const cookie = jar.header()
-  const session = await engine.load(new Request('http://localhost/', { headers: cookie ? { cookie, 'user-agent': ua } : { 'user-agent': ua } }))
+  const session = await engine.load(
+    new Request('http://localhost/', { headers: cookie ? { cookie, 'user-agent': ua } : { 'user-agent': ua } }),
+  )
   await work(session)
   const response = await engine.commit(session, new Response('ok'))
   jar.take(response)
@@ -84,7 +86,7 @@ describe('meta(request) through the request doors', () => {
     app.use(sessions({ secret: SECRET, store, meta }))
     app.get('/', async (c) => {
       const session = c.get('session')
-      session.set('n', ((await session.get('n')) as number | undefined ?? 0) + 1)
+      session.set('n', (((await session.get('n')) as number | undefined) ?? 0) + 1)
       return c.text(JSON.stringify(session.info.meta ?? null))
     })
     const first = await app.request('/', { headers: { 'user-agent': 'Firefox' } })

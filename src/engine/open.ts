@@ -51,7 +51,8 @@ export async function read(state: EngineState, cookieValue: string): Promise<Loa
   try {
     found = await state.store.read(cookieValue, ctx)
   } catch (error) {
-    if (state.hooks !== undefined && error instanceof SessionStoreUnavailableError) callHook(state.hooks.onStoreFailure, { operation: 'read', error })
+    if (state.hooks !== undefined && error instanceof SessionStoreUnavailableError)
+      callHook(state.hooks.onStoreFailure, { operation: 'read', error })
     throw error
   }
   if (!found) return {}
@@ -65,8 +66,18 @@ export async function read(state: EngineState, cookieValue: string): Promise<Loa
  * @param value the cookie's value; `undefined`: none
  * @param hadCookie a cookie was sent, even one that cannot name a session
  */
-export function sessionOf<Data extends object = SessionData>(state: EngineState, value: string | undefined, hadCookie = value !== undefined): Session<Data> {
-  return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(state, value)), { hadCookie, newId: state.newId, origin: state, now: state.now, devices: state.devices })
+export function sessionOf<Data extends object = SessionData>(
+  state: EngineState,
+  value: string | undefined,
+  hadCookie = value !== undefined,
+): Session<Data> {
+  return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(state, value)), {
+    hadCookie,
+    newId: state.newId,
+    origin: state,
+    now: state.now,
+    devices: state.devices,
+  })
 }
 
 /**
@@ -90,10 +101,14 @@ export function fromHeader<Data extends object = SessionData>(state: EngineState
  * @param state the engine's state
  * @param cookie a cookie value, `undefined`, or `{ header }`
  */
-export function open<Data extends object = SessionData>(state: EngineState, cookie: string | undefined | CookieHeaderSource): Session<Data> {
+export function open<Data extends object = SessionData>(
+  state: EngineState,
+  cookie: string | undefined | CookieHeaderSource,
+): Session<Data> {
   if (cookie !== null && typeof cookie === 'object') {
     const { header, request } = cookie
-    if (header !== undefined && header !== null && typeof header !== 'string') throw new TypeError('open({ header }) takes a Cookie header (a string)')
+    if (header !== undefined && header !== null && typeof header !== 'string')
+      throw new TypeError('open({ header }) takes a Cookie header (a string)')
     const session = fromHeader<Data>(state, header)
     if (request !== undefined && state.config.meta !== undefined) session[REQUEST_META](state.config.meta(request))
     return session

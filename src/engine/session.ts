@@ -179,7 +179,8 @@ export const REQUEST_META: unique symbol = Symbol('sesh.requestMeta')
 
 function checkSeconds(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new TypeError(`setLifetime(): ${name} must be a positive integer (seconds)`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    throw new TypeError(`setLifetime(): ${name} must be a positive integer (seconds)`)
   return value
 }
 
@@ -659,7 +660,8 @@ export class Session<Data extends object = SessionData> {
       currentId: this.#currentId,
       originalJson: this.#originalJson,
       // asked only of an unchanged session (for-in over a prototype-less object is not free)
-      loadedEmpty: this.#originalJson === undefined && (this.#record === undefined || (isEmpty(this.#data) && isEmpty(this.#incomingFlash))),
+      loadedEmpty:
+        this.#originalJson === undefined && (this.#record === undefined || (isEmpty(this.#data) && isEmpty(this.#incomingFlash))),
       destroyed: this.#destroyed,
       regenerated: this.#regenerated,
       moved: this.#moved,

@@ -26,7 +26,18 @@ export const FLASH_KEY = '__flash'
  * Keys sesh or Architect keep for themselves (record attributes of the stores,
  * the cookie store's `iat`, flash values); `set()` and `replace()` refuse them.
  */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set(['iat', '_idx', '_secret', '_ttl', '_created', '_version', FLASH_KEY, '__life', '__auth', '__meta'])
+export const RESERVED_KEYS: ReadonlySet<string> = new Set([
+  'iat',
+  '_idx',
+  '_secret',
+  '_ttl',
+  '_created',
+  '_version',
+  FLASH_KEY,
+  '__life',
+  '__auth',
+  '__meta',
+])
 
 /**
  * The data key holding a session's own lifetime (`session.setLifetime()`):

@@ -42,7 +42,9 @@ const idOf = (cookie: string) => decodeURIComponent(cookie).split('.')[0]!
 /** Every database file of Miniflare's D1 under `root`: the `<hash>.sqlite` files (not its `metadata.sqlite`). */
 async function sqliteFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true })
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.sqlite') && entry.name !== 'metadata.sqlite').map((entry) => join(entry.parentPath, entry.name))
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.sqlite') && entry.name !== 'metadata.sqlite')
+    .map((entry) => join(entry.parentPath, entry.name))
 }
 
 describe('seshjs on SQLite', () => {
@@ -51,7 +53,10 @@ describe('seshjs on SQLite', () => {
     const first = await cli(['table', 'create', '--sqlite', file, 'app_sessions'])
     expect(first).toMatchObject({ code: 0, stderr: '' })
     expect(first.stdout).toBe('Created SQLite table "app_sessions".\n')
-    expect(JSON.parse((await cli(['table', 'create', '--sqlite', `file:${file}`, 'app_sessions', '--json'])).stdout)).toEqual({ table: 'app_sessions', created: false })
+    expect(JSON.parse((await cli(['table', 'create', '--sqlite', `file:${file}`, 'app_sessions', '--json'])).stdout)).toEqual({
+      table: 'app_sessions',
+      created: false,
+    })
 
     client = createClient({ url: `file:${file}` })
     const app = createCounterApp({ secret: SECRET, store: sqliteStore({ query: libsqlQuery(client), table: 'app_sessions' }) })
@@ -94,7 +99,9 @@ describe('seshjs on SQLite', () => {
     const capped = await cli(['prune', '--sqlite', file, '--table', 'app_sessions', '--limit', '2', '--json'])
     expect(capped.stderr).toBe('')
     expect(JSON.parse(capped.stdout)).toEqual({ table: 'app_sessions', pruned: 2, more: true })
-    expect((await cli(['prune', '--sqlite', file, '--table', 'app_sessions'])).stdout).toBe('Pruned 3 expired sessions from "app_sessions".\n')
+    expect((await cli(['prune', '--sqlite', file, '--table', 'app_sessions'])).stdout).toBe(
+      'Pruned 3 expired sessions from "app_sessions".\n',
+    )
     expect(JSON.parse((await sessions(['count', '--json'])).stdout)).toEqual({ count: 0 }) // (fresh sessions with nothing in them are not stored)
   })
 
@@ -131,7 +138,10 @@ describe('seshjs on SQLite', () => {
     const preload = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}))`
     const file = join(dir, 'empty.db')
     await writeFile(file, '') // an empty file is an empty SQLite database
-    const result = await cli(['sessions', 'list', '--sqlite', file], { ...env(), NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(preload)}` })
+    const result = await cli(['sessions', 'list', '--sqlite', file], {
+      ...env(),
+      NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(preload)}`,
+    })
     expect(result.code).toBe(1)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toMatch(/^seshjs sessions: .*npm install @libsql\/client/)
@@ -140,7 +150,14 @@ describe('seshjs on SQLite', () => {
   it('a local D1 as Miniflare persists it: the CLI lists and revokes a session written through the binding', async () => {
     const persist = join(dir, 'd1')
     const script = await bundleWorker(new URL('../stores/fixtures/d1-faulty-worker.ts', import.meta.url))
-    const options = { modules: true, script, compatibilityDate: '2025-01-01', d1Databases: ['DB'], d1Persist: persist, bindings: { ARC_APP_SECRET: SECRET } }
+    const options = {
+      modules: true,
+      script,
+      compatibilityDate: '2025-01-01',
+      d1Databases: ['DB'],
+      d1Persist: persist,
+      bindings: { ARC_APP_SECRET: SECRET },
+    }
     let cookie = ''
     const send = async (mf: Miniflare, path: string, method = 'GET') => {
       const response = await mf.dispatchFetch(`http://localhost${path}`, { method, headers: cookie ? { cookie } : {}, redirect: 'manual' })

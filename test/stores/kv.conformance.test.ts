@@ -66,4 +66,8 @@ describeLifecycle('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace,
 
 describeAdmin('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock, conditionalWrites: false })
 
-describeInterleavings('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock, conditionalWrites: false })
+describeInterleavings('Workers KV (@miniflare/kv)', {
+  make: () => kvStore(namespace, { userKey: 'user' }),
+  clock,
+  conditionalWrites: false,
+})

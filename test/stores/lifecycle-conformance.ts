@@ -21,7 +21,12 @@ export interface LifecycleHarness {
 const DAY = 24 * 60 * 60
 type Loaded = Awaited<ReturnType<Sessions['load']>>
 
-async function step(engine: Sessions, jar: CookieJar, work: (session: Loaded) => unknown, headers: Record<string, string> = {}): Promise<string | undefined> {
+async function step(
+  engine: Sessions,
+  jar: CookieJar,
+  work: (session: Loaded) => unknown,
+  headers: Record<string, string> = {},
+): Promise<string | undefined> {
   const cookie = jar.header()
   const session = await engine.load(new Request('http://localhost/', { headers: cookie ? { ...headers, cookie } : headers }))
   await work(session)
@@ -113,17 +118,22 @@ export function describeLifecycle(name: string, harness: LifecycleHarness): void
       const created = Math.floor(clock.now() / 1000)
       await step(engine, jar, (s) => s.set('n', 1), { 'user-agent': 'Firefox' })
       clock.advance(60)
-      await step(engine, jar, async (s) => {
-        await s.load()
-        expect(s.info.createdAt).toBe(created)
-        expect(s.info.lastSeenAt).toBe(created) // a read before touchAfter moves nothing
-        expect(s.info.authenticatedAt).toBeUndefined()
-        expect(s.info.meta).toEqual({ ua: 'Firefox' })
-        expect(s.isFresh(3600)).toBe(false) // never authenticated
-        s.regenerate()
-        s.set('user', 'ada')
-        expect(s.isFresh(0)).toBe(true)
-      }, { 'user-agent': 'Firefox' })
+      await step(
+        engine,
+        jar,
+        async (s) => {
+          await s.load()
+          expect(s.info.createdAt).toBe(created)
+          expect(s.info.lastSeenAt).toBe(created) // a read before touchAfter moves nothing
+          expect(s.info.authenticatedAt).toBeUndefined()
+          expect(s.info.meta).toEqual({ ua: 'Firefox' })
+          expect(s.isFresh(3600)).toBe(false) // never authenticated
+          s.regenerate()
+          s.set('user', 'ada')
+          expect(s.isFresh(0)).toBe(true)
+        },
+        { 'user-agent': 'Firefox' },
+      )
       const login = created + 60
       clock.advance(601)
       // a renewal from another browser records its meta and moves lastSeenAt
