@@ -1,5 +1,5 @@
 /**
- * `seshjs prune`: deletes expired sessions from a PostgreSQL table, in
+ * `seshjs prune`: deletes expired sessions from a PostgreSQL (or SQLite) table, in
  * bounded batches, for cron (or pg_cron, or a scheduled task). Expired rows
  * already read as absent: this only gives their space back.
  *
@@ -9,12 +9,17 @@ import { parse, positiveInteger } from './args.js'
 import { type Io, progress, usage } from './io.js'
 
 export const HELP = `Usage: seshjs prune --postgres <url> [--table <name>] [--limit N] [--json]
+       seshjs prune --sqlite <file or libsql:// URL> [--table <name>] [--limit N] [--json]
 
-Deletes expired sessions from the PostgreSQL session table, at most 1000 rows
-per statement (skipping rows another transaction holds), until none is left
-or --limit rows are gone. Safe to run at any time and from several places at once.
+Deletes expired sessions from the PostgreSQL (or SQLite) session table, at most
+1000 rows per statement (PostgreSQL skips rows another transaction holds), until
+none is left or --limit rows are gone. Safe to run at any time and from several
+places at once.
 
   --postgres <url>  postgres://user:password@host:port/database (default: DATABASE_URL)
+  --sqlite <file>   a SQLite file (a local D1: the .sqlite file under
+                    .wrangler/state/v3/d1/miniflare-D1DatabaseObject/<hash>.sqlite), or a libSQL
+                    server's libsql:// URL (LIBSQL_AUTH_TOKEN), through @libsql/client
   --table <name>    the table (default: sessions); may be schema.table
   --limit N         delete at most N rows this run (default: every expired row)
   --json            print {"table", "pruned", "more"}
@@ -27,16 +32,22 @@ const BATCH = 1000
 
 /** Runs the command. */
 export async function prune(argv: string[], io: Io): Promise<number> {
-  const options = { postgres: { type: 'string' }, table: { type: 'string' }, limit: { type: 'string' } } as const
-  const { values, positionals } = parse<{ postgres?: string; table?: string; limit?: string }>(argv, options, 'prune')
+  const options = {
+    postgres: { type: 'string' },
+    sqlite: { type: 'string' },
+    table: { type: 'string' },
+    limit: { type: 'string' },
+  } as const
+  const { values, positionals } = parse<{ postgres?: string; sqlite?: string; table?: string; limit?: string }>(argv, options, 'prune')
   if (values.help) return (io.out(`${HELP}\n`), 0)
   if (positionals.length > 0) throw usage('prune takes no arguments', 'prune')
   const limit = positiveInteger(values.limit, 'limit', 'prune')
-  const url = values.postgres ?? (io.env.DATABASE_URL || undefined)
-  if (url === undefined) throw usage('name the PostgreSQL database with --postgres (or DATABASE_URL)', 'prune')
+  if (values.sqlite !== undefined && values.postgres !== undefined) throw usage('give --sqlite or --postgres, not both', 'prune')
+  const url = values.sqlite === undefined ? (values.postgres ?? (io.env.DATABASE_URL || undefined)) : undefined
+  if (url === undefined && values.sqlite === undefined)
+    throw usage('name the PostgreSQL database with --postgres (or DATABASE_URL), or the SQLite one with --sqlite', 'prune')
   const table = values.table ?? 'sessions'
-  const { CLI_STATEMENT_TIMEOUT, connectPostgres, prunePostgres, postgresUrl } = await import('./postgres.js')
-  const db = await connectPostgres(postgresUrl(url, 'prune'), { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 1 })
+  const db = await connect(values.sqlite, url, io)
   const shown = progress(io)
   let pruned = 0
   let more = false
@@ -47,7 +58,7 @@ export async function prune(argv: string[], io: Io): Promise<number> {
         more = true // the limit was reached; rows may be left
         break
       }
-      const deleted = await prunePostgres(db.query, { table, limit: batch })
+      const deleted = await db.prune({ table, limit: batch })
       pruned += deleted
       shown.update(`pruned ${pruned} expired sessions...`)
       if (deleted < batch) break
@@ -62,4 +73,20 @@ export async function prune(argv: string[], io: Io): Promise<number> {
       `Pruned ${pruned} expired session${pruned === 1 ? '' : 's'} from "${table}"${more ? ' (the limit was reached: more may be left)' : ''}.\n`,
     )
   return 0
+}
+
+/** The database to prune: SQLite when `--sqlite` is given, else PostgreSQL. */
+async function connect(
+  sqlite: string | undefined,
+  url: string | undefined,
+  io: Io,
+): Promise<{ prune(options: { table: string; limit: number }): Promise<number>; close(): Promise<void> }> {
+  if (sqlite !== undefined) {
+    const { connectSqlite, pruneSqlite, sqliteUrl } = await import('./sqlite.js')
+    const db = await connectSqlite(sqliteUrl(sqlite, 'prune'), io.env)
+    return { prune: (options) => pruneSqlite(db.query, options), close: db.close }
+  }
+  const { CLI_STATEMENT_TIMEOUT, connectPostgres, prunePostgres, postgresUrl } = await import('./postgres.js')
+  const db = await connectPostgres(postgresUrl(url!, 'prune'), { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 1 })
+  return { prune: (options) => prunePostgres(db.query, options), close: db.close }
 }

@@ -16,20 +16,22 @@ export const HELP = `Usage: seshjs <command> [options]
 Out-of-band work on sesh sessions, configured like the app: ARC_APP_SECRET,
 ARC_APP_SECRET_ALGO, ARC_SESSION_TABLE_NAME and the AWS SDK's variables, or
 REDIS_URL for sessions in Redis, or DATABASE_URL (or --postgres <url>) for
-sessions in PostgreSQL.
+sessions in PostgreSQL, or --sqlite <file or libsql:// URL> for sessions in
+SQLite (a local D1 too: its .sqlite file under .wrangler/state/v3/d1/).
 
 Commands:
   secret                      print a new strong secret for ARC_APP_SECRET
   help <command>              a command's help
   table create [<name>]       create the DynamoDB session table (idempotent),
-                              or the PostgreSQL one (--postgres <url>)
+                              or the PostgreSQL one (--postgres <url>),
+                              or the SQLite one (--sqlite <file>)
   decode <cookie value>       show what a session cookie holds
   sessions list|count|show|set|revoke
                               find, read, change and end sessions in the table
-                              (or in Redis)
+                              (or in Redis, PostgreSQL, SQLite)
                               (revoke --user <id>: log a user out everywhere)
-  prune --postgres <url>      delete expired sessions from PostgreSQL, in
-                              bounded batches (for cron)
+  prune --postgres <url>      delete expired sessions from PostgreSQL (or
+                              SQLite: --sqlite <file>), in bounded batches (for cron)
 
 Every command takes --help, --json (output for scripts) and --debug (stack
 traces on failure). Exit code 0 on success, 1 on failure, 2 on a usage error.`

@@ -1,6 +1,6 @@
 /**
  * `seshjs sessions`: list, show, change and revoke sessions in a DynamoDB
- * table, a Redis server or a PostgreSQL table, through the admin API (`seshjs/admin`) and the
+ * table, a Redis server, a PostgreSQL table or a SQLite table (a file, libSQL, a local D1), through the admin API (`seshjs/admin`) and the
  * same configuration as the app.
  *
  * @module
@@ -25,12 +25,19 @@ Commands:
   revoke --user <id>               end every session of one user ("log out everywhere")
 
 Options:
-  --table <name>    the DynamoDB table (default: ARC_SESSION_TABLE_NAME)
+  --table <name>    the DynamoDB table (default: ARC_SESSION_TABLE_NAME), or with
+                    --postgres or --sqlite, their table
   --redis <url>     the Redis server instead, redis://[[user]:password@]host[:port][/db]
                     (default: REDIS_URL, when no table is named)
   --postgres <url>  a PostgreSQL table instead (--table names it; default: sessions),
                     postgres://user:password@host:port/database
                     (default: DATABASE_URL, when no table and no Redis server is named)
+  --sqlite <file>   a SQLite table instead (--table names it; default: sessions): a
+                    SQLite file, or a libSQL server's libsql:// URL (LIBSQL_AUTH_TOKEN);
+                    through @libsql/client. A local D1 (wrangler dev) is a file:
+                    --sqlite "$(ls .wrangler/state/v3/d1/miniflare-D1DatabaseObject/*.sqlite |
+                    grep -v metadata.sqlite)" (one <hash>.sqlite per D1 database)
+                    (a remote D1: wrangler d1 execute <db> --remote --command "SELECT ...")
   --prefix <text>   Redis: the key prefix the app's redisStore() uses (default: session:)
   --user-index      Redis: the app keeps the per-user index (redisStore({ userKey })) on
                     --user-key: find a user's sessions through it, and keep it up to date
@@ -40,15 +47,17 @@ Options:
   --json            JSON output: list prints an array of {id, data, issuedAt, expiresAt}
   -h, --help        this help
 
-Which store: --postgres, --redis or --table as given (two of --postgres, --redis
-and a DynamoDB --table is a usage error); else ARC_SESSION_TABLE_NAME (DynamoDB),
-else REDIS_URL (Redis), else DATABASE_URL (PostgreSQL).
+Which store: --sqlite, --postgres, --redis or --table as given (two of --sqlite,
+--postgres and --redis, or --redis with --table, is a usage error; with --sqlite
+or --postgres, --table names their table); else ARC_SESSION_TABLE_NAME (DynamoDB),
+else REDIS_URL (Redis), else DATABASE_URL (PostgreSQL). --sqlite has no variable.
 
 A user's sessions are found with a Query when the table has the user index
 (\`seshjs table create --user-key\`), else with a Scan of the whole table; in
 Redis through the index with --user-index, else with a SCAN of every session;
-in PostgreSQL through the user_id index when --user-key is the app's
-postgresStore({ userKey }) (both default to user), else by reading every row.
+in PostgreSQL and SQLite through the user_id index when --user-key is the app's
+postgresStore({ userKey }) or sqliteStore({ userKey }) (both default to user),
+else by reading every row.
 A change or revoke is seen by the session's next request; a request that was
 writing the session when it was revoked does not bring it back.`
 
@@ -56,6 +65,7 @@ const OPTIONS = {
   table: { type: 'string' },
   redis: { type: 'string' },
   postgres: { type: 'string' },
+  sqlite: { type: 'string' },
   prefix: { type: 'string' },
   'user-index': { type: 'boolean' },
   user: { type: 'string' },
@@ -69,6 +79,7 @@ interface Values {
   table?: string
   redis?: string
   postgres?: string
+  sqlite?: string
   prefix?: string
   'user-index'?: boolean
   user?: string
@@ -121,6 +132,16 @@ function assignment(text: string): [string, unknown] {
 async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; close(): Promise<void> }> {
   if (values.table !== undefined && values.redis !== undefined) throw usage('give --table or --redis, not both', 'sessions')
   if (values.postgres !== undefined && values.redis !== undefined) throw usage('give --postgres or --redis, not both', 'sessions')
+  if (values.sqlite !== undefined) {
+    if (values.postgres !== undefined || values.redis !== undefined)
+      throw usage('give --sqlite, --postgres or --redis, not two of them', 'sessions')
+    if (values.prefix !== undefined || values['user-index'])
+      throw usage('--prefix and --user-index are options of a Redis store', 'sessions')
+    const { connectSqlite, sqliteStore, sqliteUrl } = await import('./sqlite.js')
+    const db = await connectSqlite(sqliteUrl(values.sqlite, 'sessions'), io.env)
+    const store = sqliteStore({ query: db.query, table: values.table, userKey: values['user-key'] ?? 'user', prune: false })
+    return { store, close: () => db.close() }
+  }
   // --postgres wins (its --table names the PostgreSQL table); then a table named anywhere is DynamoDB (as in
   // the app); REDIS_URL counts when no table is named, and DATABASE_URL when neither is.
   const postgresUrl =
@@ -146,7 +167,7 @@ async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; 
   }
   if (url === undefined) {
     throw usage(
-      'name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), or the Redis server with --redis (or REDIS_URL), or the PostgreSQL database with --postgres (or DATABASE_URL)',
+      'name the DynamoDB table with --table (or ARC_SESSION_TABLE_NAME), or the Redis server with --redis (or REDIS_URL), or the PostgreSQL database with --postgres (or DATABASE_URL), or a SQLite file with --sqlite',
       'sessions',
     )
   }

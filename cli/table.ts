@@ -1,6 +1,6 @@
 /**
  * `seshjs table create`: the DynamoDB session table, as Architect declares it,
- * or the PostgreSQL session table (`--postgres`).
+ * or the PostgreSQL session table (`--postgres`), or the SQLite one (`--sqlite`).
  *
  * @module
  */
@@ -10,11 +10,13 @@ import { type Io, usage } from './io.js'
 
 export const HELP = `Usage: seshjs table create [<name>] [--user-key <key>] [--json]
        seshjs table create [<name>] --postgres <url> [--json]
+       seshjs table create [<name>] --sqlite <file or libsql:// URL> [--json]
 
 Creates the DynamoDB session table: hash key _idx (String), TTL on _ttl,
 on-demand billing. Safe to run again: an existing table is kept.
 
-  <name>            the table (default: ARC_SESSION_TABLE_NAME; with --postgres: sessions)
+  <name>            the table (default: ARC_SESSION_TABLE_NAME; with --postgres or
+                    --sqlite: sessions)
   --user-key <key>  also create a global secondary index on this session key,
                     so \`seshjs sessions list/revoke --user\` Query instead of Scan.
                     The key must hold the user id as a string: DynamoDB refuses
@@ -23,6 +25,11 @@ on-demand billing. Safe to run again: an existing table is kept.
                     expires_at and user_id), postgres://user:password@host:port/database;
                     DATABASE_URL counts when no name and no ARC_SESSION_TABLE_NAME is given.
                     The name may be schema.table.
+  --sqlite <file>   create the SQLite session table instead (and its indexes), in a
+                    SQLite file (created if missing) or a libSQL server's libsql:// URL
+                    (LIBSQL_AUTH_TOKEN), through @libsql/client. A local D1 is a file under
+                    .wrangler/state/v3/d1/miniflare-D1DatabaseObject/; on D1, prefer a
+                    migration with the statements of sqliteTableStatements().
   --json            print {"table", "created", "userIndex"}
   -h, --help        this help
 
@@ -31,15 +38,19 @@ Endpoint, region and credentials come from the AWS SDK's own variables
 
 /** Runs the command. */
 export async function table(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse<{ 'user-key'?: string; postgres?: string }>(
+  const { values, positionals } = parse<{ 'user-key'?: string; postgres?: string; sqlite?: string }>(
     argv,
-    { 'user-key': { type: 'string' }, postgres: { type: 'string' } },
+    { 'user-key': { type: 'string' }, postgres: { type: 'string' }, sqlite: { type: 'string' } },
     'table create',
   )
   const [sub, name, ...rest] = positionals
   if (values.help || sub === undefined) return (io.out(`${HELP}\n`), sub === undefined && !values.help ? 2 : 0)
   if (sub !== 'create') throw usage(`unknown table command "${sub}"`, 'table create')
   if (rest.length > 0) throw usage('too many arguments', 'table create')
+  if (values.sqlite !== undefined) {
+    if (values.postgres !== undefined) throw usage('give --sqlite or --postgres, not both', 'table create')
+    return sqliteTable(values.sqlite, name, values, io)
+  }
   const postgresUrl = values.postgres ?? (name === undefined && !sessionTableName(io.env) ? io.env.DATABASE_URL || undefined : undefined)
   if (postgresUrl !== undefined) return postgresTable(postgresUrl, name, values, io)
   const tableName = name ?? sessionTableName(io.env)
@@ -73,6 +84,32 @@ async function postgresTable(
     const created = await createPostgresTable(db.query, { table: tableName })
     if (values.json) io.out(`${JSON.stringify({ table: tableName, created })}\n`)
     else io.out(`${created ? 'Created' : 'Kept the existing'} PostgreSQL table "${tableName}".\n`)
+    return 0
+  } finally {
+    await db.close()
+  }
+}
+
+/** `table create --sqlite`: the table and its indexes, if missing. */
+async function sqliteTable(
+  value: string,
+  name: string | undefined,
+  values: { 'user-key'?: string; json?: boolean },
+  io: Io,
+): Promise<number> {
+  if (values['user-key'] !== undefined) {
+    throw usage(
+      '--user-key is for DynamoDB: the SQLite table always has its user_id index (sqliteStore({ userKey }) fills it)',
+      'table create',
+    )
+  }
+  const { connectSqlite, createSqliteTable, sqliteUrl } = await import('./sqlite.js')
+  const tableName = name ?? 'sessions'
+  const db = await connectSqlite(sqliteUrl(value, 'table create', true), io.env)
+  try {
+    const created = await createSqliteTable(db.query, { table: tableName })
+    if (values.json) io.out(`${JSON.stringify({ table: tableName, created })}\n`)
+    else io.out(`${created ? 'Created' : 'Kept the existing'} SQLite table "${tableName}".\n`)
     return 0
   } finally {
     await db.close()

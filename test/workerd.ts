@@ -28,6 +28,7 @@ export async function bundleWorker(entry: string | URL): Promise<string> {
       'seshjs/kv': root('src/stores/kv/index.ts'),
       'seshjs/admin': root('src/admin/index.ts'),
       'seshjs/durable-objects': root('src/stores/durable-objects/index.ts'),
+      'seshjs/sqlite': root('src/stores/sqlite/index.ts'),
     },
     external: ['cloudflare:*'],
     logLevel: 'silent',
