@@ -8,7 +8,7 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { SessionStorePeerMissingError } from '../src/errors.js'
+import { SessionStorePeerMissingError } from '../src/index.js'
 import { libsqlQuery, type SqliteQuery } from '../src/stores/sqlite/index.js'
 import { usage } from './io.js'
 
