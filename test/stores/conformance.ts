@@ -386,7 +386,7 @@ export function describeStore(name: string, harness: StoreHarness): void {
           ...current,
           n: (current.n as number) + ((mine.n as number) - (base.n as number)),
         })
-        const { engine, jar } = make({ merge, mergeAttempts: 20 })
+        const { engine, jar } = make({ merge, mergeAttempts: 20 }, { storeTimeout: 30_000 }) // about merging, not the deadline: a loaded machine may outlast 3 s
         await step(engine, jar, (s) => s.set('n', 0))
         const cookie = jar.header()
         const sessions = await Promise.all(Array.from({ length: 8 }, () => engine.load(request(cookie))))
