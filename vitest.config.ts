@@ -53,7 +53,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'architect/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'adapters/**/*.test.ts',
+            'architect/**/*.test.ts',
+            'cli/**/*.test.ts',
+            'test/**/*.test.ts',
+            'examples/**/*.test.ts',
+          ],
           env: { SESH_EXPECTED_CRYPTO: 'node', ...QUIET, ...TEST_ENV },
           // The package tests import dist/, rebuilt when stale (here only, so it runs once).
           globalSetup: ['test/setup/build-dist.ts'],

@@ -44,7 +44,7 @@ describe('toLambda with chunked cookies', () => {
     const grown = await app(v2('POST', '/grow'))
     expect(grown.cookies).toHaveLength(4)
     const cookies = pairs(grown.cookies!)
-    expect((cookies.map((c) => c.split('=')[0]))).toEqual(['_idx', '_idx.1', '_idx.2', '_idx.3'])
+    expect(cookies.map((c) => c.split('=')[0])).toEqual(['_idx', '_idx.1', '_idx.2', '_idx.3'])
     expect(sizeOf((await app(v2('GET', '/', cookies))).body)).toBe(10 * 1024)
     const shrunk = await app(v2('POST', '/shrink', cookies))
     expect(shrunk.cookies!.filter((c) => /Max-Age=0/.test(c)).map((c) => c.split('=')[0])).toEqual(['_idx.1', '_idx.2', '_idx.3'])

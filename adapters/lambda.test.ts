@@ -178,9 +178,7 @@ describe('toLambda: responses', () => {
   })
 
   it('sends text as text', async () => {
-    const result = await toLambda(() => new Response('héllo', { headers: { 'content-type': 'text/html; charset=utf-8' } }))(
-      httpEvent(),
-    )
+    const result = await toLambda(() => new Response('héllo', { headers: { 'content-type': 'text/html; charset=utf-8' } }))(httpEvent())
     expect(result).toMatchObject({ body: 'héllo', isBase64Encoded: false })
   })
 

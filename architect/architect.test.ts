@@ -42,7 +42,12 @@ it('errorStatus takes numeric 4xx/5xx only', () => {
 describe('placeCookies', () => {
   const result = () => ({ statusCode: 200, headers: { 'Set-Cookie': 'a=1' } as Record<string, string>, body: '' })
   it('v2: cookies[], duplicates kept, no multiValueHeaders left behind', () => {
-    expect(placeCookies(result(), '2.0', ['b=2', 'a=1'])).toEqual({ statusCode: 200, headers: {}, body: '', cookies: ['a=1', 'b=2', 'a=1'] })
+    expect(placeCookies(result(), '2.0', ['b=2', 'a=1'])).toEqual({
+      statusCode: 200,
+      headers: {},
+      body: '',
+      cookies: ['a=1', 'b=2', 'a=1'],
+    })
     const multi = { ...result(), multiValueHeaders: { 'set-cookie': ['c=3'] } }
     expect(placeCookies(multi, '2.0', [])).toEqual({ statusCode: 200, headers: {}, body: '', cookies: ['a=1', 'c=3'] })
   })
@@ -83,7 +88,18 @@ describe('runChain', () => {
     expect((await runChain([replace, read], req, {}, true)).response).toEqual({ json: 1 })
   })
   it('errors thrown by a function propagate', async () => {
-    await expect(runChain([() => { throw new Error('boom') }], req, {}, false)).rejects.toThrow('boom')
+    await expect(
+      runChain(
+        [
+          () => {
+            throw new Error('boom')
+          },
+        ],
+        req,
+        {},
+        false,
+      ),
+    ).rejects.toThrow('boom')
   })
 })
 

@@ -34,7 +34,11 @@ const decodeBase64 = (text: string) => Buffer.from(text, 'base64').toString()
  * ```
  * @param req the request (`headers`, `body`, `isBase64Encoded`)
  */
-export function parseBody(req: { headers?: Record<string, string | undefined> | null; body?: unknown; isBase64Encoded?: boolean }): unknown {
+export function parseBody(req: {
+  headers?: Record<string, string | undefined> | null
+  body?: unknown
+  isBase64Encoded?: boolean
+}): unknown {
   const headers = req.headers ?? {}
   const type = headers['content-type'] || headers['Content-Type']
   const { body } = req

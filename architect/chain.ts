@@ -89,7 +89,9 @@ function runCallbackStyle(fn: ArcHandler, req: ArcRequest): Promise<Step> {
 export async function runChain(fns: readonly ArcHandler[], req: ArcRequest, context: unknown, asyncMode: boolean): Promise<ChainResult> {
   let current = req
   for (const fn of fns) {
-    const step = isCallbackStyle(fn, asyncMode) ? await runCallbackStyle(fn, current) : stepOf(await (fn as (r: ArcRequest, c: unknown) => unknown)(current, context))
+    const step = isCallbackStyle(fn, asyncMode)
+      ? await runCallbackStyle(fn, current)
+      : stepOf(await (fn as (r: ArcRequest, c: unknown) => unknown)(current, context))
     if ('response' in step) return { req: current, response: step.response, answered: true }
     if (step.next) current = step.next
   }

@@ -106,7 +106,9 @@ export function createCsrf(config: () => Pick<SessionConfig, 'csrfSecrets' | 'no
       const { csrfSecrets, now } = config()
       const bound = bindingOf(data)
       if (data !== undefined && bound === undefined) {
-        throw new TypeError('csrf.create(data): data binds the token to a visitor and must be a non-empty string or a number (call create() for an unbound token)')
+        throw new TypeError(
+          'csrf.create(data): data binds the token to a visitor and must be a non-empty string or a number (call create() for an unbound token)',
+        )
       }
       if (expires !== undefined && (!Number.isSafeInteger(expires) || expires < 0)) {
         throw new TypeError('csrf.create(data, expires): expires is a time in epoch milliseconds')

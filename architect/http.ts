@@ -43,7 +43,13 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 /** Architect answers through the callback when its chain is callback style: `http()` whose first function is not `async`. */
 const isCallbackChain = (fns: readonly ArcHandler[], asyncMode: boolean) => !asyncMode && fns[0]!.constructor.name !== 'AsyncFunction'
 
-async function handle(runtime: () => Runtime, fns: readonly ArcHandler[], asyncMode: boolean, event: ArcEvent, context: unknown): Promise<ArcResult> {
+async function handle(
+  runtime: () => Runtime,
+  fns: readonly ArcHandler[],
+  asyncMode: boolean,
+  event: ArcEvent,
+  context: unknown,
+): Promise<ArcResult> {
   if (event === null || typeof event !== 'object') throw new TypeError('The event must be an API Gateway event object')
   const rt = runtime()
   const cookieValue = sessionCookieValue(event, rt.config.cookieName)

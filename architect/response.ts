@@ -26,9 +26,23 @@ const SHORTHANDS = [
 
 /** Keys that make a v2 return value a response rather than a value to send as JSON. */
 const RESPONSE_KEYS = new Set([
-  'statusCode', 'body', 'headers', 'isBase64Encoded', 'cookies',
-  'code', 'cookie', 'cors', 'location', 'session', 'status',
-  'html', 'css', 'js', 'text', 'json', 'xml',
+  'statusCode',
+  'body',
+  'headers',
+  'isBase64Encoded',
+  'cookies',
+  'code',
+  'cookie',
+  'cors',
+  'location',
+  'session',
+  'status',
+  'html',
+  'css',
+  'js',
+  'text',
+  'json',
+  'xml',
 ])
 
 // biome-ignore lint/suspicious/noExplicitAny: user-shaped
@@ -115,7 +129,8 @@ export function formatResponse(
 
   const { headers } = res
   if (cacheControl) headers['cache-control'] = cacheControl
-  const antiCache = type.includes('text/html') || type.includes('application/json') || type.includes('application/vnd.api+json') || params.location
+  const antiCache =
+    type.includes('text/html') || type.includes('application/json') || type.includes('application/vnd.api+json') || params.location
   if (!headers['cache-control']) headers['cache-control'] = antiCache ? NO_CACHE : 'max-age=86400'
   if (params.cors) headers['access-control-allow-origin'] = '*'
   if (params.isBase64Encoded) res.isBase64Encoded = true

@@ -79,7 +79,9 @@ function storeFor(options: ArchitectOptions, env: Env, caches: Caches): SessionS
   if (options.store) return options.store
   const table = sessionTableName(env)
   if (!table) return undefined
-  const key = [table, env.ARC_ENV, env.ARC_SANDBOX, env.ARC_LOCAL, env.ARC_APP_NAME, env.ARC_STACK_NAME, env.ARC_INTERNAL_PORT].join('\u0000')
+  const key = [table, env.ARC_ENV, env.ARC_SANDBOX, env.ARC_LOCAL, env.ARC_APP_NAME, env.ARC_STACK_NAME, env.ARC_INTERNAL_PORT].join(
+    '\u0000',
+  )
   let store = caches.stores.get(key)
   if (!store) {
     const make = options.dynamoStore
@@ -94,13 +96,24 @@ function build(options: ArchitectOptions, env: Env, caches: Caches): Runtime {
   const store = storeFor(options, env, caches)
   // Architect signs ids and CSRF tokens with ARC_APP_NAME (or 'fallback') when it has no secret
   const resolved = resolveConfig({ ...rest, env, appNameFallback: true, ...(store ? { store } : {}) })
-  const keys = JSON.stringify([rest.secrets, rest.secret, rest.algorithm, rest.legacyKeys, env.ARC_APP_SECRET, env.ARC_APP_SECRET_ALGO, env.ARC_FORCE_LEGACY_JWE_SECRET, env.ARC_APP_NAME])
+  const keys = JSON.stringify([
+    rest.secrets,
+    rest.secret,
+    rest.algorithm,
+    rest.legacyKeys,
+    env.ARC_APP_SECRET,
+    env.ARC_APP_SECRET_ALGO,
+    env.ARC_FORCE_LEGACY_JWE_SECRET,
+    env.ARC_APP_NAME,
+  ])
   const keyring = caches.keyrings.get(keys) ?? resolved.keyring
   caches.keyrings.set(keys, keyring)
   const config: SessionConfig = keyring === resolved.keyring ? resolved : { ...resolved, keyring }
   if (config.store.chunks) {
     // Why refused: Architect's runtime reads one `_idx` cookie, so a chunked session would silently start over there.
-    throw new TypeError('seshjs/architect cannot use chunked cookies (cookieStore({ chunks })): Architect reads one session cookie. Use a DynamoDB session table for large sessions.')
+    throw new TypeError(
+      'seshjs/architect cannot use chunked cookies (cookieStore({ chunks })): Architect reads one session cookie. Use a DynamoDB session table for large sessions.',
+    )
   }
   const sessions = createSessions(config)
   return {

@@ -37,7 +37,9 @@ function multiValueCookie(multi: ArcEvent['multiValueHeaders']): string | undefi
  *
  * @param event the API Gateway event (or any object with `headers` / `multiValueHeaders` / `cookies`)
  */
-export function cookieHeaderOf(event: Pick<ArcEvent, 'headers' | 'cookies'> & Partial<Pick<ArcEvent, 'multiValueHeaders'>>): string | undefined {
+export function cookieHeaderOf(
+  event: Pick<ArcEvent, 'headers' | 'cookies'> & Partial<Pick<ArcEvent, 'multiValueHeaders'>>,
+): string | undefined {
   const multi = multiValueCookie(event.multiValueHeaders)
   if (multi !== undefined) return multi
   const header = event.headers?.cookie || event.headers?.Cookie

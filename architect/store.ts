@@ -48,10 +48,19 @@ export function deferredStore(make: () => Promise<SessionStore>): SessionStore {
 
 async function sandboxStore(table: string, env: Env): Promise<SessionStore> {
   const local = await sandboxTable(table, env)
-  const [{ dynamoStore }, { DynamoDBClient }] = await Promise.all([import('../src/stores/dynamodb/index.js'), import('@aws-sdk/client-dynamodb')])
+  const [{ dynamoStore }, { DynamoDBClient }] = await Promise.all([
+    import('../src/stores/dynamodb/index.js'),
+    import('@aws-sdk/client-dynamodb'),
+  ])
   const credentials =
-    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? undefined : { accessKeyId: 'arcDummyAccessKey', secretAccessKey: 'arcDummySecretKey' }
-  const client = new DynamoDBClient({ endpoint: local.endpoint, region: env.AWS_REGION || 'us-west-2', ...(credentials ? { credentials } : {}) })
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? undefined
+      : { accessKeyId: 'arcDummyAccessKey', secretAccessKey: 'arcDummySecretKey' }
+  const client = new DynamoDBClient({
+    endpoint: local.endpoint,
+    region: env.AWS_REGION || 'us-west-2',
+    ...(credentials ? { credentials } : {}),
+  })
   return dynamoStore({ table: local.table, client })
 }
 

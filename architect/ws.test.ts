@@ -50,7 +50,9 @@ describe('ws() with a server store', () => {
     )
     expect(await handler(event('$connect', 'conn-anon=', {}))).toEqual({ statusCode: 401 })
     const cookie = await cookieFor(store, { user: 'admin', count: 1 })
-    expect(await handler(event('$connect', 'conn-1=', { headers: { Cookie: `_idx=${encodeURIComponent(cookie)}` } }))).toEqual({ statusCode: 200 })
+    expect(await handler(event('$connect', 'conn-1=', { headers: { Cookie: `_idx=${encodeURIComponent(cookie)}` } }))).toEqual({
+      statusCode: 200,
+    })
     await handler(event('$default', 'conn-1=', { body: 'count' }))
     await handler(event('$default', 'conn-1=', { body: 'count' }))
     expect(api.sent).toEqual([{ count: 2 }, { count: 3 }])
@@ -63,7 +65,12 @@ describe('ws() with a server store', () => {
     await handler(event('$default', 'conn-1=', { body: 'count' }))
     expect(api.sent.at(-1)).toEqual(SESSION_ENDED)
     expect(api.closed).toEqual(['conn-1='])
-    expect(await sessions.open(cookie).load().then((s) => s.info.isNew)).toBe(true) // not resurrected
+    expect(
+      await sessions
+        .open(cookie)
+        .load()
+        .then((s) => s.info.isNew),
+    ).toBe(true) // not resurrected
   })
 
   it('records the session id, never the cookie', async () => {
@@ -112,16 +119,26 @@ describe('ws() with the cookie store', () => {
     const api = recorder()
     const connections = memoryStore()
     const handler = ws<{ count?: number }>(
-      async (req) => (req.routeKey === '$default' ? (req.body === 'save' ? { session: { count: 6 } } : { reply: { count: req.session.count } }) : undefined),
+      async (req) =>
+        req.routeKey === '$default'
+          ? req.body === 'save'
+            ? { session: { count: 6 } }
+            : { reply: { count: req.session.count } }
+          : undefined,
       { env, api, connections },
     )
     const cookie = await cookieFor(undefined, { count: 5 })
     await handler(event('$connect', 'conn-4', { headers: { cookie: `_idx=${cookie}` } }))
     await handler(event('$default', 'conn-4', { body: 'hi' }))
     expect(api.sent).toEqual([{ count: 5 }])
-    const record = await connections.records!.get(`ws-connection-${Buffer.from('conn-4').toString('base64url')}`, Math.floor(Date.now() / 1000))
+    const record = await connections.records!.get(
+      `ws-connection-${Buffer.from('conn-4').toString('base64url')}`,
+      Math.floor(Date.now() / 1000),
+    )
     expect(record?.data).toEqual({ snapshot: { count: 5, iat: expect.any(Number) } })
     expect(JSON.stringify(record)).not.toContain(cookie)
-    await expect(handler(event('$default', 'conn-4', { body: 'save' }))).rejects.toMatchObject({ code: 'ERR_SESSION_SERVER_STORE_REQUIRED' })
+    await expect(handler(event('$default', 'conn-4', { body: 'save' }))).rejects.toMatchObject({
+      code: 'ERR_SESSION_SERVER_STORE_REQUIRED',
+    })
   })
 })

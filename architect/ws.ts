@@ -31,7 +31,16 @@ import {
   webSocketOrigins,
 } from '../src/index.js'
 import { isSessionId, type SessionRecord, type StoreContext } from '../src/stores/index.js'
-import { type ArcEvent, type ArchitectOptions, type PlainSession, type Runtime, applyPlain, runtimes, sessionCookieValue, toPlain } from './internal.js'
+import {
+  type ArcEvent,
+  type ArchitectOptions,
+  type PlainSession,
+  type Runtime,
+  applyPlain,
+  runtimes,
+  sessionCookieValue,
+  toPlain,
+} from './internal.js'
 
 /** The request handed to a {@link ws} handler. */
 export interface WsRequest<Session extends PlainSession = PlainSession> {
@@ -100,7 +109,7 @@ export interface WsOptions extends ArchitectOptions {
 const shownWarnings = new Set<string>()
 
 const NO_ORIGINS =
-  'seshjs/architect ws(): no `origins` is set, so $connect accepts browsers only from pages on the socket\'s own host. ' +
+  "seshjs/architect ws(): no `origins` is set, so $connect accepts browsers only from pages on the socket's own host. " +
   "On API Gateway that host is the WebSocket API's (<api>.execute-api.<region>.amazonaws.com or its custom domain), not your app's: " +
   "every browser is refused (403) until you list your app's origins, ws(handler, { origins: ['https://app.example.com'] })."
 
@@ -254,7 +263,10 @@ export function ws<Session extends PlainSession = PlainSession>(handler: WsHandl
  * record is missing, or not one this version wrote): loaded by id for a
  * server store, the copy `$connect` kept for the cookie store.
  */
-async function sessionOf(rt: Runtime, record: Record<string, unknown> | undefined): Promise<{ plain: PlainSession; session?: CoreSession } | undefined> {
+async function sessionOf(
+  rt: Runtime,
+  record: Record<string, unknown> | undefined,
+): Promise<{ plain: PlainSession; session?: CoreSession } | undefined> {
   if (!record) return undefined
   if (rt.kind === 'server') {
     if (!isSessionId(record.session)) return undefined

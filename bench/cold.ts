@@ -75,5 +75,7 @@ console.log(`\nCold start and size (median of ${RUNS} fresh processes; esbuild -
 console.log('| | |\n|---|---:|')
 for (const [what, value] of rows) console.log(`| ${what} | ${value} |`)
 console.log(`| the counter for Workers (WebCrypto + jose) | ${kb(worker.raw)}, ${kb(worker.gzip)} gzipped |`)
-console.log(`| the counter for Lambda (node:crypto; jose bundled for crypto: 'webcrypto') | ${kb(lambda.raw)}, ${kb(lambda.gzip)} gzipped |`)
+console.log(
+  `| the counter for Lambda (node:crypto; jose bundled for crypto: 'webcrypto') | ${kb(lambda.raw)}, ${kb(lambda.gzip)} gzipped |`,
+)
 console.log(`\njose loaded on Node's default path: ${loadsJose()}`)

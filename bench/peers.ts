@@ -113,7 +113,10 @@ async function start(name: string): Promise<Server> {
   const pool: string[] = []
   for (let i = 0; i < (name === 'hono' ? 1 : USERS); i++) {
     const init = await fetch(`${url}/init`)
-    const cookie = init.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const cookie = init.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
     if (name !== 'hono' && !cookie) throw new Error(`${name}: /init set no cookie`)
     pool.push(cookie)
   }
@@ -234,7 +237,9 @@ try {
         const limit = median(limits(scenario))
         const each = deltas(name, scenario)
         const rounds = each.filter((d, round) => d <= limits(scenario)[round]!).length
-        console.log(`${value <= limit ? 'met    ' : 'NOT met'}  ${goal}: ${fmt(value)} µs vs ${fmt(limit)} µs (met in ${rounds} of ${each.length} rounds)`)
+        console.log(
+          `${value <= limit ? 'met    ' : 'NOT met'}  ${goal}: ${fmt(value)} µs vs ${fmt(limit)} µs (met in ${rounds} of ${each.length} rounds)`,
+        )
       }
     }
     report("Issue 10's goals, measured as in the issue (autocannon sending one user's cookie on every request):", [

@@ -45,7 +45,9 @@ try {
     rows[op] = { 'ms per call': await perOp(`op=${op}`, N) }
   }
   for (const shards of [1, 16]) {
-    rows[`do-list-by-user (${shards} shard${shards > 1 ? 's' : ''})`] = { 'ms per call': await perOp(`op=do-list-by-user&shards=${shards}`, 50) }
+    rows[`do-list-by-user (${shards} shard${shards > 1 ? 's' : ''})`] = {
+      'ms per call': await perOp(`op=do-list-by-user&shards=${shards}`, 50),
+    }
   }
   console.table(rows)
 } finally {

@@ -57,7 +57,12 @@ export function parse<V extends object = object>(argv: string[], options: Option
   try {
     parsed = parseArgs({ args, options: all, allowPositionals: true, strict: true })
   } catch (error) {
-    throw usage(String((error as Error).message).split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), command)
+    throw usage(
+      String((error as Error).message)
+        .split('\n')[0]!
+        .replace(/\. To specify a positional.*$/, ''),
+      command,
+    )
   }
   for (const [name, value] of Object.entries(parsed.values)) {
     const empty = Array.isArray(value) ? value.some((v) => v === '') : value === ''
@@ -84,7 +89,12 @@ export function noArguments(positionals: string[], command: string): void {
  * @param command the command, for messages
  * @param range the smallest and largest values allowed
  */
-export function positiveInteger(value: string | undefined, name: string, command: string, range?: { min: number; max: number }): number | undefined {
+export function positiveInteger(
+  value: string | undefined,
+  name: string,
+  command: string,
+  range?: { min: number; max: number },
+): number | undefined {
   if (value === undefined) return undefined
   const number = Number(value)
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) throw usage(`--${name} must be a positive integer`, command)

@@ -50,7 +50,7 @@ async function load(io: Io, store: SessionStore, value: string, warn: (message: 
 /** Runs the command. */
 export async function decode(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse<{ table?: string }>(argv, { table: { type: 'string' } }, 'decode')
-  if (values.help) return io.out(`${HELP}\n`), 0
+  if (values.help) return (io.out(`${HELP}\n`), 0)
   if (positionals.length !== 1) throw usage('give one cookie value', 'decode')
   const value = cookieValue(positionals[0]!)
   const warned = new Set<string>() // a signed id is opened twice (verified, then read from the table): one warning
@@ -58,8 +58,7 @@ export async function decode(argv: string[], io: Io): Promise<number> {
     if (!warned.has(message)) io.err(`warning: ${message}\n`)
     warned.add(message)
   }
-  const print = (result: Record<string, unknown>, text: string) =>
-    io.out(values.json ? `${JSON.stringify(result)}\n` : `${text}\n`)
+  const print = (result: Record<string, unknown>, text: string) => io.out(values.json ? `${JSON.stringify(result)}\n` : `${text}\n`)
 
   if (JWE.test(value)) {
     const { session, data } = await load(io, cookieStore(), value, warn)
@@ -92,7 +91,10 @@ export async function decode(argv: string[], io: Io): Promise<number> {
   const { dynamoStore } = await import('./dynamo.js')
   const { session, data } = await load(io, dynamoStore({ table }), value, warn)
   if (session.isNew) {
-    print({ kind: 'signed-id', id: verified, session: null }, `Signed session id: ${verified}\nNo live session with this id in table "${table}".`)
+    print(
+      { kind: 'signed-id', id: verified, session: null },
+      `Signed session id: ${verified}\nNo live session with this id in table "${table}".`,
+    )
     return 0
   }
   const { issuedAt, expiresAt } = session.info

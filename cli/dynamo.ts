@@ -5,4 +5,3 @@
  * @module
  */
 export { createSessionTable, dynamoStore, userIndexName } from '../src/stores/dynamodb/index.js'
-

@@ -29,7 +29,7 @@ const BATCH = 1000
 export async function prune(argv: string[], io: Io): Promise<number> {
   const options = { postgres: { type: 'string' }, table: { type: 'string' }, limit: { type: 'string' } } as const
   const { values, positionals } = parse<{ postgres?: string; table?: string; limit?: string }>(argv, options, 'prune')
-  if (values.help) return io.out(`${HELP}\n`), 0
+  if (values.help) return (io.out(`${HELP}\n`), 0)
   if (positionals.length > 0) throw usage('prune takes no arguments', 'prune')
   const limit = positiveInteger(values.limit, 'limit', 'prune')
   const url = values.postgres ?? (io.env.DATABASE_URL || undefined)
@@ -57,6 +57,9 @@ export async function prune(argv: string[], io: Io): Promise<number> {
     await db.close()
   }
   if (values.json) io.out(`${JSON.stringify({ table, pruned, more })}\n`)
-  else io.out(`Pruned ${pruned} expired session${pruned === 1 ? '' : 's'} from "${table}"${more ? ' (the limit was reached: more may be left)' : ''}.\n`)
+  else
+    io.out(
+      `Pruned ${pruned} expired session${pruned === 1 ? '' : 's'} from "${table}"${more ? ' (the limit was reached: more may be left)' : ''}.\n`,
+    )
   return 0
 }

@@ -55,7 +55,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     // `seshjs help <command>`: that command's help
     const [topic, ...extra] = rest
-    if (name === 'help' && topic !== undefined && COMMANDS[topic] && extra.length === 0) return io.out(`${COMMANDS[topic].help}\n`), 0
+    if (name === 'help' && topic !== undefined && COMMANDS[topic] && extra.length === 0) return (io.out(`${COMMANDS[topic].help}\n`), 0)
     if (rest.length > 0) {
       const what = name === 'help' && extra.length === 0 ? `unknown command "${topic}"` : `unexpected argument "${rest[0]}"`
       io.err(`seshjs: ${what} (see \`seshjs --help\`)\n`)

@@ -21,7 +21,7 @@ Options:
 /** Runs the command. */
 export function secret(argv: string[], io: Io): number {
   const { values, positionals } = parse<{ bytes?: string }>(argv, { bytes: { type: 'string' } }, 'secret')
-  if (values.help) return io.out(`${HELP}\n`), 0
+  if (values.help) return (io.out(`${HELP}\n`), 0)
   noArguments(positionals, 'secret')
   const bytes = positiveInteger(values.bytes, 'bytes', 'secret', { min: 32, max: 1024 }) ?? 32
   const value = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(bytes))))

@@ -125,9 +125,12 @@ async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; 
   // the app); REDIS_URL counts when no table is named, and DATABASE_URL when neither is.
   const postgresUrl =
     values.postgres ??
-    (values.table === undefined && values.redis === undefined && !sessionTableName(io.env) && !io.env.REDIS_URL ? io.env.DATABASE_URL || undefined : undefined)
+    (values.table === undefined && values.redis === undefined && !sessionTableName(io.env) && !io.env.REDIS_URL
+      ? io.env.DATABASE_URL || undefined
+      : undefined)
   if (postgresUrl !== undefined) {
-    if (values.prefix !== undefined || values['user-index']) throw usage('--prefix and --user-index are options of a Redis store', 'sessions')
+    if (values.prefix !== undefined || values['user-index'])
+      throw usage('--prefix and --user-index are options of a Redis store', 'sessions')
     const { CLI_STATEMENT_TIMEOUT, connectPostgres, postgresStore, postgresUrl: checked } = await import('./postgres.js')
     const db = await connectPostgres(checked(postgresUrl, 'sessions'), { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 4 })
     const store = postgresStore({ query: db.query, table: values.table, userKey: values['user-key'] ?? 'user', prune: false })
@@ -136,7 +139,8 @@ async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; 
   const table = values.redis === undefined ? (values.table ?? sessionTableName(io.env)) : undefined
   const url = table === undefined ? (values.redis ?? (io.env.REDIS_URL || undefined)) : undefined
   if (table !== undefined) {
-    if (values.prefix !== undefined || values['user-index']) throw usage('--prefix and --user-index are options of a Redis store', 'sessions')
+    if (values.prefix !== undefined || values['user-index'])
+      throw usage('--prefix and --user-index are options of a Redis store', 'sessions')
     const { dynamoStore } = await import('./dynamo.js')
     return { store: dynamoStore({ table }), close: async () => {} }
   }
@@ -151,7 +155,11 @@ async function storeFor(values: Values, io: Io): Promise<{ store: SessionStore; 
   const client = await createRedisClient({ url })
   await connected(client, url)
   const userKey = values['user-index'] ? (values['user-key'] ?? 'user') : undefined
-  const store = redisStore({ client, ...(values.prefix === undefined ? {} : { prefix: values.prefix }), ...(userKey === undefined ? {} : { userKey }) })
+  const store = redisStore({
+    client,
+    ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
+    ...(userKey === undefined ? {} : { userKey }),
+  })
   return { store, close: async () => client.destroy() }
 }
 
@@ -233,7 +241,8 @@ function planOf(command: string, rest: string[], values: Values & CommonFlags, i
   }
   if (COMMANDS.includes(command)) {
     for (const [option, commands] of Object.entries(ONLY)) {
-      if (values[option as keyof Values] !== undefined && !commands.includes(command)) throw usage(`--${option} is not an option of sessions ${command}`, 'sessions')
+      if (values[option as keyof Values] !== undefined && !commands.includes(command))
+        throw usage(`--${option} is not an option of sessions ${command}`, 'sessions')
     }
   }
   positiveInteger(values.ttl, 'ttl', 'sessions') // checked before connecting

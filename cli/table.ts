@@ -37,7 +37,7 @@ export async function table(argv: string[], io: Io): Promise<number> {
     'table create',
   )
   const [sub, name, ...rest] = positionals
-  if (values.help || sub === undefined) return io.out(`${HELP}\n`), sub === undefined && !values.help ? 2 : 0
+  if (values.help || sub === undefined) return (io.out(`${HELP}\n`), sub === undefined && !values.help ? 2 : 0)
   if (sub !== 'create') throw usage(`unknown table command "${sub}"`, 'table create')
   if (rest.length > 0) throw usage('too many arguments', 'table create')
   const postgresUrl = values.postgres ?? (name === undefined && !sessionTableName(io.env) ? io.env.DATABASE_URL || undefined : undefined)
@@ -54,9 +54,17 @@ export async function table(argv: string[], io: Io): Promise<number> {
 }
 
 /** `table create --postgres`: the table and its indexes, if missing. */
-async function postgresTable(url: string, name: string | undefined, values: { 'user-key'?: string; json?: boolean }, io: Io): Promise<number> {
+async function postgresTable(
+  url: string,
+  name: string | undefined,
+  values: { 'user-key'?: string; json?: boolean },
+  io: Io,
+): Promise<number> {
   if (values['user-key'] !== undefined) {
-    throw usage('--user-key is for DynamoDB: the PostgreSQL table always has its user_id index (postgresStore({ userKey }) fills it)', 'table create')
+    throw usage(
+      '--user-key is for DynamoDB: the PostgreSQL table always has its user_id index (postgresStore({ userKey }) fills it)',
+      'table create',
+    )
   }
   const { CLI_STATEMENT_TIMEOUT, connectPostgres, createPostgresTable, postgresUrl } = await import('./postgres.js')
   const tableName = name ?? 'sessions'

@@ -27,7 +27,10 @@ export function buildDist(): void {
   const sources = ['src', 'adapters', 'architect', 'cli', 'tsconfig.json', 'tsconfig.build.json', 'package.json']
   const changed = Math.max(...sources.map((source) => newest(join(root, source))))
   if (existsSync(stamp) && statSync(stamp).mtimeMs >= changed) return
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   const now = new Date()
   utimesSync(stamp, now, now)
 }

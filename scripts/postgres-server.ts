@@ -84,12 +84,18 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     throw error
   }
   const args = [
-    '-D', data,
-    '-p', String(port),
-    '-h', '127.0.0.1',
-    '-k', dir,
-    '-c', 'max_connections=60',
-    '-c', 'shared_buffers=16MB',
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-h',
+    '127.0.0.1',
+    '-k',
+    dir,
+    '-c',
+    'max_connections=60',
+    '-c',
+    'shared_buffers=16MB',
     ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ]
   let child: ChildProcess | undefined
@@ -101,7 +107,9 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     for (;;) {
       if (process.exitCode !== null || process.signalCode !== null) throw new Error(`postgres exited before it was ready:\n${output}`)
       try {
-        await run(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-t', '1'], { timeout: 5000 })
+        await run(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-t', '1'], {
+          timeout: 5000,
+        })
         return
       } catch {
         if (Date.now() > deadline) throw new Error(`postgres was not ready within 30 s:\n${output}`)

@@ -21,7 +21,9 @@ if (!process.env.DATABASE_URL) {
     server = await startPostgres(process.env.POSTGRES_PORT ? { port: Number(process.env.POSTGRES_PORT) } : {})
   } catch (error) {
     const message = (error as Error).message
-    console.error(`start:postgres: ${message.startsWith(POSTGRES_MISSING) ? message : `${message.split('\n')[0]} (is the port free? set POSTGRES_PORT)`}`)
+    console.error(
+      `start:postgres: ${message.startsWith(POSTGRES_MISSING) ? message : `${message.split('\n')[0]} (is the port free? set POSTGRES_PORT)`}`,
+    )
     process.exit(1)
   }
   process.once('exit', () => server.closeSync()) // the counter's Ctrl-C handler ends with process.exit()

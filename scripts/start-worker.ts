@@ -47,7 +47,16 @@ if (table !== undefined && d1Bindings().includes(table)) {
   }
 }
 
-const args = ['dev', '--config', 'wrangler.toml', '--port', port, '--ip', process.env.HOST ?? 'localhost', '--show-interactive-dev-session=false']
+const args = [
+  'dev',
+  '--config',
+  'wrangler.toml',
+  '--port',
+  port,
+  '--ip',
+  process.env.HOST ?? 'localhost',
+  '--show-interactive-dev-session=false',
+]
 for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`)
 
 const wrangler = spawn(wranglerBin, args, {
@@ -60,7 +69,7 @@ wrangler.stdout.on('data', (chunk: Buffer) => {
   const text = chunk.toString()
   // wrangler echoes the bindings it got, values included: keep the secret out of the log
   process.stdout.write(process.env.ARC_APP_SECRET ? text.replaceAll(process.env.ARC_APP_SECRET, '(hidden)') : text)
-  const ready = /Ready on (https?:\/\/\S+)/i.exec(text.replace(/\x1b\[[0-9;]*m/g, ""))
+  const ready = /Ready on (https?:\/\/\S+)/i.exec(text.replace(/\x1b\[[0-9;]*m/g, ''))
   if (!announced && ready) {
     announced = true
     // the address wrangler actually bound, not the one asked for

@@ -69,7 +69,7 @@ describe('errors', () => {
     }
   })
 
-  it('a missing client library is a store error whose response is a 500 without Retry-After, the default handler\'s too', async () => {
+  it("a missing client library is a store error whose response is a 500 without Retry-After, the default handler's too", async () => {
     const error = new errors.SessionStorePeerMissingError('seshjs/redis: redis is not installed.', 'redis')
     expect(error).toBeInstanceOf(errors.SessionStoreUnavailableError) // never read as "no session"
     expect(error.packageName).toBe('redis')

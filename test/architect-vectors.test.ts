@@ -16,7 +16,11 @@ const architectKey = (secret: string, n: number) => new Uint8Array(Buffer.from(s
 const request = (cookie: string) => new Request('http://localhost/', { headers: { cookie } })
 
 describe('Architect wire vectors (jose)', () => {
-  for (const [enc, n] of [['A256GCM', 32], ['A192GCM', 24], ['A128GCM', 16]] as const) {
+  for (const [enc, n] of [
+    ['A256GCM', 32],
+    ['A192GCM', 24],
+    ['A128GCM', 16],
+  ] as const) {
     it(`reads a ${enc} token made as Architect makes it, and writes one Architect's key opens`, async () => {
       const key = architectKey(SECRET, n)
       const token = await new EncryptJWT({ user: 'grace', cart: [1, 2] }).setProtectedHeader({ alg: 'dir', enc }).setIssuedAt().encrypt(key)

@@ -90,7 +90,11 @@ const PLAINTEXTS: (string | Uint8Array)[] = fc.sample(
 const JUNK = fc.sample(fc.string({ maxLength: 3 }), { numRuns: 200, seed: 2 })
 
 const HEADERS = Object.fromEntries(ENCS.map((enc) => [enc, headerList(enc)])) as Record<ContentEncryption, string[]>
-const ZIPPED = new Set(Object.values(HEADERS).flat().filter((h) => safeAtob(h).includes('"zip":"DEF"')))
+const ZIPPED = new Set(
+  Object.values(HEADERS)
+    .flat()
+    .filter((h) => safeAtob(h).includes('"zip":"DEF"')),
+)
 /** Over jose's 250,000-byte inflate limit by one. */
 const BOMB = deflateRawSync(Buffer.alloc(250_001))
 const deflated = new Map<string | Uint8Array, Buffer>()
@@ -115,13 +119,20 @@ interface Recipe {
 const recipe: fc.Arbitrary<Recipe> = fc.record({
   enc: fc.constantFrom(...ENCS),
   rotation: fc.boolean(),
-  key: fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.constant(1), weight: 2 }, { arbitrary: fc.constant(2), weight: 1 }),
+  key: fc.oneof(
+    { arbitrary: fc.constant(0), weight: 6 },
+    { arbitrary: fc.constant(1), weight: 2 },
+    { arbitrary: fc.constant(2), weight: 1 },
+  ),
   header: fc.oneof({ arbitrary: fc.constant(0), weight: 8 }, { arbitrary: fc.nat({ max: 60 }), weight: 6 }),
   sealer: fc.oneof({ arbitrary: fc.constant('raw' as const), weight: 19 }, { arbitrary: fc.constant('jose' as const), weight: 1 }),
   plaintext: fc.nat({ max: PLAINTEXTS.length - 1 }).map((i) => PLAINTEXTS[i]!),
   ivBytes: fc.oneof({ arbitrary: fc.constant(12), weight: 12 }, { arbitrary: fc.constantFrom(0, 8, 11, 13, 16), weight: 1 }),
   tagBytes: fc.oneof({ arbitrary: fc.constant(16), weight: 12 }, { arbitrary: fc.constantFrom(0, 4, 12, 15, 17), weight: 1 }),
-  encryptedKey: fc.oneof({ arbitrary: fc.constant(''), weight: 20 }, { arbitrary: fc.constantFrom('AAAA', 'A', '!', ' ', 'AA=='), weight: 1 }),
+  encryptedKey: fc.oneof(
+    { arbitrary: fc.constant(''), weight: 20 },
+    { arbitrary: fc.constantFrom('AAAA', 'A', '!', ' ', 'AA=='), weight: 1 },
+  ),
   aadMatches: fc.oneof({ arbitrary: fc.constant(true), weight: 30 }, { arbitrary: fc.constant(false), weight: 1 }),
   inflateBomb: fc.oneof({ arbitrary: fc.constant(false), weight: 200 }, { arbitrary: fc.constant(true), weight: 1 }),
   mutation: fc.record({
@@ -274,7 +285,12 @@ describe(`the node:crypto provider against WebCrypto + jose (${CASES.toLocaleStr
     const node = nodeProvider.jwe([key], 'A256GCM')
     const jose = webcryptoProvider.jwe([key], 'A256GCM')
     const sizes = [0, 1, 3000, 4000, 4080, 4096, 5000, 2, 20_000, 10, 70_000, 4090]
-    const sealed = await Promise.all(sizes.map(async (size, i) => ({ plaintext: String.fromCharCode(97 + i).repeat(size), token: await jose.seal(String.fromCharCode(97 + i).repeat(size)) })))
+    const sealed = await Promise.all(
+      sizes.map(async (size, i) => ({
+        plaintext: String.fromCharCode(97 + i).repeat(size),
+        token: await jose.seal(String.fromCharCode(97 + i).repeat(size)),
+      })),
+    )
     for (const round of [1, 2]) {
       for (const { plaintext, token } of round === 1 ? sealed : [...sealed].reverse()) {
         expect((await node.open(token))?.payload).toBe(plaintext)
@@ -291,7 +307,10 @@ describe(`the node:crypto provider against WebCrypto + jose (${CASES.toLocaleStr
   })
 
   it('signs and verifies ids identically', async () => {
-    const secrets = fc.sample(fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 3 }), { numRuns: 200, seed: 7 })
+    const secrets = fc.sample(fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 3 }), {
+      numRuns: 200,
+      seed: 7,
+    })
     const values = fc.sample(fc.string({ unit: 'binary', maxLength: 30 }), { numRuns: 200, seed: 8 })
     for (let i = 0; i < secrets.length; i++) {
       const jose = webcryptoProvider.hmac(secrets[i]!)

@@ -23,7 +23,12 @@ export async function bundleWorker(entry: string | URL): Promise<string> {
     target: 'es2022',
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
-    alias: { seshjs: root('src/index.ts'), 'seshjs/kv': root('src/stores/kv/index.ts'), 'seshjs/admin': root('src/admin/index.ts'), 'seshjs/durable-objects': root('src/stores/durable-objects/index.ts') },
+    alias: {
+      seshjs: root('src/index.ts'),
+      'seshjs/kv': root('src/stores/kv/index.ts'),
+      'seshjs/admin': root('src/admin/index.ts'),
+      'seshjs/durable-objects': root('src/stores/durable-objects/index.ts'),
+    },
     external: ['cloudflare:*'],
     logLevel: 'silent',
   })

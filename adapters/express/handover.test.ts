@@ -70,14 +70,19 @@ describe('expressSessionHandover', () => {
   })
 
   it('gives nothing for a missing or expired record', async () => {
-    const handover = (found: ExpressSessionRecord | null) => expressSessionHandover({ secret: OLD_SECRET, load: () => found, now: () => Date.UTC(2031, 0, 1) })
+    const handover = (found: ExpressSessionRecord | null) =>
+      expressSessionHandover({ secret: OLD_SECRET, load: () => found, now: () => Date.UTC(2031, 0, 1) })
     expect((await handover(null).take(cookie()))?.data).toBeUndefined()
     expect((await handover(record).take(cookie()))?.data).toBeUndefined() // expired in 2030
     expect((await handover({ ...record, cookie: { expires: null } }).take(cookie()))?.data).toEqual({ user: 'ada', count: 3 })
   })
 
   it('leaves out the keys sesh reserves', async () => {
-    const handover = expressSessionHandover({ secret: OLD_SECRET, load: () => ({ ...record, iat: 1, __flash: {}, _idx: 'x' }), now: () => 0 })
+    const handover = expressSessionHandover({
+      secret: OLD_SECRET,
+      load: () => ({ ...record, iat: 1, __flash: {}, _idx: 'x' }),
+      now: () => 0,
+    })
     expect((await handover.take(cookie()))?.data).toEqual({ user: 'ada', count: 3 })
   })
 

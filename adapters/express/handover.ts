@@ -108,7 +108,7 @@ const encoder = new TextEncoder()
 export function expressSessionHandover<Data extends object = SessionData>(options: ExpressSessionHandoverOptions<Data>): Handover {
   const secrets = typeof options.secret === 'string' ? [options.secret] : [...options.secret]
   if (secrets.length === 0 || secrets.some((secret) => typeof secret !== 'string' || secret === '')) {
-    throw new TypeError('expressSessionHandover() needs express-session\'s secret (a non-empty string, or several)')
+    throw new TypeError("expressSessionHandover() needs express-session's secret (a non-empty string, or several)")
   }
   if (typeof options.load !== 'function') throw new TypeError('expressSessionHandover() needs load(id), which reads the old record')
   const name = options.name ?? 'connect.sid'

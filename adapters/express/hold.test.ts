@@ -13,16 +13,24 @@ afterEach(async () => {
 })
 
 /** Serves `handler` behind a commit that answers `outcome` after a few milliseconds. */
-async function serve(outcome: (status: number) => Outcome, handler: (req: IncomingMessage, res: ServerResponse) => void, errors: unknown[] = []): Promise<string> {
+async function serve(
+  outcome: (status: number) => Outcome,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  errors: unknown[] = [],
+): Promise<string> {
   const server = createServer((req, res) => {
-    holdHead(res, async (status) => {
-      await new Promise((done) => setTimeout(done, 5))
-      return outcome(status)
-    }, (error) => {
-      errors.push(error)
-      res.statusCode = 500
-      res.end('failed')
-    })
+    holdHead(
+      res,
+      async (status) => {
+        await new Promise((done) => setTimeout(done, 5))
+        return outcome(status)
+      },
+      (error) => {
+        errors.push(error)
+        res.statusCode = 500
+        res.end('failed')
+      },
+    )
     handler(req, res)
   })
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
@@ -47,13 +55,16 @@ it("keeps every Set-Cookie of writeHead's flat header array, and a status messag
 
 it('tells the commit the status of writeHead, or of res.statusCode', async () => {
   const statuses: number[] = []
-  const url = await serve((status) => (statuses.push(status), cookie()), (req, res) => {
-    if (req.url === '/head') res.writeHead(503).end()
-    else {
-      res.statusCode = 404
-      res.end()
-    }
-  })
+  const url = await serve(
+    (status) => (statuses.push(status), cookie()),
+    (req, res) => {
+      if (req.url === '/head') res.writeHead(503).end()
+      else {
+        res.statusCode = 404
+        res.end()
+      }
+    },
+  )
   await fetch(`${url}/head`)
   await fetch(`${url}/code`)
   expect(statuses).toEqual([503, 404])
@@ -77,14 +88,17 @@ it('replays held writes in order, with their callbacks, and sends the drain a he
 })
 
 it('replaces the response, dropping what the app sends after, headers included', async () => {
-  const url = await serve(() => ({ replace: new Response('down', { status: 503, headers: { 'retry-after': '5' } }) }), (_req, res) => {
-    res.setHeader('x-app', 'yes')
-    res.write('one')
-    setTimeout(() => {
-      expect(res.write('two')).toBe(true)
-      res.end('three')
-    }, 20)
-  })
+  const url = await serve(
+    () => ({ replace: new Response('down', { status: 503, headers: { 'retry-after': '5' } }) }),
+    (_req, res) => {
+      res.setHeader('x-app', 'yes')
+      res.write('one')
+      setTimeout(() => {
+        expect(res.write('two')).toBe(true)
+        res.end('three')
+      }, 20)
+    },
+  )
   const response = await fetch(url)
   expect(response.status).toBe(503)
   expect(response.headers.get('x-app')).toBeNull()
@@ -95,10 +109,14 @@ it('replaces the response, dropping what the app sends after, headers included',
 
 it('hands a failed commit to onFail with the headers cleared', async () => {
   const errors: unknown[] = []
-  const url = await serve(() => ({ fail: new Error('no') }), (_req, res) => {
-    res.setHeader('x-app', 'yes')
-    res.end('made')
-  }, errors)
+  const url = await serve(
+    () => ({ fail: new Error('no') }),
+    (_req, res) => {
+      res.setHeader('x-app', 'yes')
+      res.end('made')
+    },
+    errors,
+  )
   const response = await fetch(url)
   expect(response.status).toBe(500)
   expect(response.headers.get('x-app')).toBeNull()

@@ -18,7 +18,14 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createSessions, Session, type SessionData, type SessionOptions, SessionStoreUnavailableError, type Sessions } from '../../src/index.js'
+import {
+  createSessions,
+  Session,
+  type SessionData,
+  type SessionOptions,
+  SessionStoreUnavailableError,
+  type Sessions,
+} from '../../src/index.js'
 import { holdHead, type Outcome } from './hold.js'
 
 import type { Handover, HandoverResult } from './handover.js'

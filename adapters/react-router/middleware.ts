@@ -5,7 +5,14 @@
  * @module
  */
 import { createContext, type MiddlewareFunction, type RouterContext, type RouterContextProvider } from 'react-router'
-import { createSessions, type Session, type SessionData, type SessionOptions, SessionStoreUnavailableError, type Sessions } from '../../src/index.js'
+import {
+  createSessions,
+  type Session,
+  type SessionData,
+  type SessionOptions,
+  SessionStoreUnavailableError,
+  type Sessions,
+} from '../../src/index.js'
 
 /** Options of {@link sessionMiddleware}: the engine's (as `createSessions`) and the store-error response. */
 export interface RouterSessionOptions extends SessionOptions {
@@ -63,7 +70,10 @@ export function sessionMiddleware<Data extends object = SessionData>(options: Ro
   const engine = createSessions<Data>(engineOptions)
   const context = createContext<Session<Data>>()
 
-  async function seshSession({ request, context: routerContext }: Parameters<MiddlewareFunction<Response>>[0], next: () => Promise<Response>) {
+  async function seshSession(
+    { request, context: routerContext }: Parameters<MiddlewareFunction<Response>>[0],
+    next: () => Promise<Response>,
+  ) {
     const session = engine.open({ header: request.headers.get('cookie') })
     let readError: SessionStoreUnavailableError | undefined
     const load = session.load.bind(session)

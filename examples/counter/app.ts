@@ -191,7 +191,8 @@ export function counterSocket(c: Context) {
       try {
         await socket.save()
       } catch (error) {
-        if (error instanceof SessionError && error.code === 'ERR_SESSION_SERVER_STORE_REQUIRED') return ws.send(reply({ error: error.message }))
+        if (error instanceof SessionError && error.code === 'ERR_SESSION_SERVER_STORE_REQUIRED')
+          return ws.send(reply({ error: error.message }))
         throw error
       }
       ws.send(reply({ count }))

@@ -42,7 +42,10 @@ export function dynamoFetch(options: DynamoFetchOptions): DynamoCall {
     const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>
     if (response.ok) return body
     const error = new Error(String(body.message ?? body.Message ?? `DynamoDB ${operation} failed with status ${response.status}`))
-    error.name = String(body.__type ?? 'Error').split('#').pop() ?? 'Error'
+    error.name =
+      String(body.__type ?? 'Error')
+        .split('#')
+        .pop() ?? 'Error'
     throw error
   }
 }

@@ -15,7 +15,10 @@ app.use(session)
 app.get('/', async (req, res) => {
   const s = session.get(req)
   const count = (await s.get('count')) ?? 0
-  res.set('cache-control', 'no-store').type('html').send(renderPage(count, describeStore(undefined, {}, s.id), 'none', 'Express'))
+  res
+    .set('cache-control', 'no-store')
+    .type('html')
+    .send(renderPage(count, describeStore(undefined, {}, s.id), 'none', 'Express'))
 })
 
 app.post('/count', async (req, res) => {
@@ -38,7 +41,10 @@ server.once('error', (error: NodeJS.ErrnoException) => {
 })
 server.listen(port, process.env.HOST, () => {
   const address = server.address()
-  const shown = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : ''
+  const shown =
+    typeof address === 'object' && address
+      ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+      : ''
   console.log(`sesh counter on Express listening on ${shown.replace(/\[::\]|0\.0\.0\.0/, 'localhost')}`)
 })
 

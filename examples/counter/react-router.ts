@@ -80,7 +80,10 @@ server.once('error', (error: NodeJS.ErrnoException) => {
 })
 server.listen(port, process.env.HOST, () => {
   const address = server.address()
-  const shown = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : ''
+  const shown =
+    typeof address === 'object' && address
+      ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+      : ''
   console.log(`sesh counter on React Router listening on ${shown.replace(/\[::\]|0\.0\.0\.0/, 'localhost')}`)
 })
 

@@ -44,7 +44,9 @@ const app = createCounterApp<WorkerEnv>(
     const name = sessionTableName(env)
     if (name === undefined) return undefined
     if (durableObjects(env)) return `the Durable Objects of ${name}`
-    return Object.hasOwn(env, name) && isD1Database((env as Record<string, unknown>)[name]) ? `the D1 database ${name} (SQLite)` : `the Workers KV namespace ${name}`
+    return Object.hasOwn(env, name) && isD1Database((env as Record<string, unknown>)[name])
+      ? `the D1 database ${name} (SQLite)`
+      : `the Workers KV namespace ${name}`
   },
   'Cloudflare Workers',
 )

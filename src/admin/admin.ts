@@ -112,7 +112,10 @@ const REVOKE_PASSES = 3
 /** `value` quoted for a message: JSON, control and bidi characters escaped, at most 80 characters. */
 function quoted(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value) : String(value)
-  return text.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return text.replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 }
 
 /**
@@ -161,7 +164,9 @@ export function createAdmin<Data extends object = SessionData>(sessions: Session
     }
     const records = store.records
     if (!records || typeof records.list !== 'function') {
-      throw new TypeError(`${what}: this store cannot list sessions (its RecordKeeper has no list(); the memory, DynamoDB and KV stores have one)`)
+      throw new TypeError(
+        `${what}: this store cannot list sessions (its RecordKeeper has no list(); the memory, DynamoDB and KV stores have one)`,
+      )
     }
     return records as RecordKeeper & Required<Pick<RecordKeeper, 'list'>>
   }
@@ -197,7 +202,11 @@ export function createAdmin<Data extends object = SessionData>(sessions: Session
   async function list(options: ListSessionsOptions = {}): Promise<SessionPage<Data>> {
     const records = keeper('list()')
     const now = nowSeconds()
-    const listing = { now, ...(options.cursor === undefined ? {} : { cursor: options.cursor }), ...(options.limit === undefined ? {} : { limit: options.limit }) }
+    const listing = {
+      now,
+      ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    }
     let page: RecordPage
     if (options.user === undefined) page = await records.list(listing)
     else if (records.listByUser) page = await records.listByUser(userKey, String(options.user), listing)
@@ -254,7 +263,8 @@ export function createAdmin<Data extends object = SessionData>(sessions: Session
     },
     async patch(id, changes) {
       checkSessionId(id, 'patch()')
-      if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) throw new TypeError('patch() takes the changes as an object')
+      if (changes === null || typeof changes !== 'object' || Array.isArray(changes))
+        throw new TypeError('patch() takes the changes as an object')
       return write(id, (session) => {
         const loose = session as unknown as Session // keys and values were typed by the caller's Data
         for (const [key, value] of Object.entries(changes)) {

@@ -42,7 +42,29 @@ describe('readCookie', () => {
       }
       return undefined
     }
-    const piece = fc.constantFrom('_idx', 'a', '=', ';', ' ', '\t', '"', '%2F', '%2b', '%E0%A4%A', '%', '+', '/', '.', '-', '_', 'Zz9', '\n', '\u00a0', ',', 'é')
+    const piece = fc.constantFrom(
+      '_idx',
+      'a',
+      '=',
+      ';',
+      ' ',
+      '\t',
+      '"',
+      '%2F',
+      '%2b',
+      '%E0%A4%A',
+      '%',
+      '+',
+      '/',
+      '.',
+      '-',
+      '_',
+      'Zz9',
+      '\n',
+      '\u00a0',
+      ',',
+      'é',
+    )
     const header = fc.array(piece, { maxLength: 24 }).map((parts) => parts.join(''))
     fc.assert(
       fc.property(header, fc.constantFrom('_idx', 'a', '__Host-s'), (value, name) => {
@@ -89,7 +111,9 @@ describe('sessionCookie', () => {
   })
 
   it('expires with Max-Age=0 and the same Path and Domain', () => {
-    expect(expiredCookie('_idx', { ...attributes, domain: 'example.com' })).toBe('_idx=; Max-Age=0; Domain=example.com; Path=/; HttpOnly; SameSite=Lax')
+    expect(expiredCookie('_idx', { ...attributes, domain: 'example.com' })).toBe(
+      '_idx=; Max-Age=0; Domain=example.com; Path=/; HttpOnly; SameSite=Lax',
+    )
   })
 })
 

@@ -25,7 +25,10 @@ describe('two session cookies in one request', () => {
     const app = new Hono<SessionEnv<{ user: string }>>()
     app.use(sessions({ secret: SECRET, env: {} }))
     app.get('/', async (c) => c.json({ session: await c.get('session').get('user'), getCookie: getCookie(c, '_idx') }))
-    const seen = (await (await app.request('/', { headers: { cookie: `${pairs[0]}; theme=dark; ${pairs[1]}` } })).json()) as Record<string, string>
+    const seen = (await (await app.request('/', { headers: { cookie: `${pairs[0]}; theme=dark; ${pairs[1]}` } })).json()) as Record<
+      string,
+      string
+    >
     expect(seen.session).toBe('last')
     expect(seen.getCookie).toBe(decodeURIComponent(pairs[0]!.slice('_idx='.length)))
   })

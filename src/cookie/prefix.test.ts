@@ -20,13 +20,17 @@ describe('cookie-name prefixes', () => {
 
   it('fails at start-up when an option contradicts the prefix', () => {
     expect(() => resolveOptions({ secret: SECRET, cookie: { name: '__Host-sid', domain: 'example.com' } })).toThrow(/Domain/)
-    expect(() => resolveOptions({ secret: SECRET, cookie: { name: '__Host-sid' }, env: { ARC_SESSION_DOMAIN: 'example.com' } })).toThrow(/Domain/)
+    expect(() => resolveOptions({ secret: SECRET, cookie: { name: '__Host-sid' }, env: { ARC_SESSION_DOMAIN: 'example.com' } })).toThrow(
+      /Domain/,
+    )
     expect(() => resolveOptions({ secret: SECRET, cookie: { name: '__Secure-sid', secure: false } })).toThrow(/Secure/)
     expect(() => resolveOptions({ secret: SECRET, cookie: { name: '__Host-sid', secure: false } })).toThrow(/Secure/)
     expect(() => resolveOptions({ secret: SECRET, cookie: { hostPrefix: true, domain: 'example.com' } })).toThrow(/Domain/)
     // hostPrefix with secure: false is a contradiction too, never a silently Secure cookie
     expect(() => resolveOptions({ secret: SECRET, cookie: { hostPrefix: true, secure: false } })).toThrow(TypeError)
-    expect(() => cookiePrefixRules({ name: '_idx', hostPrefix: true, secure: false })).toThrow(/__Host-… must be Secure: remove cookie.secure: false or hostPrefix: true/)
+    expect(() => cookiePrefixRules({ name: '_idx', hostPrefix: true, secure: false })).toThrow(
+      /__Host-… must be Secure: remove cookie.secure: false or hostPrefix: true/,
+    )
     // without an explicit secure, hostPrefix makes it Secure, in development too
     expect(resolveOptions({ secret: SECRET, cookie: { hostPrefix: true } }).cookieAttributes.secure).toBe(true)
   })

@@ -44,7 +44,9 @@ export function cookiePrefixRules(cookie: {
   const name = cookie.hostPrefix === true && named !== 'host' ? `__Host-${cookie.name}` : cookie.name
   if (cookie.secure === false && (named !== undefined || host)) {
     const how = named === undefined ? 'or hostPrefix: true' : 'or rename the cookie'
-    throw new TypeError(`A cookie named ${named === 'secure' ? '__Secure-' : '__Host-'}… must be Secure: remove cookie.secure: false ${how}`)
+    throw new TypeError(
+      `A cookie named ${named === 'secure' ? '__Secure-' : '__Host-'}… must be Secure: remove cookie.secure: false ${how}`,
+    )
   }
   if (host && cookie.domain) {
     throw new TypeError('A __Host- cookie cannot have a Domain: remove cookie.domain (ARC_SESSION_DOMAIN) or the __Host- prefix')

@@ -23,7 +23,10 @@ describe('the crypto provider in use', () => {
   it('reads with one path what the other wrote, through createSessions', async () => {
     const node = createSessions({ secret: SECRET })
     const web = createSessions({ secret: SECRET, crypto: 'webcrypto' })
-    for (const [writer, reader] of [[node, web], [web, node]] as const) {
+    for (const [writer, reader] of [
+      [node, web],
+      [web, node],
+    ] as const) {
       const session = await writer.load(new Request('http://localhost/'))
       session.set('n', 42)
       const cookie = (await writer.commit(session, new Response())).headers.get('set-cookie')!.split(';')[0]!

@@ -36,7 +36,7 @@ describe('key derivation (Architect)', () => {
     expect((error as Error).message).not.toContain(secret)
   })
 
-  it('reproduces Node\'s lenient base64 for the legacy scheme', () => {
+  it("reproduces Node's lenient base64 for the legacy scheme", () => {
     const secret = 'c2VjcmV0LWtleS0xMjM0NTY3ODkw' // base64 of "secret-key-1234567890"
     expect(new TextDecoder().decode(legacyJweKeyBytes(secret))).toBe('secret-key-12345')
     // base64url characters are accepted, junk skipped, '=' stops
@@ -48,7 +48,7 @@ describe('key derivation (Architect)', () => {
 describe('seal / open', () => {
   const keyring = new Keyring([SECRET], 'A256GCM')
 
-  it('seals a compact JWE with exactly Architect\'s header', async () => {
+  it("seals a compact JWE with exactly Architect's header", async () => {
     const token = await seal('{"a":1,"iat":1}', keyring)
     const [header, encryptedKey, iv, , tag] = token.split('.')
     expect(header).toBe('eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0')
@@ -92,7 +92,7 @@ describe('seal / open', () => {
 })
 
 describe('signed ids', () => {
-  it('matches Architect\'s cookie-signature vector', async () => {
+  it("matches Architect's cookie-signature vector", async () => {
     const keyring = new Keyring([SECRET], 'A256GCM')
     const signed = await signId('VDplXe5Jmc-mMyOIn3DQae6v', keyring)
     expect(signed).toBe('VDplXe5Jmc-mMyOIn3DQae6v.5PS6AEfkf/dw/ykGnh3tFj0OnK5koeaH/VuaQfACtSU')

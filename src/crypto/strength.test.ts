@@ -9,21 +9,27 @@ import { derivesDevelopmentKey, lowEntropyReason, productionSecretProblem } from
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n))
 const hexOf = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 const base64Of = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
-const COMBOS: [ContentEncryption, KeyScheme][] = [['A256GCM', 'architect'], ['A192GCM', 'architect'], ['A128GCM', 'architect'], ['A128GCM', 'legacy']]
+const COMBOS: [ContentEncryption, KeyScheme][] = [
+  ['A256GCM', 'architect'],
+  ['A192GCM', 'architect'],
+  ['A128GCM', 'architect'],
+  ['A128GCM', 'legacy'],
+]
 const quiet = { onWarning() {}, cookie: { hostPrefix: false } }
 
 describe('production secrets', () => {
   it('accepts what `openssl rand -hex 32` and `openssl rand -base64 32` print, in every derivation', () => {
     for (let i = 0; i < 250; i++) {
       for (const secret of [hexOf(random(32)), base64Of(random(32)), hexOf(random(16)), base64Of(random(24))]) {
-        for (const [enc, scheme] of COMBOS) expect(productionSecretProblem(secret, enc, scheme), `${secret} ${enc} ${scheme}`).toBeUndefined()
+        for (const [enc, scheme] of COMBOS)
+          expect(productionSecretProblem(secret, enc, scheme), `${secret} ${enc} ${scheme}`).toBeUndefined()
       }
     }
     expect(resolveOptions({ ...quiet, env: { ARC_ENV: 'production', ARC_APP_SECRET: base64Of(random(32)) } }).production).toBe(true)
     expect(resolveOptions({ ...quiet, env: { ARC_ENV: 'production', ARC_APP_SECRET: hexOf(random(32)) } }).production).toBe(true)
   })
 
-  it('refuses Architect\'s public key in legacy form (base64 of the development key) under ARC_FORCE_LEGACY_JWE_SECRET', () => {
+  it("refuses Architect's public key in legacy form (base64 of the development key) under ARC_FORCE_LEGACY_JWE_SECRET", () => {
     const env = { ARC_ENV: 'production', ARC_FORCE_LEGACY_JWE_SECRET: 'true', ARC_APP_SECRET: 'MTIzNDU2Nzg5MDEyMzQ1Ng==' }
     expect(() => resolveOptions({ ...quiet, env })).toThrow(SessionSecretError)
     expect(() => resolveOptions({ ...quiet, env })).toThrow(/development key/)
@@ -40,7 +46,8 @@ describe('production secrets', () => {
       'MTIzNDU2Nzg5MDEyMzQ1Ng' + hexOf(random(8)), // legacy: same first 16 bytes
     ]) {
       expect(derivesDevelopmentKey(secret), secret).toBe(true)
-      for (const [enc, scheme] of COMBOS) expect(productionSecretProblem(secret, enc, scheme), `${secret} ${enc}`).toMatch(/development key/)
+      for (const [enc, scheme] of COMBOS)
+        expect(productionSecretProblem(secret, enc, scheme), `${secret} ${enc}`).toMatch(/development key/)
     }
   })
 

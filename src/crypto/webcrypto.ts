@@ -48,9 +48,7 @@ function signer(secrets: readonly string[]): IdSigner {
   let imported: Promise<CryptoKey[]> | undefined
   const keys = () =>
     (imported ??= Promise.all(
-      secrets.map((secret) =>
-        crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
-      ),
+      secrets.map((secret) => crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])),
     ))
   const mac = async (key: CryptoKey, value: string) =>
     base64NoPad(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(value))))

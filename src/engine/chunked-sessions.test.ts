@@ -120,7 +120,9 @@ describe('hostile chunk sets, sealed for real', () => {
   async function chunksOf(sessions: typeof engine, kb: number): Promise<Map<string, string>> {
     const session = sessions.open(undefined)
     session.set('blob', blob(kb))
-    return new Map(pairs((await sessions.saveCookie(session))!.headers).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]))
+    return new Map(
+      pairs((await sessions.saveCookie(session))!.headers).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+    )
   }
   const header = (chunks: Map<string, string>, extra = '') =>
     [...chunks].map(([n, v]) => `${n}=${v}`).join('; ') + (extra ? `; ${extra}` : '')
@@ -269,7 +271,10 @@ describe('configuration', () => {
 
   it('chunks with a server store is a TypeError', () => {
     expect(() => memoryStore({ chunks: 4 } as never)).toThrow(/cookie store/)
-    const declared: SessionStore = { ...serverStore({ get: async () => undefined, set: async () => {}, delete: async () => {} }), chunks: { max: 4, maxBytes: 14336 } }
+    const declared: SessionStore = {
+      ...serverStore({ get: async () => undefined, set: async () => {}, delete: async () => {} }),
+      chunks: { max: 4, maxBytes: 14336 },
+    }
     expect(() => resolveConfig({ secret: SECRET, store: declared })).toThrow(/cookie store/)
     const malformed: SessionStore = { ...cookieStore(), chunks: { max: 99, maxBytes: 1 } }
     expect(() => resolveConfig({ secret: SECRET, store: malformed })).toThrow(TypeError)

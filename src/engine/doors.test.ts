@@ -220,7 +220,15 @@ describe('the record view', () => {
 
     const s = engine.open(undefined)
     await s.load()
-    expect(s.info).toEqual({ id: s.id, isNew: true, issuedAt: undefined, expiresAt: undefined, absoluteExpiresAt: undefined, olderKey: false, extra: undefined })
+    expect(s.info).toEqual({
+      id: s.id,
+      isNew: true,
+      issuedAt: undefined,
+      expiresAt: undefined,
+      absoluteExpiresAt: undefined,
+      olderKey: false,
+      extra: undefined,
+    })
     expect(() => engine.open(undefined).info).toThrow(TypeError)
     s.set('n', 1)
     const issued = now()

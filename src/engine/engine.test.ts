@@ -12,11 +12,7 @@ function requestWith(cookie?: string): Request {
 }
 
 /** Runs one request through the engine: `work` gets the session; returns the Set-Cookie value. */
-async function step(
-  engine: Sessions,
-  jar: CookieJar,
-  work: (session: Awaited<ReturnType<typeof engine.load>>) => unknown,
-) {
+async function step(engine: Sessions, jar: CookieJar, work: (session: Awaited<ReturnType<typeof engine.load>>) => unknown) {
   const session = await engine.load(requestWith(jar.header() || undefined))
   await work(session)
   const response = await engine.commit(session, new Response('ok'))

@@ -48,8 +48,16 @@ export async function read(state: EngineState, cookieValue: string): Promise<Loa
  * @param value the cookie's value; `undefined`: none
  * @param hadCookie a cookie was sent, even one that cannot name a session
  */
-export function sessionOf<Data extends object = SessionData>(state: EngineState, value: string | undefined, hadCookie = value !== undefined): Session<Data> {
-  return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(state, value)), { hadCookie, newId: state.newId, origin: state })
+export function sessionOf<Data extends object = SessionData>(
+  state: EngineState,
+  value: string | undefined,
+  hadCookie = value !== undefined,
+): Session<Data> {
+  return new Session<Data>(() => (value === undefined ? Promise.resolve({}) : read(state, value)), {
+    hadCookie,
+    newId: state.newId,
+    origin: state,
+  })
 }
 
 /**
@@ -73,10 +81,14 @@ export function fromHeader<Data extends object = SessionData>(state: EngineState
  * @param state the engine's state
  * @param cookie a cookie value, `undefined`, or `{ header }`
  */
-export function open<Data extends object = SessionData>(state: EngineState, cookie: string | undefined | CookieHeaderSource): Session<Data> {
+export function open<Data extends object = SessionData>(
+  state: EngineState,
+  cookie: string | undefined | CookieHeaderSource,
+): Session<Data> {
   if (cookie !== null && typeof cookie === 'object') {
     const { header } = cookie
-    if (header !== undefined && header !== null && typeof header !== 'string') throw new TypeError('open({ header }) takes a Cookie header (a string)')
+    if (header !== undefined && header !== null && typeof header !== 'string')
+      throw new TypeError('open({ header }) takes a Cookie header (a string)')
     return fromHeader<Data>(state, header)
   }
   if (cookie !== undefined && typeof cookie !== 'string') {

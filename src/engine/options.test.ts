@@ -48,7 +48,11 @@ describe('the ARC_* environment', () => {
   })
 
   it('lets explicit options win over the environment', () => {
-    const o = resolveOptions({ env: { ARC_SESSION_SAME_SITE: 'strict', ARC_APP_SECRET: 'x'.repeat(32) }, cookie: { sameSite: 'none' }, secret: SECRET })
+    const o = resolveOptions({
+      env: { ARC_SESSION_SAME_SITE: 'strict', ARC_APP_SECRET: 'x'.repeat(32) },
+      cookie: { sameSite: 'none' },
+      secret: SECRET,
+    })
     expect(o.cookieAttributes.sameSite).toBe('none')
     expect(o.cookieAttributes.secure).toBe(true) // SameSite=None needs Secure
   })
@@ -126,12 +130,17 @@ describe('secrets', () => {
     expect(settingsSource({ env: {} }).name).toBe('the env option')
     resolveOptions({ onWarning })
     resolveOptions({ env: {}, onWarning })
-    expect(onWarning.mock.calls.map(([message]) => /\(read: ([^;]+);/.exec(message as string)?.[1])).toEqual(['process.env', 'the env option'])
+    expect(onWarning.mock.calls.map(([message]) => /\(read: ([^;]+);/.exec(message as string)?.[1])).toEqual([
+      'process.env',
+      'the env option',
+    ])
   })
 
   it('never uses the development key when anything says production, production: false included', () => {
     // production: false turns off Secure and the strength check, never the refusal of the public key
-    expect(() => resolveOptions({ env: { ARC_ENV: 'production' }, production: false, ...quiet })).toThrow(/ARC_ENV or NODE_ENV in the env option says production/)
+    expect(() => resolveOptions({ env: { ARC_ENV: 'production' }, production: false, ...quiet })).toThrow(
+      /ARC_ENV or NODE_ENV in the env option says production/,
+    )
     expect(resolveOptions({ env: { ARC_ENV: 'production' }, production: false, secret: SECRET }).cookieAttributes.secure).toBe(false)
     expect(() => resolveOptions({ production: true, ...quiet })).toThrow(/the production option is true/)
   })
@@ -158,10 +167,11 @@ describe('validation', () => {
       { now: 5 },
       { secret: 42 },
     ]
-    for (const options of bad) expect(() => resolveOptions({ secret: SECRET, ...options } as never), JSON.stringify(options)).toThrow(TypeError)
+    for (const options of bad)
+      expect(() => resolveOptions({ secret: SECRET, ...options } as never), JSON.stringify(options)).toThrow(TypeError)
   })
 
-  it("refuses an invalid ARC_APP_SECRET_ALGO as @architect/functions does: a ReferenceError with its message", () => {
+  it('refuses an invalid ARC_APP_SECRET_ALGO as @architect/functions does: a ReferenceError with its message', () => {
     expect(() => resolveOptions({ secret: SECRET, env: { ARC_APP_SECRET_ALGO: 'A512GCM' } })).toThrow(ReferenceError)
     expect(() => resolveOptions({ secret: SECRET, env: { ARC_APP_SECRET_ALGO: 'foo' } })).toThrow(
       /^Invalid token algorithm, must be one of: A256GCM, A192GCM, A128GCM/,

@@ -317,7 +317,8 @@ function productionSays(production: boolean | undefined, source: SettingsSource)
   if (production === true) return 'the production option is true'
   if (isProductionEnvironment(source.env)) return `ARC_ENV or NODE_ENV in ${source.name} says production`
   const runtime = runtimeEnv()
-  if (runtime && runtime.env !== source.env && isProductionEnvironment(runtime.env)) return `ARC_ENV or NODE_ENV in ${runtime.name} says production`
+  if (runtime && runtime.env !== source.env && isProductionEnvironment(runtime.env))
+    return `ARC_ENV or NODE_ENV in ${runtime.name} says production`
   return undefined
 }
 
@@ -395,19 +396,20 @@ export function resolveConfigFrom(options: SessionOptions, source: SettingsSourc
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
   const { env } = source
   const production = options.production ?? isProductionEnvironment(env) // validated even when `production` decides
-  const warn = options.onWarning ?? ((message: string) => {
-    if (shownWarnings.has(message)) return
-    shownWarnings.add(message)
-    console.warn(message)
-  })
+  const warn =
+    options.onWarning ??
+    ((message: string) => {
+      if (shownWarnings.has(message)) return
+      shownWarnings.add(message)
+      console.warn(message)
+    })
   const algorithm = algorithmOf(options.algorithm, envString(env, 'ARC_APP_SECRET_ALGO'))
   const legacyKeys = options.legacyKeys ?? envString(env, 'ARC_FORCE_LEGACY_JWE_SECRET') !== undefined
 
   let secrets = secretsOf(options, env)
   const usingDevelopmentKey = secrets.length === 0
   // Architect signs ids and CSRF tokens with ARC_APP_NAME (or 'fallback') when it has no secret
-  const appNameSecret =
-    usingDevelopmentKey && options.appNameFallback === true ? (envString(env, 'ARC_APP_NAME') ?? 'fallback') : undefined
+  const appNameSecret = usingDevelopmentKey && options.appNameFallback === true ? (envString(env, 'ARC_APP_NAME') ?? 'fallback') : undefined
   if (usingDevelopmentKey) {
     // Refused whenever anything says production, `production: false` included: the key is public.
     const refusal = productionSays(options.production, source)
@@ -444,10 +446,7 @@ export function resolveConfigFrom(options: SessionOptions, source: SettingsSourc
 
   const cookie = options.cookie ?? {}
   const envMaxAge = envString(env, 'ARC_SESSION_TTL') ?? envString(env, 'SESSION_TTL')
-  const cookieMaxAge = Math.min(
-    MAX_COOKIE_AGE,
-    positiveInteger(cookie.maxAge ?? envMaxAge ?? ttl, 'cookie.maxAge (ARC_SESSION_TTL)', true),
-  )
+  const cookieMaxAge = Math.min(MAX_COOKIE_AGE, positiveInteger(cookie.maxAge ?? envMaxAge ?? ttl, 'cookie.maxAge (ARC_SESSION_TTL)', true))
   const touchAfter =
     options.touchAfter === undefined
       ? Math.max(0, Math.min(DEFAULTS.touchAfter, Math.floor(ttl / 2), Math.floor(cookieMaxAge / 2)))

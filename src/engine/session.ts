@@ -175,7 +175,10 @@ export class Session<Data extends object = SessionData> {
    * Made by the engine (`createSessions().load()`), not by hand.
    * @internal
    */
-  constructor(loader: () => Promise<LoadResult>, options: { hadCookie: boolean; newId?: ((from?: string) => string) | undefined; origin?: object | undefined }) {
+  constructor(
+    loader: () => Promise<LoadResult>,
+    options: { hadCookie: boolean; newId?: ((from?: string) => string) | undefined; origin?: object | undefined },
+  ) {
     this.#loader = loader
     this.#hadCookie = options.hadCookie
     this.#newId = options.newId
@@ -449,7 +452,8 @@ export class Session<Data extends object = SessionData> {
       currentId: this.#currentId,
       originalJson: this.#originalJson,
       // asked only of an unchanged session (for-in over a prototype-less object is not free)
-      loadedEmpty: this.#originalJson === undefined && (this.#record === undefined || (isEmpty(this.#data) && isEmpty(this.#incomingFlash))),
+      loadedEmpty:
+        this.#originalJson === undefined && (this.#record === undefined || (isEmpty(this.#data) && isEmpty(this.#incomingFlash))),
       destroyed: this.#destroyed,
       regenerated: this.#regenerated,
       moved: this.#moved,

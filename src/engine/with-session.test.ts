@@ -32,14 +32,16 @@ describe('withSession()', () => {
     expect(response.headers.get('set-cookie')).toBeNull() // unchanged: not re-sent
   })
 
-  it('answers a store outage with a 503 (or the app\'s response), writing nothing', async () => {
+  it("answers a store outage with a 503 (or the app's response), writing nothing", async () => {
     const down = unavailableStore('down')
     const handler = async (_: Request, session: { get(k: string): Promise<unknown> }) => new Response(String(await session.get('n')))
     const request = () => new Request('http://localhost/', { headers: { cookie: '_idx=abc.def' } })
     const plain = await withSession(handler, { secret: SECRET, store: down })(request())
     expect(plain.status).toBe(503)
     expect(await plain.text()).not.toMatch(/ECONNREFUSED|down/)
-    const custom = await withSession(handler, { secret: SECRET, store: down, onStoreError: () => new Response('later', { status: 502 }) })(request())
+    const custom = await withSession(handler, { secret: SECRET, store: down, onStoreError: () => new Response('later', { status: 502 }) })(
+      request(),
+    )
     expect(custom.status).toBe(502)
     expect(down.write).not.toHaveBeenCalled()
   })

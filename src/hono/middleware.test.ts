@@ -50,7 +50,7 @@ describe('sessions() middleware', () => {
     expect(response.headers.get('set-cookie')).toBeNull()
   })
 
-  it('keeps the handler\'s own Set-Cookie beside the session cookie', async () => {
+  it("keeps the handler's own Set-Cookie beside the session cookie", async () => {
     const app = counterApp({ secret: SECRET })
     const response = await call(app, new CookieJar(), '/cookie-too')
     const cookies = response.headers.getSetCookie()
@@ -171,7 +171,12 @@ describe('sessions() middleware', () => {
     const attempt = async (code: string) => {
       const response = await app.request('/2fa', {
         method: 'POST',
-        headers: { upgrade: 'websocket', connection: 'upgrade', 'content-type': 'application/x-www-form-urlencoded', ...(jar.cookies.size ? { cookie: jar.header() } : {}) },
+        headers: {
+          upgrade: 'websocket',
+          connection: 'upgrade',
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(jar.cookies.size ? { cookie: jar.header() } : {}),
+        },
         body: new URLSearchParams({ code }),
       })
       jar.take(response)
@@ -183,7 +188,7 @@ describe('sessions() middleware', () => {
     expect(await attempt('424242')).toBe(423)
   })
 
-  it("passes an upgrade sessionSocket() took through untouched, and nothing else that asks for one", async () => {
+  it('passes an upgrade sessionSocket() took through untouched, and nothing else that asks for one', async () => {
     const app = new Hono<SessionEnv<Data>>()
     app.use(sessions<Data>({ secret: SECRET }))
     app.use('/ws*', async (c, next) => {

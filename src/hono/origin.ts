@@ -32,7 +32,9 @@ function normalized(entry: unknown): string {
   if (typeof entry !== 'string' || entry === '') throw problem()
   if (entry === 'null') {
     // any page can send `Origin: null` (a sandboxed iframe), so listing it would switch the check off
-    throw new TypeError("origins cannot list 'null': any site can send Origin: null from a sandboxed iframe. Use a function if you really mean it.")
+    throw new TypeError(
+      "origins cannot list 'null': any site can send Origin: null from a sandboxed iframe. Use a function if you really mean it.",
+    )
   }
   let url: URL
   try {
@@ -40,7 +42,8 @@ function normalized(entry: unknown): string {
   } catch {
     throw problem()
   }
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '') || entry.includes('*')) throw problem()
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '') || entry.includes('*'))
+    throw problem()
   // http(s) origins compare as browsers serialize them (lower case, no default port); other schemes as written
   return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : entry.replace(/\/$/, '')
 }

@@ -25,7 +25,9 @@ export const SOCKET_QUEUE_FULL_CLOSE_CODE = 1008
 export const MUST_RELOAD: unique symbol = Symbol('sesh.socket.mustReload')
 
 function ended(): TypeError {
-  return new TypeError('The session ended (logged out, revoked or expired): nothing was saved, and a socket cannot bring it back (close the socket)')
+  return new TypeError(
+    'The session ended (logged out, revoked or expired): nothing was saved, and a socket cannot bring it back (close the socket)',
+  )
 }
 
 /**
@@ -73,7 +75,10 @@ export class SocketSession<Data extends object = SessionData> {
    */
   static of<Data extends object>(session: Session<Data>): SocketSession<Data> {
     const engine = engineOf(session)
-    if (!engine) throw new TypeError('SocketSession.of() takes a session made by an engine (the sessions() middleware, load() or open()); otherwise use new SocketSession(engine, session)')
+    if (!engine)
+      throw new TypeError(
+        'SocketSession.of() takes a session made by an engine (the sessions() middleware, load() or open()); otherwise use new SocketSession(engine, session)',
+      )
     return new SocketSession(engine, session)
   }
 
@@ -140,7 +145,9 @@ export class SocketSession<Data extends object = SessionData> {
     if (this.#ended) throw ended()
     const { store } = this.#engine.config
     if (!this.#started && store.stateless !== true) {
-      throw new TypeError('The socket was opened without a session: no cookie names this id, so saving it would be lost. Start the session over HTTP first.')
+      throw new TypeError(
+        'The socket was opened without a session: no cookie names this id, so saving it would be lost. Start the session over HTTP first.',
+      )
     }
     if (store.stateless || !store.get || !store.cookieValue) return this.#engine.byId.save(this.#session) // SessionServerStoreRequiredError
     const snapshot = this.#session[SNAPSHOT]()

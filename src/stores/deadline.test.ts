@@ -202,7 +202,9 @@ describe('store deadlines', () => {
     `
     const started = Date.now()
     await new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000 }, (error) => (error ? reject(error) : resolve())),
+      execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000 }, (error) =>
+        error ? reject(error) : resolve(),
+      ),
     )
     expect(Date.now() - started).toBeLessThan(30_000) // not the ten minutes of the deadline
   })

@@ -36,7 +36,8 @@ class CallOptions implements KeeperCallOptions {
   }
 }
 
-const callOptions = (context: StoreContext, mustExist?: boolean, forwards?: boolean): CallOptions => new CallOptions(context, mustExist, forwards)
+const callOptions = (context: StoreContext, mustExist?: boolean, forwards?: boolean): CallOptions =>
+  new CallOptions(context, mustExist, forwards)
 
 /** A move's options: the forward's end and the old record's `extra`, with the signal read on use. */
 class MoveCallOptions extends CallOptions {
@@ -65,7 +66,9 @@ const COOKIE_SHAPE = /^[A-Za-z0-9_-]{16,128}\.[A-Za-z0-9+/]{43}=?$/
 export function refuseChunks(options: object, factory: string): void {
   const chunks = (options as { chunks?: unknown }).chunks
   if (chunks !== undefined && chunks !== false) {
-    throw new TypeError(`${factory}: chunks are for the cookie store (cookieStore({ chunks })); a server-side store keeps only a short signed id in the cookie`)
+    throw new TypeError(
+      `${factory}: chunks are for the cookie store (cookieStore({ chunks })); a server-side store keeps only a short signed id in the cookie`,
+    )
   }
 }
 
@@ -157,7 +160,12 @@ export function serverStore(keeper: RecordKeeper): SessionStore {
    * A move for a keeper without `move()`: check, write, delete. Not atomic (a
    * revoke between the check and the write is lost) and no forward is left.
    */
-  async function moveWithoutForward(fromId: string, toId: string, next: StoredRecord, context: StoreContext): Promise<StoredRecord | void | false> {
+  async function moveWithoutForward(
+    fromId: string,
+    toId: string,
+    next: StoredRecord,
+    context: StoreContext,
+  ): Promise<StoredRecord | void | false> {
     const { now } = context
     const current = await keeper.get(fromId, now, callOptions(context))
     if (!current || current.expiresAt <= now || current.moved) return false

@@ -139,7 +139,8 @@ export type PruneOption = false | { every?: number | undefined; limit?: number |
  */
 export function resolvePrune(prune: PruneOption, where: string, max: number): ResolvedPrune | undefined {
   if (prune === false) return undefined
-  if (prune !== undefined && (prune === null || typeof prune !== 'object')) throw new TypeError(`${where}: prune must be false or { every, limit }`)
+  if (prune !== undefined && (prune === null || typeof prune !== 'object'))
+    throw new TypeError(`${where}: prune must be false or { every, limit }`)
   const every = prune?.every ?? 100
   const limit = prune?.limit ?? 100
   if (!Number.isInteger(every) || every < 1) throw new TypeError(`${where}: prune.every must be a positive integer`)
@@ -208,7 +209,11 @@ export function sqlKeeper(parts: SqlKeeperParts): RecordKeeper {
     const json = JSON.stringify(record.data)
     const size = encoder.encode(json).length
     if (size > maxSize) {
-      throw new SessionTooLargeError(`The session is too large for this ${database} store: ${size} bytes of JSON, over its ${maxSize}-byte limit.`, maxSize, size)
+      throw new SessionTooLargeError(
+        `The session is too large for this ${database} store: ${size} bytes of JSON, over its ${maxSize}-byte limit.`,
+        maxSize,
+        size,
+      )
     }
     const created = record.createdAt === undefined ? null : int(record.createdAt)
     return [id, json, int(record.expiresAt), userOf(record.data), created, int(now)]
@@ -217,7 +222,10 @@ export function sqlKeeper(parts: SqlKeeperParts): RecordKeeper {
   /** The optimistic write: `expected` undefined inserts only where no live row is; else compare-and-set. */
   async function put(id: string, record: StoredRecord, now: number, expected: number | undefined, signal?: AbortSignal): Promise<boolean> {
     const values = params(id, record, now)
-    const rows = expected === undefined ? await run(sql.insertAbsent, values, signal) : await run(sql.updateVersion, [...values, int(expected)], signal)
+    const rows =
+      expected === undefined
+        ? await run(sql.insertAbsent, values, signal)
+        : await run(sql.updateVersion, [...values, int(expected)], signal)
     if (rows.length === 0) return false
     const version = numberOf(rows[0]!.version)
     if (version !== undefined) record.extra = { ...record.extra, [VERSION]: version }
@@ -236,7 +244,12 @@ export function sqlKeeper(parts: SqlKeeperParts): RecordKeeper {
   }
 
   /** One page in id order: the cursor is the last id examined, so it stays valid while rows come and go. */
-  async function page(statement: string, extra: unknown[], options: ListOptions, keep: (record: ListedRecord) => boolean): Promise<RecordPage> {
+  async function page(
+    statement: string,
+    extra: unknown[],
+    options: ListOptions,
+    keep: (record: ListedRecord) => boolean,
+  ): Promise<RecordPage> {
     const size = pageSize(options.limit)
     const { cursor, now } = options
     if (cursor !== undefined && (typeof cursor !== 'string' || cursor.length > 1024)) {

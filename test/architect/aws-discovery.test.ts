@@ -36,14 +36,18 @@ const echo = async (req: ArcRequest) => ({ json: req.session })
 beforeAll(async () => {
   db = await startDynalite()
   await createSessionTable({ table: PHYSICAL, client: db.client })
-  ssm = await startFakeSsm(STACK, {}, {
-    pageSize: 2,
-    extra: {
-      '/ShopProduction/events/ping': 'ShopProduction-PingEventTopic-XYZ',
-      '/ShopProduction/static/bucket': 'shop-production-static',
-      '/ShopStaging/tables/sessions': 'ShopStaging-SessionsTable-WRONG',
+  ssm = await startFakeSsm(
+    STACK,
+    {},
+    {
+      pageSize: 2,
+      extra: {
+        '/ShopProduction/events/ping': 'ShopProduction-PingEventTopic-XYZ',
+        '/ShopProduction/static/bucket': 'shop-production-static',
+        '/ShopStaging/tables/sessions': 'ShopStaging-SessionsTable-WRONG',
+      },
     },
-  })
+  )
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
@@ -93,7 +97,9 @@ describe('on AWS', () => {
     const written = await sesh.http(login)(v2())
     expect(written.statusCode).toBe(200)
     const setCookie = written.cookies!.find((c) => c.startsWith('_idx='))!
-    const { Item } = await db.client.send(new GetItemCommand({ TableName: PHYSICAL, Key: { _idx: { S: idOf(setCookie) } }, ConsistentRead: true }))
+    const { Item } = await db.client.send(
+      new GetItemCommand({ TableName: PHYSICAL, Key: { _idx: { S: idOf(setCookie) } }, ConsistentRead: true }),
+    )
     expect(Item?.user).toEqual({ S: 'ada' })
 
     // Architect's query: the whole stack, recursively, signed, following NextToken
@@ -133,7 +139,9 @@ describe('on AWS', () => {
 
   it('fails clearly on an unknown name, and does not cache the failure', async () => {
     const sesh = createArchitect({ cookie, env: { ...base, ARC_SESSION_TABLE_NAME: 'sesions' } })
-    const error = await sesh.http(login)(v2()).catch((e: unknown) => e)
+    const error = await sesh
+      .http(login)(v2())
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ReferenceError)
     expect((error as Error).message).toContain("'sesions'")
     expect((error as Error).message).toContain('ARC_SESSION_TABLE_NAME')
@@ -183,7 +191,7 @@ describe('on AWS', () => {
 })
 
 describe('the same table as @architect/functions', () => {
-  it('Architect\'s own discovery (AWS mode, same fake SSM) maps the names as sesh does', async () => {
+  it("Architect's own discovery (AWS mode, same fake SSM) maps the names as sesh does", async () => {
     const require = createRequire(import.meta.url)
     // biome-ignore lint/suspicious/noExplicitAny: any by design
     const discovery = require('@architect/functions/src/discovery') as (cb: (err: Error | null, services: any) => void) => void
@@ -225,7 +233,9 @@ describe('under the sandbox (the same lookup, through its internal SSM service)'
       expect(written.statusCode).toBe(200)
       expect(local.requests.map((r) => r.body)).toEqual([{ Path: '/ShopTesting', Recursive: true }])
       const setCookie = written.cookies!.find((c) => c.startsWith('_idx='))!
-      const { Item } = await db.client.send(new GetItemCommand({ TableName: PHYSICAL, Key: { _idx: { S: idOf(setCookie) } }, ConsistentRead: true }))
+      const { Item } = await db.client.send(
+        new GetItemCommand({ TableName: PHYSICAL, Key: { _idx: { S: idOf(setCookie) } }, ConsistentRead: true }),
+      )
       expect(Item?.user).toEqual({ S: 'ada' })
       expect(ssm.requests).toEqual([]) // not AWS's
     } finally {

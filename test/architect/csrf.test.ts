@@ -59,7 +59,7 @@ describe('with a configured secret', () => {
     expect(rotated.csrf.verify(ours('fallback'))).toBe(false)
   })
 
-  it('ARC_APP_SECRET from the environment, as Architect: Architect\'s tokens verify in sesh', () => {
+  it("ARC_APP_SECRET from the environment, as Architect: Architect's tokens verify in sesh", () => {
     setEnv({ ARC_SESSION_TABLE_NAME: 'jwe', ARC_ENV: 'testing', ARC_APP_SECRET: STRONG })
     const sesh = createArchitect()
     expect(sesh.csrf.verify(arc.http.csrf.create())).toBe(true)
@@ -72,7 +72,7 @@ describe('with a configured secret', () => {
   })
 })
 
-describe('without a secret, outside production: Architect\'s fallback, as Architect', () => {
+describe("without a secret, outside production: Architect's fallback, as Architect", () => {
   it.each([
     ['ARC_APP_NAME', { ARC_APP_NAME: 'shop' }, 'shop'],
     ["'fallback'", {}, 'fallback'],
@@ -124,12 +124,13 @@ it('the expiry of a sesh token is signed; tampered and malformed tokens are refu
   expect(sesh.csrf.verify(`${kind}.${nonce}.${Number(ts) + 1}.${mac}`, 'v')).toBe(false)
   expect(sesh.csrf.verify(`u1.${nonce}.${ts}.${mac}`)).toBe(false) // a bound token passed off as unbound
   expect(sesh.csrf.verify(`${kind}.${nonce}.${ts}.${mac!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}`, 'v')).toBe(false)
-  for (const bad of [undefined, 42, '', 'a.b', 'a.b.c.d', 'x'.repeat(5000), `${token}.extra`]) expect(sesh.csrf.verify(bad, 'v')).toBe(false)
+  for (const bad of [undefined, 42, '', 'a.b', 'a.b.c.d', 'x'.repeat(5000), `${token}.extra`])
+    expect(sesh.csrf.verify(bad, 'v')).toBe(false)
   now += 300_001
   expect(sesh.csrf.verify(token, 'v')).toBe(false)
 })
 
-describe('no token is ever a session id\'s signature (DynamoDB sessions sign _idx with the same secret)', () => {
+describe("no token is ever a session id's signature (DynamoDB sessions sign _idx with the same secret)", () => {
   const setup = async () => {
     const sesh = createArchitect({ secret: STRONG, store: memoryStore(), env: { ARC_ENV: 'testing' } })
     const setCookie = await sesh.session.write({ user: 'ada' })

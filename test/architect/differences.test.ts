@@ -24,7 +24,13 @@ beforeAll(() => {
 const pair = (setCookie: string) => setCookie.split(';')[0]!
 
 describe('every Set-Cookie is sent (Architect lets the session cookie replace the others)', () => {
-  const respond = async () => ({ cookie: 'legacy=1; Path=/', headers: { 'set-cookie': 'header=1' }, cookies: ['array=1'], session: { a: 1 }, text: 'x' })
+  const respond = async () => ({
+    cookie: 'legacy=1; Path=/',
+    headers: { 'set-cookie': 'header=1' },
+    cookies: ['array=1'],
+    session: { a: 1 },
+    text: 'x',
+  })
   it('v2: all in cookies[]', async () => {
     const a = await arc.http.async(respond)(v2())
     expect(allCookies(a).map((c) => c.split('=')[0])).toEqual(['_idx', 'array']) // legacy= and header= are lost
@@ -202,7 +208,8 @@ describe('csrf', () => {
     expect(sesh.csrf.verify(`${kind}.${nonce!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}.${ts}.${sig}`)).toBe(false)
     expect(sesh.csrf.verify(sesh.csrf.create(undefined, Date.now() - 1))).toBe(false)
     expect(sesh.csrf.verify(arc.http.csrf.create('abc', Date.now() - 1))).toBe(false)
-    for (const bad of [undefined, 42, '', 'a.b', 'a.notanumber.c', `${kind}.${nonce}.${ts}.${sig}.extra`]) expect(sesh.csrf.verify(bad)).toBe(false)
+    for (const bad of [undefined, 42, '', 'a.b', 'a.notanumber.c', `${kind}.${nonce}.${ts}.${sig}.extra`])
+      expect(sesh.csrf.verify(bad)).toBe(false)
   })
   it('follows an injected clock', () => {
     let now = 1_000_000

@@ -57,14 +57,31 @@ const echo: Handler = async (req) => ({
 const bodies: [string, EventInit][] = [
   ['no body', { method: 'GET', path: '/things/1', route: '/things/{id}', params: { id: '1' }, query: { q: 'x' } }],
   ['JSON', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1,"b":[true,null]}' }],
-  ['JSON, base64', { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: b64('{"a":"é"}'), isBase64Encoded: true }],
+  [
+    'JSON, base64',
+    { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: b64('{"a":"é"}'), isBase64Encoded: true },
+  ],
   ['vnd.api+json', { method: 'POST', headers: { 'content-type': 'application/vnd.api+json' }, body: '{"data":{}}' }],
-  ['form, base64', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: b64('a=1&b=two&b=three&c=%C3%A9+x'), isBase64Encoded: true }],
+  [
+    'form, base64',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: b64('a=1&b=two&b=three&c=%C3%A9+x'),
+      isBase64Encoded: true,
+    },
+  ],
   ['form, plain', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=2' }],
   ['text, base64', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: b64('hello\nworld'), isBase64Encoded: true }],
   ['xml, base64', { method: 'PUT', headers: { 'content-type': 'application/xml' }, body: b64('<a>1</a>'), isBase64Encoded: true }],
-  ['multipart, base64', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: b64('--x--'), isBase64Encoded: true }],
-  ['octet-stream, base64', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: b64('\u0000\u0001'), isBase64Encoded: true }],
+  [
+    'multipart, base64',
+    { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: b64('--x--'), isBase64Encoded: true },
+  ],
+  [
+    'octet-stream, base64',
+    { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: b64('\u0000\u0001'), isBase64Encoded: true },
+  ],
   ['unknown type', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' }],
   ['no content type', { method: 'POST', body: 'raw' }],
 ]
@@ -205,34 +222,60 @@ function viaCallback(lambda: unknown, event: ArcEvent): Promise<ArcResult> {
 /** The same handler, in Architect's async style and in its callback style, answering `response`. */
 const styles = [
   ['async', (response: () => unknown) => [async () => response()]],
-  ['callback', (response: () => unknown) => [function handler(_req: unknown, res: (r: unknown) => void) { res(response()) }]],
+  [
+    'callback',
+    (response: () => unknown) => [
+      function handler(_req: unknown, res: (r: unknown) => void) {
+        res(response())
+      },
+    ],
+  ],
 ] as const
 
 async function bothStyles(style: (typeof styles)[number][0], fns: unknown[], event: ArcEvent): Promise<[ArcResult, ArcResult]> {
-  if (style === 'async') return [await arc.http.async(...(fns as Handler[]))(structuredClone(event), {}), await sesh.http(...(fns as Handler[]))(structuredClone(event), {})]
-  return [await viaCallback(arc.http(...(fns as Handler[])), structuredClone(event)), await viaCallback(sesh.http(...(fns as Handler[])), structuredClone(event))]
+  if (style === 'async')
+    return [
+      await arc.http.async(...(fns as Handler[]))(structuredClone(event), {}),
+      await sesh.http(...(fns as Handler[]))(structuredClone(event), {}),
+    ]
+  return [
+    await viaCallback(arc.http(...(fns as Handler[])), structuredClone(event)),
+    await viaCallback(sesh.http(...(fns as Handler[])), structuredClone(event)),
+  ]
 }
 
 /** Attribute names of a Set-Cookie, in order. */
-const attributeNames = (setCookie: string) => setCookie.split(';').slice(1).map((a) => a.trim().split('=')[0]!.toLowerCase())
+const attributeNames = (setCookie: string) =>
+  setCookie
+    .split(';')
+    .slice(1)
+    .map((a) => a.trim().split('=')[0]!.toLowerCase())
 
 describe.each(versions)('faithful to Architect 8.1.10 (%s)', (version, make) => {
   describe.each(styles)('%s style', (style, handlerOf) => {
     const OTHER_SECRET = 'another-secret-of-forty-characters-0123'
-    const foreign = async () => (await createArchitect({ env: { ...ENV, ARC_APP_SECRET: OTHER_SECRET } }).session.write({ a: 1 })).split(';')[0]!
+    const foreign = async () =>
+      (await createArchitect({ env: { ...ENV, ARC_APP_SECRET: OTHER_SECRET } }).session.write({ a: 1 })).split(';')[0]!
     const cases: [string, () => Promise<string>, Record<string, string>][] = [
       ['garbage', async () => '_idx=garbage', {}],
       ['a token sealed with another secret', foreign, {}],
       ['garbage, with a handler cookie', async () => '_idx=garbage', { cookie: 'a=1; Path=/' }],
     ]
-    it.each(cases)('an _idx cookie that does not open, and no session written: no Set-Cookie of ours (%s)', async (_name, cookieOf, extra) => {
-      const cookie = await cookieOf()
-      const [a, s] = await bothStyles(style, handlerOf(() => ({ text: 'read only', ...extra })), make({ cookie }))
-      expect(allCookies(s)).toEqual(allCookies(a))
-      // v2 sends every Set-Cookie in cookies[] (intended difference 1); REST keeps a lone one a header, as Architect
-      if (version === 'v1') expect(s).toEqual(a)
-      else expect(await normalise(s, key)).toEqual(await normalise(a, key))
-    })
+    it.each(cases)(
+      'an _idx cookie that does not open, and no session written: no Set-Cookie of ours (%s)',
+      async (_name, cookieOf, extra) => {
+        const cookie = await cookieOf()
+        const [a, s] = await bothStyles(
+          style,
+          handlerOf(() => ({ text: 'read only', ...extra })),
+          make({ cookie }),
+        )
+        expect(allCookies(s)).toEqual(allCookies(a))
+        // v2 sends every Set-Cookie in cookies[] (intended difference 1); REST keeps a lone one a header, as Architect
+        if (version === 'v1') expect(s).toEqual(a)
+        else expect(await normalise(s, key)).toEqual(await normalise(a, key))
+      },
+    )
 
     it('a cookie Architect wrote with another secret is kept: nothing is sent', async () => {
       const cookie = (await arc.http.session.write({ user: 'ada' })).split(';')[0]!
@@ -243,13 +286,19 @@ describe.each(versions)('faithful to Architect 8.1.10 (%s)', (version, make) => 
 
     it('duplicate cookies are all sent', async () => {
       const response = () =>
-        version === 'v2' ? { text: 'x', cookies: ['a=1; Secure', 'a=1; Secure'] } : { text: 'x', multiValueHeaders: { 'set-cookie': ['a=1; Secure', 'a=1; Secure'] } }
+        version === 'v2'
+          ? { text: 'x', cookies: ['a=1; Secure', 'a=1; Secure'] }
+          : { text: 'x', multiValueHeaders: { 'set-cookie': ['a=1; Secure', 'a=1; Secure'] } }
       const [a, s] = await bothStyles(style, handlerOf(response), make())
       expect(s).toEqual(a)
     })
 
     it('the session cookie carries Expires beside Max-Age, in the same place', async () => {
-      const [a, s] = await bothStyles(style, handlerOf(() => ({ session: { n: 1 }, text: 'x' })), make())
+      const [a, s] = await bothStyles(
+        style,
+        handlerOf(() => ({ session: { n: 1 }, text: 'x' })),
+        make(),
+      )
       const [ours] = allCookies(s)
       const [theirs] = allCookies(a)
       expect(attributeNames(ours!)).toEqual(attributeNames(theirs!))
@@ -260,7 +309,11 @@ describe.each(versions)('faithful to Architect 8.1.10 (%s)', (version, make) => 
 
     it('no multiValueHeaders appears that Architect does not send', async () => {
       for (const response of [{ session: { n: 1 }, text: 'x' }, { text: 'x', cookie: 'a=1' }, { text: 'x' }]) {
-        const [a, s] = await bothStyles(style, handlerOf(() => structuredClone(response)), make())
+        const [a, s] = await bothStyles(
+          style,
+          handlerOf(() => structuredClone(response)),
+          make(),
+        )
         if (version === 'v2') expect(s.multiValueHeaders).toBeUndefined()
         expect('multiValueHeaders' in s).toBe('multiValueHeaders' in a)
       }
@@ -274,7 +327,11 @@ describe.each(versions)('faithful to Architect 8.1.10 (%s)', (version, make) => 
       ['above U+00FF in _idx', '_idx=\u0100\u20ac'],
       ['a control character in _idx', '_idx=x\u0001y'],
     ])('a cookie header with %s: answered, never thrown', async (_name, cookie) => {
-      const [a, s] = await bothStyles(style, handlerOf(() => ({ json: { ok: true } })), make({ cookie }))
+      const [a, s] = await bothStyles(
+        style,
+        handlerOf(() => ({ json: { ok: true } })),
+        make({ cookie }),
+      )
       expect(s.statusCode).toBe(200)
       expect(s).toEqual(a)
     })
@@ -317,7 +374,7 @@ describe.each(versions)('faithful to Architect 8.1.10 (%s)', (version, make) => 
   })
 })
 
-it('callback style on v2: res() with no argument gives Architect\'s empty body', async () => {
+it("callback style on v2: res() with no argument gives Architect's empty body", async () => {
   function handler(_req: unknown, res: () => void) {
     res()
   }
@@ -360,14 +417,18 @@ describe('ARC_* changes between calls are seen, as Architect re-reads them', () 
   })
 })
 
-it.each(versions)('ARC_APP_SECRET_ALGO=foo: both reject every request with a ReferenceError, Architect\'s message (%s)', async (_, make) => {
+it.each(versions)("ARC_APP_SECRET_ALGO=foo: both reject every request with a ReferenceError, Architect's message (%s)", async (_, make) => {
   setEnv({ ...ENV, ARC_APP_SECRET_ALGO: 'foo' })
   try {
     const live = createArchitect()
     const handler = async () => ({ text: 'never' })
     for (let i = 0; i < 2; i++) {
-      const a = await arc.http.async(handler)(make()).catch((error: unknown) => error)
-      const s = await live.http(handler)(make()).catch((error: unknown) => error)
+      const a = await arc.http
+        .async(handler)(make())
+        .catch((error: unknown) => error)
+      const s = await live
+        .http(handler)(make())
+        .catch((error: unknown) => error)
       expect(a).toBeInstanceOf(ReferenceError)
       expect(s).toBeInstanceOf(ReferenceError)
       const start = 'Invalid token algorithm, must be one of: A256GCM, A192GCM, A128GCM'

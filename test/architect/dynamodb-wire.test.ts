@@ -22,7 +22,11 @@ let ssm: Awaited<ReturnType<typeof startFakeSsm>>
 let arc: RealArc
 
 function seshFor(env: Record<string, string>, warnings: string[] = []) {
-  return createArchitect({ env, onWarning: (message) => warnings.push(message), dynamoStore: (table) => dynamoStore({ table, client: db.client }) })
+  return createArchitect({
+    env,
+    onWarning: (message) => warnings.push(message),
+    dynamoStore: (table) => dynamoStore({ table, client: db.client }),
+  })
 }
 const withSecret = { ARC_SESSION_TABLE_NAME: TABLE, ARC_APP_SECRET: SECRET, ARC_APP_NAME: APP, ARC_ENV: 'testing' }
 const withoutSecret = { ARC_SESSION_TABLE_NAME: TABLE, ARC_APP_NAME: APP, ARC_ENV: 'testing' }
@@ -40,7 +44,12 @@ const echo = async (req: ArcRequest) => ({ json: req.session })
 
 // Credentials in the environment, so no AWS client (Architect's aws-lite included) goes looking
 // for them on the network (the EC2 instance-metadata address).
-Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' })
+Object.assign(process.env, {
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+})
 
 beforeAll(async () => {
   db = await startDynalite()
@@ -114,7 +123,8 @@ describe.each([
   })
 
   it('warns about the development key exactly when no secret is set', () => {
-    const expected = env === withoutSecret ? [expect.stringMatching(/no ARC_APP_SECRET is set, so sessions use the public development key/)] : []
+    const expected =
+      env === withoutSecret ? [expect.stringMatching(/no ARC_APP_SECRET is set, so sessions use the public development key/)] : []
     expect(warnings).toEqual(expected)
   })
 })

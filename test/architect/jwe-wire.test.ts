@@ -22,7 +22,12 @@ const LEGACY_SECRET = Buffer.from('0123456789abcdef0123456789abcdef').toString('
 const modes: { name: string; env: Record<string, string>; enc: Enc; key: Uint8Array }[] = [
   { name: 'A256GCM, development secret', env: {}, enc: 'A256GCM', key: arcKey('12345678901234567890123456789012') },
   { name: 'A256GCM, 36-character secret', env: { ARC_APP_SECRET: SECRET }, enc: 'A256GCM', key: arcKey(SECRET) },
-  { name: 'A256GCM, non-ASCII secret', env: { ARC_APP_SECRET: 'clé-secrète-très-longue-0123456789abcdef' }, enc: 'A256GCM', key: arcKey('clé-secrète-très-longue-0123456789abcdef') },
+  {
+    name: 'A256GCM, non-ASCII secret',
+    env: { ARC_APP_SECRET: 'clé-secrète-très-longue-0123456789abcdef' },
+    enc: 'A256GCM',
+    key: arcKey('clé-secrète-très-longue-0123456789abcdef'),
+  },
   { name: 'A192GCM', env: { ARC_APP_SECRET: SECRET, ARC_APP_SECRET_ALGO: 'A192GCM' }, enc: 'A192GCM', key: arcKey(SECRET, 'A192GCM') },
   { name: 'A128GCM', env: { ARC_APP_SECRET: SECRET, ARC_APP_SECRET_ALGO: 'A128GCM' }, enc: 'A128GCM', key: arcKey(SECRET, 'A128GCM') },
   {
@@ -31,7 +36,12 @@ const modes: { name: string; env: Record<string, string>; enc: Enc; key: Uint8Ar
     enc: 'A128GCM',
     key: arcKey(LEGACY_SECRET, 'A128GCM', true),
   },
-  { name: 'legacy key scheme, development secret', env: { ARC_FORCE_LEGACY_JWE_SECRET: 'true' }, enc: 'A128GCM', key: arcKey(Buffer.from('1234567890123456').toString('base64'), 'A128GCM', true) },
+  {
+    name: 'legacy key scheme, development secret',
+    env: { ARC_FORCE_LEGACY_JWE_SECRET: 'true' },
+    enc: 'A128GCM',
+    key: arcKey(Buffer.from('1234567890123456').toString('base64'), 'A128GCM', true),
+  },
 ]
 
 const pair = (setCookie: string) => setCookie.split(';')[0]!

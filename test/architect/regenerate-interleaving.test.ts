@@ -98,7 +98,10 @@ for (const [name, make] of Object.entries(stores)) {
         await gate
         return { session: { ...req.session, cart: ['book', 'pen'] }, json: { ok: true } }
       })
-      const loginHandler = arc.http(async (req: ArcRequest) => ({ session: regenerate({ ...req.session, user: 'ada' }), location: '/account' }))
+      const loginHandler = arc.http(async (req: ArcRequest) => ({
+        session: regenerate({ ...req.session, user: 'ada' }),
+        location: '/account',
+      }))
 
       const late = slow(event(cookie), {}, () => {}) // sent first, still running
       await inHandler

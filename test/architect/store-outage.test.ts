@@ -37,6 +37,11 @@ it('DynamoDB unreachable: sesh answers 503 (Architect throws)', async () => {
   expect(s.cookies).toBeUndefined()
 
   setEnv(env)
-  Object.assign(process.env, { ARC_SANDBOX: env.ARC_SANDBOX, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true' })
+  Object.assign(process.env, {
+    ARC_SANDBOX: env.ARC_SANDBOX,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  })
   await expect(loadArc().http.async(handler)(v2())).rejects.toThrow()
 })

@@ -25,7 +25,7 @@ function connectHandler(options: WsOptions = {}) {
   return { handler, calls: () => calls }
 }
 
-describe("ws(): the Origin of $connect", () => {
+describe('ws(): the Origin of $connect', () => {
   it('refuses a foreign Origin with 403 before the handler runs; accepts its own host, and no Origin', async () => {
     const { handler, calls } = connectHandler()
     expect(await handler(connectEvent({ Host: API_HOST, Origin: 'https://evil.example.com' }))).toEqual({ statusCode: 403 })

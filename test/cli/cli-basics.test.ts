@@ -75,7 +75,9 @@ describe('seshjs', () => {
       ['sessions', 'count', '--redis', 'redis://127.0.0.1:port'],
     ]
     // a dead endpoint: a usage error must be found before the store is asked (which would exit 1)
-    const results = await Promise.all(lines.map((args) => cli(args, { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1' })))
+    const results = await Promise.all(
+      lines.map((args) => cli(args, { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1' })),
+    )
     results.forEach((result, i) => {
       expect([lines[i], result.code], result.stderr).toEqual([lines[i], 2])
       expect(result.stdout).toBe('')
@@ -177,8 +179,11 @@ describe('seshjs and the AWS SDK', () => {
     const env: Record<string, string> = {}
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !/^(ARC_|AWS_)/.test(key)) env[key] = value
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
-      execFile(process.execPath, [MAIN, 'table', 'create', 'banner-check', '--json'], { env: { ...env, ...aws }, timeout: 60_000 }, (error, stdout, stderr) =>
-        error ? reject(Object.assign(error, { stderr })) : resolve({ stdout, stderr }),
+      execFile(
+        process.execPath,
+        [MAIN, 'table', 'create', 'banner-check', '--json'],
+        { env: { ...env, ...aws }, timeout: 60_000 },
+        (error, stdout, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve({ stdout, stderr })),
       ),
     )
     expect(JSON.parse(stdout)).toMatchObject({ table: 'banner-check', created: true })

@@ -97,7 +97,7 @@ describe('seshjs sessions, on Redis', () => {
     expect(unknown.code).toBe(2) // an unknown option is still one
   })
 
-  it("refuses ids no session can have (exit 2), leaving the keys they would name; escapes what it prints", async () => {
+  it('refuses ids no session can have (exit 2), leaving the keys they would name; escapes what it prints', async () => {
     await client.set('app:config', 'do not delete')
     await client.zAdd('app:~user:carol', { score: 1, value: 'x' })
     const [config, index, short] = await Promise.all([
@@ -135,6 +135,8 @@ describe('seshjs sessions, on Redis', () => {
     expect(down.code).toBe(1)
     expect(down.stderr).toMatch(/^seshjs sessions: .+\n$/) // one line, no stack trace
     // the cause, as DynamoDB's failures print theirs; never the password
-    expect(down.stderr).toBe(`seshjs sessions: Cannot connect to Redis at redis://ada:***@127.0.0.1:${port} — connect ECONNREFUSED 127.0.0.1:${port}\n`)
+    expect(down.stderr).toBe(
+      `seshjs sessions: Cannot connect to Redis at redis://ada:***@127.0.0.1:${port} — connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    )
   })
 })

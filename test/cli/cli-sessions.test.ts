@@ -104,7 +104,12 @@ describe('seshjs sessions, on the counter over HTTP', () => {
     expect(listed.map((s) => s.id).sort()).toEqual([a1, a2, b].sort())
     expect(listed.find((s) => s.id === b)!.data).toEqual({ count: 1, user: 'bob', tags: ['x', 1] })
     expect((JSON.parse(adas.stdout) as { id: string }[]).map((s) => s.id).sort()).toEqual([a1, a2].sort())
-    expect(JSON.parse(shown.stdout)).toMatchObject({ id: b, data: { user: 'bob' }, issuedAt: expect.any(Number), expiresAt: expect.any(Number) })
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      id: b,
+      data: { user: 'bob' },
+      issuedAt: expect.any(Number),
+      expiresAt: expect.any(Number),
+    })
     expect(JSON.parse(counted.stdout)).toEqual({ count: 3 })
     expect(human.stdout).toMatch(new RegExp(`^${b}  expires \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z  \\{"count":1,"user":"bob",`))
 
@@ -139,7 +144,8 @@ describe('seshjs sessions, on the counter over HTTP', () => {
 describe('seshjs sessions, beside what else the table holds', () => {
   const now = () => Math.floor(Date.now() / 1000)
   const put = (item: Record<string, unknown>) => db.client.send(new PutItemCommand({ TableName: TABLE, Item: item as never }))
-  const exists = async (id: string) => (await db.client.send(new GetItemCommand({ TableName: TABLE, Key: { _idx: { S: id } }, ConsistentRead: true }))).Item !== undefined
+  const exists = async (id: string) =>
+    (await db.client.send(new GetItemCommand({ TableName: TABLE, Key: { _idx: { S: id } }, ConsistentRead: true }))).Item !== undefined
   /** Every control character a terminal acts on (C0 but line feed, DEL, C1). */
   const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/
 
@@ -155,7 +161,9 @@ describe('seshjs sessions, beside what else the table holds', () => {
       env: { ARC_ENV: 'testing' },
       api: { send: async () => {}, close: async () => {} },
     })
-    expect(await socket({ requestContext: { routeKey: '$connect', connectionId: 'L0SM9cOFvHcCIhw=' }, headers: { cookie: jar.header() } })).toEqual({ statusCode: 200 })
+    expect(
+      await socket({ requestContext: { routeKey: '$connect', connectionId: 'L0SM9cOFvHcCIhw=' }, headers: { cookie: jar.header() } }),
+    ).toEqual({ statusCode: 200 })
 
     const [listed, text, after] = await Promise.all([sessions(['list', '--json']), sessions(['list']), sessions(['count', '--json'])])
     expect(JSON.parse(after.stdout)).toEqual(counted) // the connection is no session
@@ -174,9 +182,15 @@ describe('seshjs sessions, beside what else the table holds', () => {
     await put({ _idx: { S: foreign }, _secret: { S: 'x' }, _ttl: { N: String(now() + 3600) }, total: { N: '99' } })
     await put({ _idx: { S: noSecret }, _ttl: { N: String(now() + 3600) }, total: { N: '7' } })
 
-    const [bad, none, shown] = await Promise.all([sessions(['revoke', foreign]), sessions(['revoke', noSecret]), sessions(['show', 'config'])])
+    const [bad, none, shown] = await Promise.all([
+      sessions(['revoke', foreign]),
+      sessions(['revoke', noSecret]),
+      sessions(['show', 'config']),
+    ])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toBe(`seshjs sessions: "${foreign}" is not a session id (session ids are 24 characters of A-Z, a-z, 0-9, _ and -) (see \`seshjs sessions --help\`)\n`)
+    expect(bad.stderr).toBe(
+      `seshjs sessions: "${foreign}" is not a session id (session ids are 24 characters of A-Z, a-z, 0-9, _ and -) (see \`seshjs sessions --help\`)\n`,
+    )
     expect(none.code).toBe(0)
     expect(none.stdout).toBe(`No live session with id "${noSecret}" (nothing to revoke).\n`)
     expect(shown.code).toBe(2)

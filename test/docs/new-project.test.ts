@@ -51,7 +51,14 @@ function commented(line: string): [command: string, comment: string] {
 
 /** The packages of the box's `npm install` lines. */
 function installed(commands: string[]): string[] {
-  return commands.filter((c) => c.startsWith('npm install ')).flatMap((c) => c.split(/\s+/).slice(2).filter((word) => !word.startsWith('-')))
+  return commands
+    .filter((c) => c.startsWith('npm install '))
+    .flatMap((c) =>
+      c
+        .split(/\s+/)
+        .slice(2)
+        .filter((word) => !word.startsWith('-')),
+    )
 }
 
 let readme: string
@@ -72,7 +79,8 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sesh-new-project-'))
   app = join(work, 'my-app')
   await mkdir(app)
-  const npm = (...args: string[]) => run('npm', [...args, '--loglevel=error'], { cwd: app, env: { ...process.env, npm_config_update_notifier: 'false' } })
+  const npm = (...args: string[]) =>
+    run('npm', [...args, '--loglevel=error'], { cwd: app, env: { ...process.env, npm_config_update_notifier: 'false' } })
   await npm('init', '-y')
   for (const command of commands.filter((c) => c.startsWith('npm pkg '))) await npm(...command.split(/\s+/).slice(1))
   // `npm install`, without the registry: each package the box names, from this repository
@@ -150,11 +158,17 @@ describe("the README's new project", () => {
         })
         server.once('exit', (code) => reject(new Error(`server.ts exited (${code}):\n${output}`)))
       })
-      const curl = await run('curl', ['--version']).then(() => true, () => false)
+      const curl = await run('curl', ['--version']).then(
+        () => true,
+        () => false,
+      )
       const jar = new CookieJar() // where curl is missing, the same requests with the same jar semantics
       for (const line of curlLines) {
         const [command, expected] = commented(line)
-        const args = command.split(/\s+/).slice(1).map((arg) => arg.replace('localhost:3333', `localhost:${port}`))
+        const args = command
+          .split(/\s+/)
+          .slice(1)
+          .map((arg) => arg.replace('localhost:3333', `localhost:${port}`))
         let answer: string
         if (curl) {
           answer = (await run('curl', ['-s', ...args], { cwd: app })).stdout

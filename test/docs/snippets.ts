@@ -39,7 +39,12 @@ export function snippetsOf(doc: string, markdown: string): Snippet[] {
       const prelude = /^\s*<!--\s*ts-prelude:\s*([\s\S]*?)\s*-->\s*$/.exec(lines[i - 1] ?? '')?.[1]
       const preludeText = prelude ? `${prelude}\n` : ''
       const body = lines.slice(i + 1, end).map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l))
-      snippets.push({ doc, line: i + 2, code: `${preludeText}${body.join('\n')}\n`, preludeLines: prelude ? prelude.split('\n').length : 0 })
+      snippets.push({
+        doc,
+        line: i + 2,
+        code: `${preludeText}${body.join('\n')}\n`,
+        preludeLines: prelude ? prelude.split('\n').length : 0,
+      })
     }
     i = end
   }

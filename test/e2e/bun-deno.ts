@@ -126,7 +126,10 @@ export function cryptoProvider(runtime: RuntimeName, env: Record<string, string>
   })
 }
 
-const LABEL: Record<RuntimeName, string> = { bun: 'Bun (examples/counter/bun.ts, Bun.serve)', deno: 'Deno (examples/counter/deno.ts, Deno.serve)' }
+const LABEL: Record<RuntimeName, string> = {
+  bun: 'Bun (examples/counter/bun.ts, Bun.serve)',
+  deno: 'Deno (examples/counter/deno.ts, Deno.serve)',
+}
 
 /**
  * Everything a runtime's test file checks: the counter suite on the cookie
@@ -145,10 +148,14 @@ export function runtimeSuites(runtime: RuntimeName): void {
   })
 
   counterSuite(`${LABEL[runtime]}, cookie store`, () => startCounter(runtime, base), 'cookie-store')
-  counterSuite(`${LABEL[runtime]}, Redis store`, async () => {
-    redis = await startRedis()
-    return startCounter(runtime, { ...base, REDIS_URL: redis.url })
-  }, 'counts')
+  counterSuite(
+    `${LABEL[runtime]}, Redis store`,
+    async () => {
+      redis = await startRedis()
+      return startCounter(runtime, { ...base, REDIS_URL: redis.url })
+    },
+    'counts',
+  )
 
   describe(`sesh on ${runtime === 'bun' ? 'Bun' : 'Deno'}`, () => {
     let counter: Runtime

@@ -7,4 +7,8 @@ import { SECRET } from '../helpers.js'
 import { counterSuite } from './counter-suite.js'
 import { startLambda } from './runtimes.js'
 
-counterSuite("Lambda (Architect's sandbox as a REST API, payload v1)", () => startLambda({ ARC_APP_SECRET: SECRET, ARC_API_TYPE: 'rest' }), 'none')
+counterSuite(
+  "Lambda (Architect's sandbox as a REST API, payload v1)",
+  () => startLambda({ ARC_APP_SECRET: SECRET, ARC_API_TYPE: 'rest' }),
+  'none',
+)

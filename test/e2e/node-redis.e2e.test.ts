@@ -11,7 +11,11 @@ afterAll(async () => {
   await redis?.close()
 })
 
-counterSuite('Node (examples/counter/node.ts), Redis store', async () => {
-  redis = await startRedis()
-  return startNode({ ARC_APP_SECRET: SECRET, REDIS_URL: redis.url })
-}, 'counts')
+counterSuite(
+  'Node (examples/counter/node.ts), Redis store',
+  async () => {
+    redis = await startRedis()
+    return startNode({ ARC_APP_SECRET: SECRET, REDIS_URL: redis.url })
+  },
+  'counts',
+)

@@ -26,7 +26,9 @@ const overHttp = (served: string, runtime: Runtime): Door => ({
   send: (jar, method, path) => jar.fetch(`${runtime.url}${path}`, { method }),
 })
 
-const fixture = JSON.parse(readFileSync(new URL('../../adapters/fixtures/lambda/http-v2.json', import.meta.url), 'utf8')) as APIGatewayProxyEventV2
+const fixture = JSON.parse(
+  readFileSync(new URL('../../adapters/fixtures/lambda/http-v2.json', import.meta.url), 'utf8'),
+) as APIGatewayProxyEventV2
 
 /** The fixture event for one request, the jar's cookies in `cookies[]` as API Gateway sends them. */
 function lambdaEvent(jar: CookieJar, method: string, path: string): APIGatewayProxyEventV2 {

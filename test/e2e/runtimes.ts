@@ -34,7 +34,9 @@ export interface Runtime {
 
 /** Environment for child processes: no inherited `ARC_*` or `REDIS_URL` (they pick the store), no network probes, plus `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ARC_') && name !== 'REDIS_URL' && name !== 'DATABASE_URL'))
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('ARC_') && name !== 'REDIS_URL' && name !== 'DATABASE_URL'),
+  )
   return {
     ...base,
     AWS_EC2_METADATA_DISABLED: 'true',
@@ -117,7 +119,10 @@ export async function startLambda(env: Record<string, string>): Promise<Runtime>
  * bundled as wrangler would, with a `SESSIONS` KV namespace and `bindings`
  * (secret, `ARC_*`).
  */
-export async function startWorker(bindings: Record<string, string>, entry = 'examples/counter/worker.ts'): Promise<Runtime & { mf: Miniflare }> {
+export async function startWorker(
+  bindings: Record<string, string>,
+  entry = 'examples/counter/worker.ts',
+): Promise<Runtime & { mf: Miniflare }> {
   const dir = await mkdtemp(join(tmpdir(), 'sesh-worker-'))
   const scriptPath = join(dir, 'worker.mjs')
   await build({
@@ -140,7 +145,9 @@ export async function startWorker(bindings: Record<string, string>, entry = 'exa
     compatibilityDate: '2026-04-01',
     kvNamespaces: ['SESSIONS'],
     // the counter exports its session object class (ARC_SESSION_TABLE_NAME=SESSIONS_DO), as wrangler.toml binds it
-    ...(entry === 'examples/counter/worker.ts' ? { durableObjects: { SESSIONS_DO: { className: 'CounterSessions', useSQLite: true } } } : {}),
+    ...(entry === 'examples/counter/worker.ts'
+      ? { durableObjects: { SESSIONS_DO: { className: 'CounterSessions', useSQLite: true } } }
+      : {}),
     d1Databases: ['SESSIONS_DB'], // wrangler.toml's D1 binding (ARC_SESSION_TABLE_NAME=SESSIONS_DB); its table is the test's to make
     bindings,
     host: '127.0.0.1',

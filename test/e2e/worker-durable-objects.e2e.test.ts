@@ -11,7 +11,11 @@ import { connect } from '../ws/client.js'
 import { count, counterSuite, show } from './counter-suite.js'
 import { type Runtime, startWorker, startWranglerDev } from './runtimes.js'
 
-counterSuite('Workers (workerd), Durable Object store', () => startWorker({ ARC_APP_SECRET: SECRET, ARC_SESSION_TABLE_NAME: 'SESSIONS_DO' }), 'counts')
+counterSuite(
+  'Workers (workerd), Durable Object store',
+  () => startWorker({ ARC_APP_SECRET: SECRET, ARC_SESSION_TABLE_NAME: 'SESSIONS_DO' }),
+  'counts',
+)
 
 describe('npm run start:worker with ARC_SESSION_TABLE_NAME=SESSIONS_DO', () => {
   let worker: Runtime

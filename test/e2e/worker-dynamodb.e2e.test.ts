@@ -99,7 +99,9 @@ describe('the Worker with DynamoDB sessions', () => {
     expect(await count(jar, worker.url)).toBe(2)
     const cookie = decodeURIComponent(jar.cookies.get('_idx')!)
     const id = cookie.slice(0, cookie.indexOf('.'))
-    const { Item } = await dynalite.client.send(new GetItemCommand({ TableName: 'sessions', Key: { _idx: { S: id } }, ConsistentRead: true }))
+    const { Item } = await dynalite.client.send(
+      new GetItemCommand({ TableName: 'sessions', Key: { _idx: { S: id } }, ConsistentRead: true }),
+    )
     expect(Item?.count).toEqual({ N: '2' })
     expect(Item?._secret?.S).toMatch(/^[\w-]{24}$/)
     expect(Number(Item?._ttl?.N)).toBeGreaterThan(Date.now() / 1000)

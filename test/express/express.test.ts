@@ -10,13 +10,7 @@ import { fileURLToPath } from 'node:url'
 import cookieParser from 'cookie-parser'
 import express, { type ErrorRequestHandler, type Express } from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  cookieStore,
-  memoryStore,
-  SessionStoreUnavailableError,
-  SessionTooLargeError,
-  type SessionStore,
-} from 'seshjs'
+import { cookieStore, memoryStore, SessionStoreUnavailableError, SessionTooLargeError, type SessionStore } from 'seshjs'
 import { type ExpressSessionOptions, getSession, sessions, type SessionRequest } from 'seshjs/express'
 import { CookieJar, SECRET } from '../helpers.js'
 
@@ -70,7 +64,11 @@ function counterApp(options: ExpressSessionOptions, before: (app: Express) => vo
     // 5 MiB in 1 KiB chunks: the first (held) write answers false, and the pipe waits for a 'drain' that a
     // small replayed write would never cause; later ones fill the socket's buffer (backpressure)
     const chunk = Buffer.alloc(1024, 7)
-    Readable.from((function* () { for (let i = 0; i < 5 * 1024; i++) yield chunk })()).pipe(res)
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < 5 * 1024; i++) yield chunk
+      })(),
+    ).pipe(res)
   })
   app.post('/with-cookie', async (req, res) => {
     session.get(req).set('count', (await count(req)) + 1)
@@ -235,10 +233,18 @@ for (const [storeName, makeStore] of [
       })
       const url = await listen(app)
       const jar = new CookieJar()
-      const login = await jar.fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":"ada"}' })
+      const login = await jar.fetch(`${url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"user":"ada"}',
+      })
       expect(login.status).toBe(200)
       expect(await (await jar.fetch(`${url}/me`)).json()).toEqual({ user: 'ada', signed: { pref: 'x' } })
-      const form = await jar.fetch(`${url}/count`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' })
+      const form = await jar.fetch(`${url}/count`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'a=1',
+      })
       expect(form.status).toBe(302)
       expect(await countOf(await jar.fetch(`${url}/`))).toBe(1)
     })
@@ -346,7 +352,8 @@ describe('a failing store', () => {
     const url = await listen(
       counterApp({
         store: failingStore({ write: true }),
-        onStoreError: (error, req) => new Response(`down: ${error.code} for ${req.method}`, { status: 503, headers: { 'retry-after': '30' } }),
+        onStoreError: (error, req) =>
+          new Response(`down: ${error.code} for ${req.method}`, { status: 503, headers: { 'retry-after': '30' } }),
       }),
     )
     const response = await fetch(`${url}/json`, { method: 'POST' })
@@ -390,7 +397,10 @@ describe('a handover (any Handover, here a stand-in)', () => {
       sessions({
         secret: SECRET,
         store: memoryStore(),
-        handover: { name: 'old', take: async (header) => (header.includes('old=good') ? { data, expire: ['old=; Max-Age=0'] } : undefined) },
+        handover: {
+          name: 'old',
+          take: async (header) => (header.includes('old=good') ? { data, expire: ['old=; Max-Age=0'] } : undefined),
+        },
       }),
     )
     app.get('/', async (req, res) => {

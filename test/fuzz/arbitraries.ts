@@ -76,7 +76,9 @@ export const chunkedEngine = createSessions({ secret: SECRET, store: cookieStore
 const foreignChunked = createSessions({ secret: 'zyxwvutsrqponmlkjihgfedcba9876543210', store: cookieStore({ chunks: 4 }), ...quiet })
 
 /** The genuine session's data: about 10 KB, four cookies. */
-export const CHUNKED_BLOB = Array.from({ length: 2000 }, (_, i) => ((i * 2654435761) >>> 0).toString(36)).join('').slice(0, 10_000)
+export const CHUNKED_BLOB = Array.from({ length: 2000 }, (_, i) => ((i * 2654435761) >>> 0).toString(36))
+  .join('')
+  .slice(0, 10_000)
 
 async function chunkPairs(engine: Sessions): Promise<Array<[string, string]>> {
   const session = engine.open(undefined)
@@ -112,11 +114,13 @@ export function chunkedHeader(genuine: Array<[string, string]>, foreign: Array<[
   const piece = fc.tuple(anyName, anyValue).map(([name, value]) => `${name}=${value}`)
   const noise = fc.array(piece, { maxLength: 4 })
   return fc.oneof(
-    fc.tuple(fc.shuffledSubarray(genuine, { minLength: genuine.length, maxLength: genuine.length }), noise).map(
-      ([pairs, extra]) => [...pairs.map(([n, v]) => `${n}=${v}`), ...extra.filter((p) => /^(?!_idx(\.[123])?=)/.test(p))].join('; '),
-    ),
+    fc
+      .tuple(fc.shuffledSubarray(genuine, { minLength: genuine.length, maxLength: genuine.length }), noise)
+      .map(([pairs, extra]) => [...pairs.map(([n, v]) => `${n}=${v}`), ...extra.filter((p) => /^(?!_idx(\.[123])?=)/.test(p))].join('; ')),
     fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join('; ')),
-    fc.tuple(fc.shuffledSubarray([...genuine, ...foreign]), noise).map(([pairs, extra]) => [...pairs.map(([n, v]) => `${n}=${v}`), ...extra].join('; ')),
+    fc
+      .tuple(fc.shuffledSubarray([...genuine, ...foreign]), noise)
+      .map(([pairs, extra]) => [...pairs.map(([n, v]) => `${n}=${v}`), ...extra].join('; ')),
   )
 }
 
@@ -128,7 +132,11 @@ export async function jwe(header: string, payload: Uint8Array<ArrayBuffer>): Pro
   const protectedHeader = base64url.encode(header)
   const iv = crypto.getRandomValues(new Uint8Array(12))
   const sealed = new Uint8Array(
-    await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(protectedHeader), tagLength: 128 }, await aesKey, payload),
+    await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: encoder.encode(protectedHeader), tagLength: 128 },
+      await aesKey,
+      payload,
+    ),
   )
   const ciphertext = sealed.slice(0, -16)
   const tag = sealed.slice(-16)
@@ -163,7 +171,11 @@ export const payloadBytes = fc.oneof(
   jsonValue.map((value) => encoder.encode(JSON.stringify(value))),
   fc
     .tuple(
-      fc.dictionary(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', '__flash', 'iat', '_created', 'toString')), jsonValue, { maxKeys: 6 }),
+      fc.dictionary(
+        fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', '__flash', 'iat', '_created', 'toString')),
+        jsonValue,
+        { maxKeys: 6 },
+      ),
       fc.oneof(fc.constant(nowSeconds), fc.integer(), fc.double(), jsonValue),
       fc.option(fc.oneof(fc.integer(), jsonValue)),
     )
@@ -175,40 +187,70 @@ export const payloadBytes = fc.oneof(
 
 // ── Lambda events ─────────────────────────────────────────────────────────────
 const headerName = fc.oneof(
-  fc.constantFrom('cookie', 'Cookie', 'content-type', 'host', 'x-forwarded-proto', 'accept', 'content-length', 'transfer-encoding', 'x-forwarded-for'),
+  fc.constantFrom(
+    'cookie',
+    'Cookie',
+    'content-type',
+    'host',
+    'x-forwarded-proto',
+    'accept',
+    'content-length',
+    'transfer-encoding',
+    'x-forwarded-for',
+  ),
   fc.string({ maxLength: 12 }),
 )
 const headerValue = fc.oneof(fc.string({ maxLength: 60 }), cookieHeader, fc.string({ unit: 'binary', maxLength: 40 }))
 export const headers = fc.dictionary(headerName, headerValue, { maxKeys: 6 })
 const multiHeaders = fc.dictionary(headerName, fc.array(headerValue, { maxLength: 3 }), { maxKeys: 5 })
-const body = fc.option(fc.oneof(fc.string({ maxLength: 200 }), fc.base64String({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 })))
+const body = fc.option(
+  fc.oneof(fc.string({ maxLength: 200 }), fc.base64String({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 })),
+)
 const method = fc.oneof(fc.constantFrom('GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'get'), fc.string({ maxLength: 8 }))
-const path = fc.oneof(fc.constantFrom('/', '/count', '/reset', '/missing'), fc.string({ maxLength: 30 }).map((p) => `/${p}`), fc.string({ maxLength: 20 }))
+const path = fc.oneof(
+  fc.constantFrom('/', '/count', '/reset', '/missing'),
+  fc.string({ maxLength: 30 }).map((p) => `/${p}`),
+  fc.string({ maxLength: 20 }),
+)
 const query = fc.option(fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 3 }))
 
-export const v1Event = fc.record({ httpMethod: method, path, headers, multiValueHeaders: fc.option(multiHeaders), query, body, isBase64Encoded: fc.boolean() }).map(
-  (e): LambdaHttpEvent => ({
-    httpMethod: e.httpMethod,
-    path: e.path,
-    resource: e.path,
-    headers: e.headers,
-    multiValueHeaders: e.multiValueHeaders,
-    queryStringParameters: e.query,
-    multiValueQueryStringParameters: e.query && Object.fromEntries(Object.entries(e.query).map(([k, v]) => [k, [v]])),
-    body: e.body,
-    isBase64Encoded: e.isBase64Encoded,
-    requestContext: { domainName: 'example.com' },
-  }),
-)
+export const v1Event = fc
+  .record({ httpMethod: method, path, headers, multiValueHeaders: fc.option(multiHeaders), query, body, isBase64Encoded: fc.boolean() })
+  .map(
+    (e): LambdaHttpEvent => ({
+      httpMethod: e.httpMethod,
+      path: e.path,
+      resource: e.path,
+      headers: e.headers,
+      multiValueHeaders: e.multiValueHeaders,
+      queryStringParameters: e.query,
+      multiValueQueryStringParameters: e.query && Object.fromEntries(Object.entries(e.query).map(([k, v]) => [k, [v]])),
+      body: e.body,
+      isBase64Encoded: e.isBase64Encoded,
+      requestContext: { domainName: 'example.com' },
+    }),
+  )
 export const v2Event = (functionUrl: boolean) =>
   fc
     .record({
       method,
       rawPath: path,
       rawQueryString: fc.string({ maxLength: 30 }),
-      cookies: fc.option(fc.array(fc.oneof(tokenish.map((t) => `_idx=${t}`), fc.string({ maxLength: 40 })), { maxLength: 4 }), { nil: undefined }),
+      cookies: fc.option(
+        fc.array(
+          fc.oneof(
+            tokenish.map((t) => `_idx=${t}`),
+            fc.string({ maxLength: 40 }),
+          ),
+          { maxLength: 4 },
+        ),
+        { nil: undefined },
+      ),
       headers,
-      body: fc.option(body.map((b) => b ?? ''), { nil: undefined }),
+      body: fc.option(
+        body.map((b) => b ?? ''),
+        { nil: undefined },
+      ),
       isBase64Encoded: fc.boolean(),
     })
     .map(
@@ -228,7 +270,16 @@ export const v2Event = (functionUrl: boolean) =>
       }),
     )
 export const albEvent = fc
-  .record({ httpMethod: method, path, headers, multi: fc.boolean(), multiValueHeaders: multiHeaders, query, body, isBase64Encoded: fc.boolean() })
+  .record({
+    httpMethod: method,
+    path,
+    headers,
+    multi: fc.boolean(),
+    multiValueHeaders: multiHeaders,
+    query,
+    body,
+    isBase64Encoded: fc.boolean(),
+  })
   .map(
     (e): LambdaHttpEvent => ({
       httpMethod: e.httpMethod,
@@ -305,4 +356,3 @@ export const arcEvent = fc
       write: e.write,
     }
   })
-

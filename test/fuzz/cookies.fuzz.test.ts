@@ -68,7 +68,11 @@ describe(`fuzzing cookies (${RUNS.toLocaleString('en')} runs per target)`, () =>
 
   it('signed ids: valid signatures over arbitrary ids, arbitrary signatures: never a throw, never a session', async () => {
     const keyring = new Keyring([SECRET], 'A256GCM')
-    const id = fc.oneof(fc.string({ maxLength: 200 }), fc.stringMatching(/^[A-Za-z0-9_-]{10,140}$/), fc.string({ unit: 'binary', maxLength: 60 }))
+    const id = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.stringMatching(/^[A-Za-z0-9_-]{10,140}$/),
+      fc.string({ unit: 'binary', maxLength: 60 }),
+    )
     await fc.assert(
       fc.asyncProperty(id, fc.boolean(), fc.string({ maxLength: 60 }), sometimes, async (raw, signed, signature, write) => {
         const value = signed ? await signId(raw, keyring) : `${raw}.${signature}`

@@ -38,7 +38,17 @@ describe('fuzz regressions', () => {
 
   it('seshjs/architect: a cookie that is not a byte string is dropped, the rest still read', async () => {
     const arc = createArchitect({ secret: SECRET, env: {}, onWarning() {} })
-    const first = await arc.http(async () => ({ session: { n: 1 }, json: {} }))({ version: '2.0', rawPath: '/', rawQueryString: '', headers: { host: 'localhost' }, requestContext: { http: { method: 'POST', path: '/' } }, isBase64Encoded: false } as ArcEvent, {})
+    const first = await arc.http(async () => ({ session: { n: 1 }, json: {} }))(
+      {
+        version: '2.0',
+        rawPath: '/',
+        rawQueryString: '',
+        headers: { host: 'localhost' },
+        requestContext: { http: { method: 'POST', path: '/' } },
+        isBase64Encoded: false,
+      } as ArcEvent,
+      {},
+    )
     const cookie = first.cookies?.[0]?.split(';')[0] ?? String(first.headers?.['set-cookie']).split(';')[0]!
     const event = {
       version: '2.0',

@@ -18,7 +18,9 @@ describe.each(STORES)('app.fetch, %s', (_store, options) => {
       const send: Send = async (jar: CookieJar, step) => {
         const headers = new Headers(browserHeaders(step, ORIGIN))
         if (jar.cookies.size > 0) headers.set('cookie', jar.header())
-        const response = await app.fetch(new Request(`${ORIGIN}${step.path}?${QUERY}`, { method: step.method, headers, body: formBody(step) }))
+        const response = await app.fetch(
+          new Request(`${ORIGIN}${step.path}?${QUERY}`, { method: step.method, headers, body: formBody(step) }),
+        )
         jar.take(response)
         return { status: response.status, body: await readJson(response.body, response.headers.get('content-encoding')) }
       }
@@ -27,12 +29,14 @@ describe.each(STORES)('app.fetch, %s', (_store, options) => {
   })
 })
 
-describe("etag() answering 304, placed as docs/security.md says", () => {
+describe('etag() answering 304, placed as docs/security.md says', () => {
   /** A logout by link, the second time with the ETag of the first (the browser's cached copy). */
   async function logoutTwice(app: Hono<SessionEnv<{ user?: string }>>): Promise<CookieJar> {
     const jar = new CookieJar()
     const get = async (path: string, headers: Record<string, string> = {}) => {
-      const response = await app.fetch(new Request(`${ORIGIN}${path}`, { headers: { ...headers, ...(jar.cookies.size ? { cookie: jar.header() } : {}) } }))
+      const response = await app.fetch(
+        new Request(`${ORIGIN}${path}`, { headers: { ...headers, ...(jar.cookies.size ? { cookie: jar.header() } : {}) } }),
+      )
       jar.take(response)
       return response
     }
@@ -63,7 +67,7 @@ describe("etag() answering 304, placed as docs/security.md says", () => {
     expect((await logoutTwice(app([], [etag()]))).cookies.has('_idx')).toBe(false)
   })
 
-  it("outside, keeping set-cookie among its retained headers: the 304 carries the expiry", async () => {
+  it('outside, keeping set-cookie among its retained headers: the 304 carries the expiry', async () => {
     const kept = etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'set-cookie'] })
     expect((await logoutTwice(app([kept], []))).cookies.has('_idx')).toBe(false)
   })

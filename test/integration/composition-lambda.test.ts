@@ -8,11 +8,19 @@ import { type APIGatewayProxyEventV2, toLambda } from 'seshjs/lambda'
 import type { CookieJar } from '../helpers.js'
 import { browserHeaders, compositionApp, formBody, journey, MIDDLEWARE, QUERY, readJson, type Send, STORES } from './composition.js'
 
-const fixture = JSON.parse(readFileSync(new URL('../../adapters/fixtures/lambda/http-v2.json', import.meta.url), 'utf8')) as APIGatewayProxyEventV2
+const fixture = JSON.parse(
+  readFileSync(new URL('../../adapters/fixtures/lambda/http-v2.json', import.meta.url), 'utf8'),
+) as APIGatewayProxyEventV2
 const HOST = 'app.example'
 
 /** The fixture event for a step, with the jar's cookies in `cookies[]` as API Gateway sends them. */
-function event(jar: CookieJar, method: string, path: string, headers: Record<string, string>, body: string | undefined): APIGatewayProxyEventV2 {
+function event(
+  jar: CookieJar,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): APIGatewayProxyEventV2 {
   const { body: _, ...rest } = structuredClone(fixture)
   return {
     ...rest,
@@ -34,7 +42,9 @@ describe.each(STORES)('seshjs/lambda, %s', (_store, options) => {
       const send: Send = async (jar: CookieJar, step) => {
         const result = await handler(event(jar, step.method, step.path, browserHeaders(step, `https://${HOST}`), formBody(step)))
         jar.take(new Response(null, { headers: (result.cookies ?? []).map((cookie) => ['set-cookie', cookie]) }))
-        const bytes = result.isBase64Encoded ? Uint8Array.from(atob(result.body), (c) => c.charCodeAt(0)) : new TextEncoder().encode(result.body)
+        const bytes = result.isBase64Encoded
+          ? Uint8Array.from(atob(result.body), (c) => c.charCodeAt(0))
+          : new TextEncoder().encode(result.body)
         return { status: result.statusCode, body: await readJson(new Response(bytes).body, result.headers?.['content-encoding'] ?? null) }
       }
       return journey(send)

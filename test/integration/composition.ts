@@ -134,7 +134,9 @@ export function formBody(step: Step): string | undefined {
 export async function readJson(body: ReadableStream<Uint8Array> | null, encoding: string | null): Promise<never> {
   if (!body) return {} as never
   const stream =
-    encoding === 'gzip' || encoding === 'deflate' ? body.pipeThrough(new DecompressionStream(encoding) as ReadableWritablePair<Uint8Array, Uint8Array>) : body
+    encoding === 'gzip' || encoding === 'deflate'
+      ? body.pipeThrough(new DecompressionStream(encoding) as ReadableWritablePair<Uint8Array, Uint8Array>)
+      : body
   return (await new Response(stream).json()) as never
 }
 

@@ -19,7 +19,10 @@ export async function hostileCookies(validToken: string, now: number): Promise<R
     truncated: validToken.slice(0, Math.floor(validToken.length / 2)),
     last_char_changed: validToken.slice(0, -2) + (validToken.at(-2) === 'A' ? 'B' : 'A') + validToken.at(-1),
     wrong_key: await new EncryptJWT({ count: 99 }).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).setIssuedAt().encrypt(wrongKey),
-    development_key: await new EncryptJWT({ count: 99 }).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).setIssuedAt().encrypt(architectKey),
+    development_key: await new EncryptJWT({ count: 99 })
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+      .setIssuedAt()
+      .encrypt(architectKey),
     alg_none: new UnsecuredJWT({ count: 99, iat: now }).encode(),
     other_enc: await new CompactEncrypt(encoder.encode(JSON.stringify({ count: 99, iat: now })))
       .setProtectedHeader({ alg: 'dir', enc: 'A128GCM' })

@@ -36,7 +36,10 @@ function countingHeaders(): MiddlewareHandler {
 }
 
 /** GET over node:http (no Fetch `Headers` on the client side), each header line as given. */
-function get(url: string, rawHeaders: [string, string][] = []): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+function get(
+  url: string,
+  rawHeaders: [string, string][] = [],
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const { host } = new URL(url)
     // An array keeps repeated lines apart (and then Node adds no Host of its own).
@@ -117,7 +120,7 @@ describe('the middleware on @hono/node-server', () => {
   })
 })
 
-describe("the middleware on @hono/node-server reads the cookie c.req reads", () => {
+describe('the middleware on @hono/node-server reads the cookie c.req reads', () => {
   let url: string
   let server: Server
   const cookies: string[] = []
@@ -130,9 +133,7 @@ describe("the middleware on @hono/node-server reads the cookie c.req reads", () 
       session.set('count', ((await session.get('count')) ?? 0) + 10 ** cookies.length) // 1, then 10
       return c.text('ok')
     })
-    app.get('/read', async (c) =>
-      c.json({ session: (await c.get('session').get('count')) ?? 0, app: getCookie(c, '_idx') ?? null }),
-    )
+    app.get('/read', async (c) => c.json({ session: (await c.get('session').get('count')) ?? 0, app: getCookie(c, '_idx') ?? null }))
     const listener = requestListener(app.fetch)
     // code in front of node-server that rewrites Node's parsed headers (node-server builds c.req from rawHeaders)
     server = createServer((req, res) => {

@@ -25,7 +25,9 @@ async function worker(bindings: Record<string, string>): Promise<Miniflare> {
 
 async function userIn(setCookie: string, secret?: string): Promise<string | undefined> {
   const value = decodeURIComponent(setCookie.split(';')[0]!.split('=').slice(1).join('='))
-  return createSessions<{ user: string }>({ env: {}, onWarning() {}, ...(secret ? { secret } : {}) }).open(value).get('user')
+  return createSessions<{ user: string }>({ env: {}, onWarning() {}, ...(secret ? { secret } : {}) })
+    .open(value)
+    .get('user')
 }
 
 describe("a Worker's bindings, read with each request", () => {
@@ -40,7 +42,9 @@ describe("a Worker's bindings, read with each request", () => {
       expect(await userIn(cookie!, STRONG), path).toBe('ada')
       expect(await userIn(cookie!), path).toBeUndefined()
       // and the next request of the same Worker reads it back
-      const again = await mf.dispatchFetch(`http://localhost${path.replace('login', 'user')}`, { headers: { cookie: cookie!.split(';')[0]! } })
+      const again = await mf.dispatchFetch(`http://localhost${path.replace('login', 'user')}`, {
+        headers: { cookie: cookie!.split(';')[0]! },
+      })
       expect(await again.text(), path).toBe('ada')
     }
     const warnings = (await (await mf.dispatchFetch('http://localhost/warnings')).json()) as string[]

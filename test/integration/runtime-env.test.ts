@@ -25,10 +25,15 @@ interface Run {
 function run(door: string, env: Record<string, string>): Promise<Run> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ARC_') && name !== 'NODE_ENV'))
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', APP, door], { cwd: root, env: { ...base, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`${error.message}\n${stderr}`))
-      resolve(JSON.parse(stdout) as Run)
-    })
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', APP, door],
+      { cwd: root, env: { ...base, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`${error.message}\n${stderr}`))
+        resolve(JSON.parse(stdout) as Run)
+      },
+    )
   })
 }
 
@@ -67,7 +72,11 @@ describe('the environment by default (a process of its own per case)', () => {
     const [cookie] = result.setCookie!
     expect(cookie).not.toMatch(/Secure/)
     expect(await userIn(cookie!)).toBe('ada')
-    expect(result.warnings).toEqual([expect.stringMatching(/no ARC_APP_SECRET is set, so sessions use the public development key \(read: process\.env; no secret option\)/)])
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /no ARC_APP_SECRET is set, so sessions use the public development key \(read: process\.env; no secret option\)/,
+      ),
+    ])
   })
 
   it('an explicit env replaces process.env as the source, but the development key is still refused when the process says production', async () => {
@@ -83,7 +92,9 @@ describe('the environment by default (a process of its own per case)', () => {
   it('ARC_SESSION_TABLE_NAME naming a table, with no store given, stops start-up naming what to pass', async () => {
     const result = await run('middleware', { NODE_ENV: 'development', ARC_APP_SECRET: STRONG, ARC_SESSION_TABLE_NAME: 'sessions' })
     expect(result.error).toMatchObject({ name: 'TypeError' })
-    expect(result.error!.message).toMatch(/ARC_SESSION_TABLE_NAME in process\.env names a table \("sessions"\).*dynamoStore\(\{ table \}\) from 'seshjs\/dynamodb'/)
+    expect(result.error!.message).toMatch(
+      /ARC_SESSION_TABLE_NAME in process\.env names a table \("sessions"\).*dynamoStore\(\{ table \}\) from 'seshjs\/dynamodb'/,
+    )
     // jwe is the cookie store, as in Architect
     const jwe = await run('middleware', { NODE_ENV: 'development', ARC_APP_SECRET: STRONG, ARC_SESSION_TABLE_NAME: 'jwe' })
     expect(await userIn(jwe.setCookie![0]!, STRONG)).toBe('ada')

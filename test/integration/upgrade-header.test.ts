@@ -73,7 +73,9 @@ describe('Upgrade: websocket on a plain request', () => {
   })
 
   it('seshjs/lambda: every wrong code is saved', async () => {
-    const fixture = JSON.parse(readFileSync(new URL('../../adapters/fixtures/lambda/http-v2.json', import.meta.url), 'utf8')) as APIGatewayProxyEventV2
+    const fixture = JSON.parse(
+      readFileSync(new URL('../../adapters/fixtures/lambda/http-v2.json', import.meta.url), 'utf8'),
+    ) as APIGatewayProxyEventV2
     const handler = toLambda(secondFactor().fetch)
     const send = async (jar: CookieJar, code: string) => {
       const result = await handler({

@@ -38,14 +38,27 @@ const arc = architect.http(async (req) => ({ text: String(req.session.user ?? 'n
 
 function v1(headers: Record<string, string>, multi: Record<string, string[]> | null): APIGatewayProxyEvent {
   const event = restEvent()
-  return { ...event, body: null, headers: { ...event.headers, ...headers }, multiValueHeaders: multi && { ...event.multiValueHeaders, ...multi } }
+  return {
+    ...event,
+    body: null,
+    headers: { ...event.headers, ...headers },
+    multiValueHeaders: multi && { ...event.multiValueHeaders, ...multi },
+  }
 }
 
 const cases: [string, () => LambdaHttpEvent, 'a' | 'b' | 'none'][] = [
   ['headers and multiValueHeaders disagree: multiValueHeaders wins', () => v1({ cookie: cookie.b }, { cookie: [cookie.a] }), 'a'],
-  ['split over two Cookie headers (HTTP/2), headers holding only the last', () => v1({ cookie: 'theme=dark' }, { cookie: [cookie.a, 'theme=dark'] }), 'a'],
+  [
+    'split over two Cookie headers (HTTP/2), headers holding only the last',
+    () => v1({ cookie: 'theme=dark' }, { cookie: [cookie.a, 'theme=dark'] }),
+    'a',
+  ],
   ['two _idx over the Cookie headers: the last', () => v1({ Cookie: cookie.a }, { Cookie: [cookie.b, cookie.a] }), 'a'],
-  ['two _idx in one header: the last (Architect rule)', () => v1({ cookie: `${cookie.b}; ${cookie.a}` }, { cookie: [`${cookie.b}; ${cookie.a}`] }), 'a'],
+  [
+    'two _idx in one header: the last (Architect rule)',
+    () => v1({ cookie: `${cookie.b}; ${cookie.a}` }, { cookie: [`${cookie.b}; ${cookie.a}`] }),
+    'a',
+  ],
   ['no multiValueHeaders: headers.cookie', () => v1({ Cookie: cookie.b }, null), 'b'],
   ['multiValueHeaders without Cookie: headers.cookie', () => v1({ cookie: cookie.b }, {}), 'b'],
   ['payload v2: cookies[]', () => ({ ...httpEvent(), cookies: [cookie.b, cookie.a] }) as LambdaHttpEvent, 'a'],

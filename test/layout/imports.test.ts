@@ -15,11 +15,10 @@ const EDGES = ['adapters', 'architect', 'cli']
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | { default?: string }> }
 const ENTRIES = new Set(
   Object.values(pkg.exports)
-    .map((target) => (typeof target === 'string' ? target : target.default ?? ''))
+    .map((target) => (typeof target === 'string' ? target : (target.default ?? '')))
     .filter((target) => target.startsWith('./dist/src/'))
     .map((target) => target.slice('./dist/'.length).replace(/\.js$/, '.ts')),
 )
-
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -54,9 +53,7 @@ it('no file under adapters/, architect/ or cli/ reaches into src/ past a package
 })
 
 it('the check sees what it looks for', () => {
-  expect(specifiers("import type { A } from '../../src/session.js'\nexport { b } from '../src/x.js'\nawait import('../src/y.js')")).toEqual([
-    '../../src/session.js',
-    '../src/x.js',
-    '../src/y.js',
-  ])
+  expect(specifiers("import type { A } from '../../src/session.js'\nexport { b } from '../src/x.js'\nawait import('../src/y.js')")).toEqual(
+    ['../../src/session.js', '../src/x.js', '../src/y.js'],
+  )
 })

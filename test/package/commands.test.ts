@@ -13,7 +13,10 @@ const HERE = 'test/package/commands.test.ts'
 
 describe('deploy commands', () => {
   it('no tracked doc, manifest or help text says `npx arc` or a bare `arc deploy` / `arc env`', () => {
-    const files = execFileSync('git', ['ls-files', '-z', '*.md', '*.arc', '*.ts', '*.js', '*.json', '*.toml'], { cwd: root, encoding: 'utf8' })
+    const files = execFileSync('git', ['ls-files', '-z', '*.md', '*.arc', '*.ts', '*.js', '*.json', '*.toml'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
       .split('\0')
       .filter((file) => file && file !== HERE)
     const found: string[] = []

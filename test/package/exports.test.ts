@@ -12,7 +12,9 @@ import { publint } from 'publint'
 import { describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, { types: string; default: string } | string> }
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
+  exports: Record<string, { types: string; default: string } | string>
+}
 
 describe('the package', () => {
   it('lists types first in every exports entry', () => {
@@ -25,7 +27,10 @@ describe('the package', () => {
   it('imports every entry point with plain Node', () => {
     const subpaths = Object.keys(pkg.exports).filter((s) => s !== './package.json')
     const script = subpaths.map((s) => `await import(${JSON.stringify(s === '.' ? 'seshjs' : `seshjs/${s.slice(2)}`)})`).join(';')
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', `${script}; console.log('ok')`], { cwd: root, encoding: 'utf8' })
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', `${script}; console.log('ok')`], {
+      cwd: root,
+      encoding: 'utf8',
+    })
     expect(output.trim()).toBe('ok')
   })
 
@@ -75,7 +80,11 @@ describe('the package', () => {
       console.log(JSON.stringify({ blocked, code: error.code, hint: error.message.includes('npm install redis') }))`
     // (the store also says it once on stderr: test/stores/peer-missing.test.ts)
     const output = JSON.parse(
-      execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     ) as unknown
     expect(output).toEqual({ blocked: true, code: 'ERR_SESSION_STORE_PEER_MISSING', hint: true })
   })

@@ -49,7 +49,10 @@ const DAY = 24 * 60 * 60 * 1000
 async function honoApp(name: string, hono: string): Promise<string> {
   const dir = join(cache, `${name}-${hono.replace(/\W/g, '_')}`)
   const ready = join(dir, '.ready')
-  const age = await stat(ready).then((s) => Date.now() - s.mtimeMs, () => Infinity)
+  const age = await stat(ready).then(
+    (s) => Date.now() - s.mtimeMs,
+    () => Infinity,
+  )
   if (age < DAY && !process.env.SESHJS_INSTALL_FRESH) return dir
   await rm(dir, { recursive: true, force: true })
   await mkdir(dir, { recursive: true })
@@ -85,11 +88,21 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'seshjs-install-'))
   const clone = join(work, 'clone')
   await cleanClone(clone)
-  distBeforePack = await stat(join(clone, 'dist')).then(() => true, () => false)
+  distBeforePack = await stat(join(clone, 'dist')).then(
+    () => true,
+    () => false,
+  )
   // prepack builds dist/ (its output and tsc's come first on stdout; the tarball's name is the last line)
   const { stdout } = await run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: clone, maxBuffer: 16 * 1024 * 1024 })
   tarball = join(work, stdout.trim().split('\n').pop()!)
-  attw = run(process.execPath, [join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js'), '--profile', 'esm-only', '--format', 'ascii', tarball]).then(
+  attw = run(process.execPath, [
+    join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js'),
+    '--profile',
+    'esm-only',
+    '--format',
+    'ascii',
+    tarball,
+  ]).then(
     ({ stdout }) => ({ ok: true, stdout }),
     (error: { stdout?: string }) => ({ ok: false, stdout: error.stdout ?? '' }),
   ) // meanwhile
@@ -202,7 +215,12 @@ describe.concurrent.each(Object.keys(HONO) as (keyof typeof HONO)[])('a fresh ap
   })
 
   it('installs no AWS SDK', async () => {
-    expect(await stat(join(apps[which], 'node_modules/@aws-sdk')).then(() => true, () => false)).toBe(false)
+    expect(
+      await stat(join(apps[which], 'node_modules/@aws-sdk')).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(false)
   })
 
   it(`compiles every README snippet with ${which === 'lowest' ? 'TypeScript 5.9' : 'TypeScript 7'} (strict, exactOptionalPropertyTypes)`, async () => {
@@ -227,10 +245,18 @@ describe.concurrent.each(Object.keys(HONO) as (keyof typeof HONO)[])('a fresh ap
     await writeFile(
       join(dir, 'app.ts'),
       "import { dynamoSessionStore, type DynamoCall } from 'seshjs/dynamodb'\n" +
-        "const call: DynamoCall = async (operation, input, options) => ({ operation, input, aborted: options?.abortSignal?.aborted })\n" +
+        'const call: DynamoCall = async (operation, input, options) => ({ operation, input, aborted: options?.abortSignal?.aborted })\n' +
         "export const store = dynamoSessionStore({ table: 'sessions', call })\n",
     )
-    const compilerOptions = { module: 'nodenext', target: 'esnext', lib: ['esnext', 'dom'], types: [], strict: true, skipLibCheck: false, noEmit: true }
+    const compilerOptions = {
+      module: 'nodenext',
+      target: 'esnext',
+      lib: ['esnext', 'dom'],
+      types: [],
+      strict: true,
+      skipLibCheck: false,
+      noEmit: true,
+    }
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['app.ts'] }))
     const errors = await run(process.execPath, [TSC[which], '-p', dir, '--pretty', 'false'], { cwd: dir }).then(
       () => [],
@@ -265,8 +291,21 @@ describe('the tarball', () => {
   it('holds the license, changelog, docs and built files, and no tests', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball])
     const files = stdout.split('\n').filter(Boolean)
-    const built = ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/adapters/node.js', 'dist/cli/main.js', 'src/crypto/platform/node.js', 'src/crypto/platform/none.js']
-    for (const file of ['package/LICENSE', 'package/README.md', 'package/CHANGELOG.md', 'package/docs/stores.md', ...built.map((f) => `package/${f}`)]) {
+    const built = [
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/adapters/node.js',
+      'dist/cli/main.js',
+      'src/crypto/platform/node.js',
+      'src/crypto/platform/none.js',
+    ]
+    for (const file of [
+      'package/LICENSE',
+      'package/README.md',
+      'package/CHANGELOG.md',
+      'package/docs/stores.md',
+      ...built.map((f) => `package/${f}`),
+    ]) {
       expect(files).toContain(file)
     }
     expect(files.filter((f) => f.endsWith('.test.ts') || f.endsWith('.test.js'))).toEqual([])

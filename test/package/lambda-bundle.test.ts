@@ -25,10 +25,18 @@ beforeAll(async () => {
   // the flags the page gives, on the counter's entry
   const command = /npx esbuild src\/lambda\.ts (.+?) --outfile=build\/index\.mjs/s.exec(doc)
   expect(command, 'docs/runtimes.md shows the esbuild command').not.toBeNull()
-  const flags = command![1]!.replace(/\\\n\s*/g, ' ').replace(/'/g, '').split(/\s+/).filter(Boolean)
-  await run(join(root, 'node_modules/.bin/esbuild'), ['examples/counter/lambda.ts', ...flags, `--outfile=${bundle}`, '--log-level=warning'], {
-    cwd: root,
-  })
+  const flags = command![1]!
+    .replace(/\\\n\s*/g, ' ')
+    .replace(/'/g, '')
+    .split(/\s+/)
+    .filter(Boolean)
+  await run(
+    join(root, 'node_modules/.bin/esbuild'),
+    ['examples/counter/lambda.ts', ...flags, `--outfile=${bundle}`, '--log-level=warning'],
+    {
+      cwd: root,
+    },
+  )
 }, 60_000)
 
 afterAll(async () => {
@@ -66,7 +74,9 @@ console.log(JSON.stringify({ statuses: [first.statusCode, second.statusCode, pag
 describe('the Lambda bundle (esbuild, no Architect)', () => {
   it('imports nothing but Node built-ins and the AWS SDK the runtime ships', async () => {
     const code = await readFile(bundle, 'utf8')
-    const imports = [...code.matchAll(/^import .*? from ["']([^"']+)["']/gm), ...code.matchAll(/\bimport\(["']([^"']+)["']\)/g)].map((m) => m[1]!)
+    const imports = [...code.matchAll(/^import .*? from ["']([^"']+)["']/gm), ...code.matchAll(/\bimport\(["']([^"']+)["']\)/g)].map(
+      (m) => m[1]!,
+    )
     expect(imports.filter((name) => !name.startsWith('node:') && !name.startsWith('@aws-sdk/'))).toEqual([])
   })
 

@@ -14,7 +14,16 @@ describe('the repository', () => {
   it("keeps package-lock.json's root entry in step with package.json (dependencies, peers, engines, bin)", () => {
     const pkg = json('package.json')
     const lock = (json('package-lock.json').packages as Record<string, Record<string, unknown>>)['']!
-    for (const field of ['name', 'version', 'dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta', 'engines', 'license']) {
+    for (const field of [
+      'name',
+      'version',
+      'dependencies',
+      'devDependencies',
+      'peerDependencies',
+      'peerDependenciesMeta',
+      'engines',
+      'license',
+    ]) {
       expect(lock[field], field).toEqual(pkg[field])
     }
     const bin = Object.entries(pkg.bin as Record<string, string>).map(([name, path]) => [name, path.replace(/^\.\//, '')]) // npm writes it without ./

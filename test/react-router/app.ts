@@ -87,7 +87,13 @@ export function build(session: RouterSessionMiddleware<Data>, storage: SeshSessi
   route('storage-home', 'storage', {
     async loader({ request }) {
       const s = await storage.getSession(request.headers.get('cookie'))
-      return Response.json({ count: s.get('count') ?? 0, has: s.has('count'), id: s.id, data: s.data, notice: (await s.sesh.get('notice')) ?? null })
+      return Response.json({
+        count: s.get('count') ?? 0,
+        has: s.has('count'),
+        id: s.id,
+        data: s.data,
+        notice: (await s.sesh.get('notice')) ?? null,
+      })
     },
   })
   route('storage-count', 'storage/count', {
@@ -131,7 +137,18 @@ export function build(session: RouterSessionMiddleware<Data>, storage: SeshSessi
     },
   }
   const manifest = (id: string, parentId: string | undefined, path: string, hasLoader: boolean) =>
-    ({ id, parentId, path, module: '', hasAction: hasLoader, hasLoader, hasClientAction: false, hasClientLoader: false, hasClientMiddleware: false, hasErrorBoundary: false }) as never
+    ({
+      id,
+      parentId,
+      path,
+      module: '',
+      hasAction: hasLoader,
+      hasLoader,
+      hasClientAction: false,
+      hasClientLoader: false,
+      hasClientMiddleware: false,
+      hasErrorBoundary: false,
+    }) as never
   return {
     entry: {
       module: {
@@ -146,7 +163,12 @@ export function build(session: RouterSessionMiddleware<Data>, storage: SeshSessi
       },
     },
     routes,
-    assets: { entry: { imports: [], module: '' }, routes: { root: manifest('root', undefined, '', false), page: manifest('page', 'root', 'page', true) }, url: '', version: '0' },
+    assets: {
+      entry: { imports: [], module: '' },
+      routes: { root: manifest('root', undefined, '', false), page: manifest('page', 'root', 'page', true) },
+      url: '',
+      version: '0',
+    },
     publicPath: '/',
     assetsBuildDirectory: '',
     future: {},

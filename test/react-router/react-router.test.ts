@@ -134,7 +134,9 @@ describe('seshjs/react-router when the store fails', () => {
     const cookie = (await memory.saveCookie(made))!.value!
     const store = unavailableStore()
     const errors: unknown[] = []
-    const server = await serveBuild(build(sessionMiddleware<Data>({ secret: SECRET, store }), createSessionStorage<Data>({ secret: SECRET, store }), errors))
+    const server = await serveBuild(
+      build(sessionMiddleware<Data>({ secret: SECRET, store }), createSessionStorage<Data>({ secret: SECRET, store }), errors),
+    )
     try {
       const jar = new CookieJar()
       jar.cookies.set('_idx', cookie)
@@ -162,7 +164,9 @@ describe('seshjs/react-router when the store fails', () => {
       delete: async () => {},
     }
     const onStoreError = vi.fn(() => new Response('try later', { status: 503 }))
-    const server = await serveBuild(build(sessionMiddleware<Data>({ secret: SECRET, store, onStoreError }), createSessionStorage<Data>({ secret: SECRET, store })))
+    const server = await serveBuild(
+      build(sessionMiddleware<Data>({ secret: SECRET, store, onStoreError }), createSessionStorage<Data>({ secret: SECRET, store })),
+    )
     try {
       const post = await fetch(`${server.url}/count`, { method: 'POST', redirect: 'manual' })
       expect(post.status).toBe(503)

@@ -20,11 +20,20 @@ it('fails a test that writes an uncaptured console.error, console.warn or proces
   const dir = await mkdtemp(join(tmpdir(), 'sesh-quiet-'))
   try {
     const report = join(dir, 'report.json')
-    const args = ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/setup/fixtures/vitest.config.ts', '--reporter=json', `--outputFile=${report}`]
+    const args = [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--config',
+      'test/setup/fixtures/vitest.config.ts',
+      '--reporter=json',
+      `--outputFile=${report}`,
+    ]
     const output = await new Promise<string>((resolve) => {
       execFile(process.execPath, args, { cwd: root, timeout: 60_000 }, (_error, stdout, stderr) => resolve(stdout + stderr))
     })
-    const { testResults } = JSON.parse(await readFile(report, 'utf8').catch(() => `{"testResults":[],"output":${JSON.stringify(output)}}`)) as JsonReport
+    const { testResults } = JSON.parse(
+      await readFile(report, 'utf8').catch(() => `{"testResults":[],"output":${JSON.stringify(output)}}`),
+    ) as JsonReport
     const results = Object.fromEntries(testResults.flatMap((file) => file.assertionResults).map((test) => [test.title, test]))
     expect(Object.keys(results), output).toHaveLength(6)
     const status = Object.fromEntries(Object.entries(results).map(([title, test]) => [title, test.status]))
@@ -37,7 +46,9 @@ it('fails a test that writes an uncaptured console.error, console.warn or proces
       'after a captured one, the guard is back': 'failed',
     })
     const message = (title: string) => results[title]!.failureMessages.join('\n')
-    expect(message('uncaptured console.error')).toMatch(/This test wrote to stderr without capturing it[\s\S]*console\.error: Error: an expected failure/)
+    expect(message('uncaptured console.error')).toMatch(
+      /This test wrote to stderr without capturing it[\s\S]*console\.error: Error: an expected failure/,
+    )
     expect(message('uncaptured console.warn')).toMatch(/console\.warn: a warning nobody asserts/)
     expect(message('a process warning')).toMatch(/process warning: DeprecationWarning: something is deprecated/)
   } finally {

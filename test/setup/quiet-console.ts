@@ -39,9 +39,7 @@ function wrapConsole(list: string[]): string[] {
 function check(where: string): void {
   if (written.length === 0) return
   const lines = written.splice(0).map((line) => `  ${line.split('\n')[0]}`)
-  throw new Error(
-    `${where} wrote to stderr without capturing it (see docs/development.md, "A quiet test run"):\n${lines.join('\n')}`,
-  )
+  throw new Error(`${where} wrote to stderr without capturing it (see docs/development.md, "A quiet test run"):\n${lines.join('\n')}`)
 }
 
 beforeEach(() => check('This file, before this test (module scope or a hook),'))

@@ -47,7 +47,11 @@ async function visitor(): Promise<number> {
   if (first.status !== 302 || !cookie) throw new Error(`unexpected ${first.status}`)
   let requests = 1
   for (let i = 0; i < 3; i++) {
-    const response = await fetch(i === 2 ? url : `${url}/count`, { method: i === 2 ? 'GET' : 'POST', headers: { cookie }, redirect: 'manual' })
+    const response = await fetch(i === 2 ? url : `${url}/count`, {
+      method: i === 2 ? 'GET' : 'POST',
+      headers: { cookie },
+      redirect: 'manual',
+    })
     await response.arrayBuffer()
     if (response.status >= 500) throw new Error(`unexpected ${response.status}`)
     requests++
@@ -69,37 +73,41 @@ async function load(until: number): Promise<number> {
 }
 
 describe(`soak: memory store capped at ${MAX_ENTRIES} entries, ${SECONDS} s of load`, () => {
-  it('keeps the heap flat once the store is full', async () => {
-    // Warm-up: fill the store to its cap (and warm the JIT and connection pools).
-    while (store.size < MAX_ENTRIES) await load(Date.now() + 250)
-    await load(Date.now() + 500)
-    const baseline = heap()
-    const samples: number[] = []
-    let requests = 0
-    const end = Date.now() + SECONDS * 1000
-    while (Date.now() < end) {
-      requests += await load(Math.min(end, Date.now() + Math.max(1000, (SECONDS * 1000) / 8)))
-      samples.push(heap())
-    }
-    const growth = samples[samples.length - 1]! - baseline
-    const peak = Math.max(...samples) - baseline
-    const figures = {
-      seconds: SECONDS,
-      maxEntries: MAX_ENTRIES,
-      requests,
-      requestsPerSecond: Math.round(requests / SECONDS),
-      storeSize: store.size,
-      baselineHeapMB: +(baseline / 2 ** 20).toFixed(1),
-      samplesMB: samples.map((s) => +(s / 2 ** 20).toFixed(1)),
-      growthMB: +(growth / 2 ** 20).toFixed(2),
-      peakGrowthMB: +(peak / 2 ** 20).toFixed(2),
-    }
-    console.log(`soak: ${JSON.stringify(figures)}`)
-    if (process.env.SESH_SOAK_REPORT) await writeFile(process.env.SESH_SOAK_REPORT, JSON.stringify(figures, null, 2))
+  it(
+    'keeps the heap flat once the store is full',
+    async () => {
+      // Warm-up: fill the store to its cap (and warm the JIT and connection pools).
+      while (store.size < MAX_ENTRIES) await load(Date.now() + 250)
+      await load(Date.now() + 500)
+      const baseline = heap()
+      const samples: number[] = []
+      let requests = 0
+      const end = Date.now() + SECONDS * 1000
+      while (Date.now() < end) {
+        requests += await load(Math.min(end, Date.now() + Math.max(1000, (SECONDS * 1000) / 8)))
+        samples.push(heap())
+      }
+      const growth = samples[samples.length - 1]! - baseline
+      const peak = Math.max(...samples) - baseline
+      const figures = {
+        seconds: SECONDS,
+        maxEntries: MAX_ENTRIES,
+        requests,
+        requestsPerSecond: Math.round(requests / SECONDS),
+        storeSize: store.size,
+        baselineHeapMB: +(baseline / 2 ** 20).toFixed(1),
+        samplesMB: samples.map((s) => +(s / 2 ** 20).toFixed(1)),
+        growthMB: +(growth / 2 ** 20).toFixed(2),
+        peakGrowthMB: +(peak / 2 ** 20).toFixed(2),
+      }
+      console.log(`soak: ${JSON.stringify(figures)}`)
+      if (process.env.SESH_SOAK_REPORT) await writeFile(process.env.SESH_SOAK_REPORT, JSON.stringify(figures, null, 2))
 
-    expect(store.size).toBe(MAX_ENTRIES)
-    expect(requests).toBeGreaterThan(0)
-    // Flat: well under the memory of the sessions that passed through (each ~1 KB), whatever the run length.
-    expect(growth).toBeLessThan(8 * 2 ** 20)
-  }, 60_000 + SECONDS * 2000)
+      expect(store.size).toBe(MAX_ENTRIES)
+      expect(requests).toBeGreaterThan(0)
+      // Flat: well under the memory of the sessions that passed through (each ~1 KB), whatever the run length.
+      expect(growth).toBeLessThan(8 * 2 ** 20)
+    },
+    60_000 + SECONDS * 2000,
+  )
 })

@@ -79,7 +79,15 @@ export function describeAdmin(name: string, harness: ListingHarness): void {
       const signature = decodeURIComponent(cookie.slice('_idx='.length)).split('.')[1]!
       const before = await admin.count()
       const api = { send: async () => {}, close: async () => {} }
-      const socket = ws(async () => undefined, { store, secret: SECRET, now: clock.now, ttl: DAY, env: { ARC_ENV: 'testing' }, api, onWarning: () => {} })
+      const socket = ws(async () => undefined, {
+        store,
+        secret: SECRET,
+        now: clock.now,
+        ttl: DAY,
+        env: { ARC_ENV: 'testing' },
+        api,
+        onWarning: () => {},
+      })
       const connectionId = `conn-${tag}=`
       expect(await socket({ requestContext: { routeKey: '$connect', connectionId }, headers: { cookie } })).toEqual({ statusCode: 200 })
 
@@ -107,7 +115,8 @@ export function describeAdmin(name: string, harness: ListingHarness): void {
       const now = Math.floor(clock.now() / 1000)
       const keeper = store.records!
       // keys the store holds beside sessions: a config key, a user index, another application's record
-      for (const key of ['config', `~user:planted-${unique()}`, `order-${unique()}`]) { // unique: a shared server's other tests index real users
+      for (const key of ['config', `~user:planted-${unique()}`, `order-${unique()}`]) {
+        // unique: a shared server's other tests index real users
         await keeper.set(key, { data: { keep: true }, expiresAt: now + DAY }, now)
         await expect(admin.revoke(key)).rejects.toThrow(/is not a session id/)
         await expect(admin.patch(key, { keep: false })).rejects.toThrow(TypeError)

@@ -23,22 +23,39 @@ function storeFailingPut(attempts: number) {
   const call: DynamoCall = async (operation) => {
     if (operation === 'PutItem') throw conditionFailed(attempts)
     // GetItem: another request's version is stored now
-    return { Item: { _idx: { S: 'abcdefghijklmnopqrstuvwx' }, _secret: { S: 's' }, _ttl: { N: '1800003600' }, _version: { N: '6' }, n: { N: '2' } } }
+    return {
+      Item: {
+        _idx: { S: 'abcdefghijklmnopqrstuvwx' },
+        _secret: { S: 's' },
+        _ttl: { N: '1800003600' },
+        _version: { N: '6' },
+        n: { N: '2' },
+      },
+    }
   }
   return dynamoSessionStore({ table: 'sessions', call, concurrency: 'optimistic' })
 }
 
-const record = { id: 'abcdefghijklmnopqrstuvwx', data: { n: 2 }, issuedAt: context.now, extra: { _secret: 's', version: 5, base: '{"n":1}' } }
+const record = {
+  id: 'abcdefghijklmnopqrstuvwx',
+  data: { n: 2 },
+  issuedAt: context.now,
+  extra: { _secret: 's', version: 5, base: '{"n":1}' },
+}
 
 describe('optimistic DynamoDB writes retried after an ambiguous failure', () => {
   it('a condition failure after a retry is "outcome unknown": store unavailable (503), not a conflict', async () => {
-    const error = await storeFailingPut(2).write({ ...record }, context).catch((e: unknown) => e)
+    const error = await storeFailingPut(2)
+      .write({ ...record }, context)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SessionStoreUnavailableError)
     expect((error as Error).message).toMatch(/unknown/)
   })
 
   it('a condition failure on the first attempt is still a conflict', async () => {
-    const error = await storeFailingPut(1).write({ ...record }, context).catch((e: unknown) => e)
+    const error = await storeFailingPut(1)
+      .write({ ...record }, context)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SessionConflictError)
   })
 })

@@ -369,7 +369,7 @@ export function describeStore(name: string, harness: StoreHarness): void {
         await step(engine, jar, async (s) => expect(await s.get('n')).toBe(3))
       })
 
-      it("optimistic: a write to a session destroyed meanwhile is a conflict, so a logout is never undone", async () => {
+      it('optimistic: a write to a session destroyed meanwhile is a conflict, so a logout is never undone', async () => {
         const { engine, jar } = make({ concurrency: 'optimistic' })
         await step(engine, jar, (s) => s.set('user', 'ada'))
         const cookie = jar.header()

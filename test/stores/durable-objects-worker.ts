@@ -25,7 +25,11 @@ export async function startDurableObjectWorker(): Promise<DurableObjectWorker> {
     modules: true,
     script,
     compatibilityDate: '2026-04-01',
-    durableObjects: { SESSIONS_DO: { className: 'Sessions', useSQLite: true }, FAULTY: { className: 'Faulty', useSQLite: true }, LEGACY: { className: 'Legacy', useSQLite: true } },
+    durableObjects: {
+      SESSIONS_DO: { className: 'Sessions', useSQLite: true },
+      FAULTY: { className: 'Faulty', useSQLite: true },
+      LEGACY: { className: 'Legacy', useSQLite: true },
+    },
     bindings: { ARC_APP_SECRET: SECRET },
     host: '127.0.0.1',
     port: await freePort(),
@@ -42,7 +46,8 @@ export async function startDurableObjectWorker(): Promise<DurableObjectWorker> {
         new Proxy(
           {},
           {
-            get: (_, method) =>
+            get:
+              (_, method) =>
               async (...args: unknown[]) => {
                 calls++
                 const response = await fetch(`${url}/rpc`, {

@@ -45,10 +45,30 @@ describeStore('Durable Objects', {
 })
 const indexed = () => durableObjectStore(worker.namespace('SESSIONS_DO'), { name: 'indexed-', shards: 3, userKey: 'user' })
 const scanned = () => durableObjectStore(worker.namespace('SESSIONS_DO'), { name: 'scanned-', shards: 3 })
-describeListing('Durable Objects, user index', { make: indexed, get clock() { return clock() } })
-describeListing('Durable Objects, no index', { make: scanned, get clock() { return clock() } })
-describeAdmin('Durable Objects, user index', { make: indexed, get clock() { return clock() } })
-describeAdmin('Durable Objects, no index', { make: scanned, get clock() { return clock() } })
+describeListing('Durable Objects, user index', {
+  make: indexed,
+  get clock() {
+    return clock()
+  },
+})
+describeListing('Durable Objects, no index', {
+  make: scanned,
+  get clock() {
+    return clock()
+  },
+})
+describeAdmin('Durable Objects, user index', {
+  make: indexed,
+  get clock() {
+    return clock()
+  },
+})
+describeAdmin('Durable Objects, no index', {
+  make: scanned,
+  get clock() {
+    return clock()
+  },
+})
 
 // Several shards: a regenerate() moves atomically only because the new id is drawn in the old id's object.
 describeInterleavings('Durable Objects', {
@@ -95,7 +115,8 @@ describe('regenerate() on Durable Objects: one call to the object that holds bot
       await keeper.get(key, NOW)
       return watch.objects[0]
     }
-    const move = (from: string, to: string, forwardUntil = NOW + 60) => keeper.move!(from, to, record({ user: 'ada', n: 2 }), NOW, { forwardUntil })
+    const move = (from: string, to: string, forwardUntil = NOW + 60) =>
+      keeper.move!(from, to, record({ user: 'ada', n: 2 }), NOW, { forwardUntil })
     const a = id()
     await keeper.set(a, record({ user: 'ada', n: 1 }), NOW)
     const b = id(a)
@@ -148,7 +169,9 @@ describe('regenerate() on Durable Objects: one call to the object that holds bot
     const read = (await keeper.get(a, NOW))!
     await plain.set(a, record({ n: 5 }), NOW)
     const b = store.newId!(a)
-    await expect(keeper.move!(a, b, record({ n: 1 }), NOW, { forwardUntil: NOW + 60, fromExtra: read.extra })).rejects.toBeInstanceOf(SessionConflictError)
+    await expect(keeper.move!(a, b, record({ n: 1 }), NOW, { forwardUntil: NOW + 60, fromExtra: read.extra })).rejects.toBeInstanceOf(
+      SessionConflictError,
+    )
     expect(await keeper.get(b, NOW)).toBeUndefined()
     const fresh = (await keeper.get(a, NOW))!
     const moved = await keeper.move!(a, b, record({ n: 6 }), NOW, { forwardUntil: NOW + 60, fromExtra: fresh.extra })
@@ -210,7 +233,8 @@ function watched() {
       return new Proxy(
         {},
         {
-          get: (_, method: string) =>
+          get:
+            (_, method: string) =>
             async (...args: unknown[]) => {
               watch.objects.push((objectId as { name: string }).name)
               const result = await stub[method]!(...args)

@@ -20,7 +20,8 @@ afterAll(async () => {
   await worker?.mf.dispose()
 })
 
-const page = async (jar: CookieJar, base = '/app') => (await (await jar.fetch(`${worker.url}${base}/`)).json()) as { count: number; id: string | null }
+const page = async (jar: CookieJar, base = '/app') =>
+  (await (await jar.fetch(`${worker.url}${base}/`)).json()) as { count: number; id: string | null }
 
 // Locally, workerd finishes a hibernatable socket's closing handshake (and the client's `close` event) about
 // 10 s after the object closed it; the close frame itself arrives at once (see `closing`).
@@ -85,7 +86,7 @@ describe('durableObjectStore and durableObjectSocket in workerd', () => {
     expect((await jar.fetch(`${worker.url}/app/ws`)).status).toBe(426)
   })
 
-  it('an HTTP logout closes that session\'s sockets at once with 4401, and no other session\'s', async () => {
+  it("an HTTP logout closes that session's sockets at once with 4401, and no other session's", async () => {
     const ada = await login('ada-logout')
     const other = await login('ada-logout')
     const sockets = [await connect(`${worker.url}/app/ws`, ada.header()), await connect(`${worker.url}/app/ws`, ada.header())]
@@ -145,7 +146,10 @@ describe('durableObjectStore and durableObjectSocket in workerd', () => {
     await jar.fetch(`${worker.url}/short/count`, { method: 'POST' })
     const { id } = await page(jar, '/short')
     const raw = async () => {
-      const response = await fetch(`${worker.url}/rpc`, { method: 'POST', body: JSON.stringify({ binding: 'SESSIONS_DO', name: 'short-0', method: 'read', args: [id, 0] }) })
+      const response = await fetch(`${worker.url}/rpc`, {
+        method: 'POST',
+        body: JSON.stringify({ binding: 'SESSIONS_DO', name: 'short-0', method: 'read', args: [id, 0] }),
+      })
       return ((await response.json()) as { result: unknown }).result
     }
     expect(await raw()).toMatchObject({ expiresAt: expect.any(Number) })
@@ -161,7 +165,10 @@ describe('durableObjectStore and durableObjectSocket in workerd', () => {
     const before = jar.header()
     for (const mode of ['hang', 'throw']) {
       await fetch(`${worker.url}/__fault/${mode}`, { method: 'POST' })
-      for (const [path, method] of [['/faulty/', 'GET'], ['/faulty/count', 'POST']] as const) {
+      for (const [path, method] of [
+        ['/faulty/', 'GET'],
+        ['/faulty/count', 'POST'],
+      ] as const) {
         const started = Date.now()
         const response = await jar.fetch(`${worker.url}${path}`, { method })
         await response.arrayBuffer()

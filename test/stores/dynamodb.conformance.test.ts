@@ -63,7 +63,7 @@ describeListing('DynamoDB (dynalite), user index', { make: () => dynamoStore({ t
 describeListing('DynamoDB (dynalite), Scan', { make: () => dynamoStore({ table: TABLE, client: dynamo.client }) })
 
 describe('DynamoDB user index', () => {
-  it("createSessionTable({ userKey }) is idempotent; the store finds the index once and Queries it", async () => {
+  it('createSessionTable({ userKey }) is idempotent; the store finds the index once and Queries it', async () => {
     expect(await createSessionTable({ table: 'plain', client: dynamo.client, userKey: 'account' })).toBe(true)
     expect(await createSessionTable({ table: 'plain', client: dynamo.client, userKey: 'account' })).toBe(false)
     const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: 'plain' }))
@@ -105,10 +105,13 @@ describe('DynamoDB user index', () => {
 describeAdmin('DynamoDB (dynalite), user index', { make: () => dynamoStore({ table: INDEXED, client: dynamo.client }) })
 describeAdmin('DynamoDB (dynalite), Scan', { make: () => dynamoStore({ table: TABLE, client: dynamo.client }) })
 
-describeInterleavings('DynamoDB (dynalite)', { make: (options) => dynamoStore({ table: INDEXED, client: dynamo.client, ...options }), optimistic: true })
+describeInterleavings('DynamoDB (dynalite)', {
+  make: (options) => dynamoStore({ table: INDEXED, client: dynamo.client, ...options }),
+  optimistic: true,
+})
 
 describe('DynamoDB: sessions written by Architect', () => {
-  it('an item in @architect/functions\' format is listed by user (Query), shown, patched and revoked', async () => {
+  it("an item in @architect/functions' format is listed by user (Query), shown, patched and revoked", async () => {
     const admin = createAdmin(createSessions({ secret: SECRET, store: dynamoStore({ table: INDEXED, client: dynamo.client }) }))
     const id = 'ArchitectWrote0123456789'
     const ttl = Math.floor(Date.now() / 1000) + 3600
@@ -116,7 +119,13 @@ describe('DynamoDB: sessions written by Architect', () => {
     await dynamo.client.send(
       new PutItemCommand({
         TableName: INDEXED,
-        Item: { _idx: { S: id }, _secret: { S: 'architect-secret-0123456' }, _ttl: { N: String(ttl) }, user: { S: 'linus' }, n: { N: '1' } },
+        Item: {
+          _idx: { S: id },
+          _secret: { S: 'architect-secret-0123456' },
+          _ttl: { N: String(ttl) },
+          user: { S: 'linus' },
+          n: { N: '1' },
+        },
       }),
     )
     expect((await admin.list({ user: 'linus' })).sessions).toEqual([
@@ -129,4 +138,3 @@ describe('DynamoDB: sessions written by Architect', () => {
     expect(await admin.get(id)).toBeUndefined()
   })
 })
-

@@ -42,7 +42,11 @@ describe('DynamoDB outage in the middle of a session', () => {
     const cookie = jar.header()
 
     await dynamo.stop()
-    for (const [path, method] of [['/', 'GET'], ['/count', 'POST'], ['/reset', 'POST']] as const) {
+    for (const [path, method] of [
+      ['/', 'GET'],
+      ['/count', 'POST'],
+      ['/reset', 'POST'],
+    ] as const) {
       const response = await jar.fetch(`${url}${path}`, { method })
       expect(response.status).toBe(503)
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/)

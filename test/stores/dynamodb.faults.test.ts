@@ -108,7 +108,8 @@ describe('DynamoDB behind a fault proxy, faults coming and going', () => {
           if (cookie !== undefined && jar.header() !== cookie) violations.push(`client ${c}: the session cookie changed (a new session)`)
           if (i % 3 === 2) {
             const { response: page, body } = await timed(jar, '/', 'GET')
-            if (page.status === 200 && countIn(body) < acked) violations.push(`client ${c}: read ${countIn(body)} after ${acked} acknowledged`)
+            if (page.status === 200 && countIn(body) < acked)
+              violations.push(`client ${c}: read ${countIn(body)} after ${acked} acknowledged`)
           }
         }
         return { jar, acked, attempts, cookie }

@@ -14,7 +14,13 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo, Socket } from 'node:net'
 
 /** What the proxy does with one request. */
-export type Fault = { kind: 'pass' } | { kind: 'delay'; ms: number } | { kind: 'hang' } | { kind: 'reset' } | { kind: 'throttle' } | { kind: 'error500' }
+export type Fault =
+  | { kind: 'pass' }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'throttle' }
+  | { kind: 'error500' }
 
 /** A running fault proxy. */
 export interface FaultProxy {
@@ -45,7 +51,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const timers = new Set<NodeJS.Timeout>()
   const counts: FaultProxy['counts'] = { pass: 0, delay: 0, hang: 0, reset: 0, throttle: 0, error500: 0 }
 
-  function forward(req: IncomingMessage, body: Buffer, onResponse: (status: number, headers: IncomingMessage['headers'], data: Buffer) => void, onError: () => void) {
+  function forward(
+    req: IncomingMessage,
+    body: Buffer,
+    onResponse: (status: number, headers: IncomingMessage['headers'], data: Buffer) => void,
+    onError: () => void,
+  ) {
     const out = httpRequest(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (res) => {
@@ -83,30 +94,50 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         case 'hang':
           return // never answered; the socket is destroyed on close()
         case 'throttle':
-          return dynamoError(res, 400, 'ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.')
+          return dynamoError(
+            res,
+            400,
+            'ProvisionedThroughputExceededException',
+            'The level of configured provisioned throughput for the table was exceeded.',
+          )
         case 'error500':
           return dynamoError(res, 500, 'InternalServerError', 'Internal server error')
         case 'pass':
-          return forward(req, body, (status, headers, data) => {
-            res.writeHead(status, headers)
-            res.end(data)
-          }, fail)
-        case 'delay':
-          return forward(req, body, (status, headers, data) => {
-            const timer = setTimeout(() => {
-              timers.delete(timer)
-              if (res.destroyed) return
+          return forward(
+            req,
+            body,
+            (status, headers, data) => {
               res.writeHead(status, headers)
               res.end(data)
-            }, fault.ms)
-            timers.add(timer)
-          }, fail)
+            },
+            fail,
+          )
+        case 'delay':
+          return forward(
+            req,
+            body,
+            (status, headers, data) => {
+              const timer = setTimeout(() => {
+                timers.delete(timer)
+                if (res.destroyed) return
+                res.writeHead(status, headers)
+                res.end(data)
+              }, fault.ms)
+              timers.add(timer)
+            },
+            fail,
+          )
         case 'reset':
-          return forward(req, body, (status, headers, data) => {
-            res.writeHead(status, { ...headers, 'content-length': String(data.length) })
-            res.write(data.subarray(0, Math.floor(data.length / 2)))
-            setImmediate(() => res.socket?.destroy()) // cut in the middle of the answer
-          }, fail)
+          return forward(
+            req,
+            body,
+            (status, headers, data) => {
+              res.writeHead(status, { ...headers, 'content-length': String(data.length) })
+              res.write(data.subarray(0, Math.floor(data.length / 2)))
+              setImmediate(() => res.socket?.destroy()) // cut in the middle of the answer
+            },
+            fail,
+          )
       }
     })
   })

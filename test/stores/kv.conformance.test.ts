@@ -64,4 +64,8 @@ describeListing('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, {
 
 describeAdmin('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock, conditionalWrites: false })
 
-describeInterleavings('Workers KV (@miniflare/kv)', { make: () => kvStore(namespace, { userKey: 'user' }), clock, conditionalWrites: false })
+describeInterleavings('Workers KV (@miniflare/kv)', {
+  make: () => kvStore(namespace, { userKey: 'user' }),
+  clock,
+  conditionalWrites: false,
+})

@@ -36,7 +36,10 @@ describe('kvStore in workerd with a failing binding', () => {
 
     for (const mode of ['hang', 'throw']) {
       await send(`/__fault/${mode}`, 'POST')
-      for (const [path, method] of [['/', 'GET'], ['/count', 'POST']] as const) {
+      for (const [path, method] of [
+        ['/', 'GET'],
+        ['/count', 'POST'],
+      ] as const) {
         const started = Date.now()
         const response = await send(path, method)
         await response.arrayBuffer()

@@ -58,7 +58,11 @@ beforeAll(async () => {
   await createSessionTable({ table: TABLE, client: dynamo.client })
   redis = await startRedis()
   redisClient = await nodeRedis(redis.url)
-  for (const [name, script] of [['put', PUT], ['touch', TOUCH], ['move', MOVE]] as const) {
+  for (const [name, script] of [
+    ['put', PUT],
+    ['touch', TOUCH],
+    ['move', MOVE],
+  ] as const) {
     scripts.set(await script.sha(), name)
     await redisClient.connection.send(['SCRIPT', 'LOAD', script.source], {}) // as after the first use: no NOSCRIPT round trip below
   }

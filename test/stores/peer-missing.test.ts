@@ -88,7 +88,9 @@ describe('a store whose client library is not installed', () => {
       code: 'ERR_SESSION_STORE_PEER_MISSING',
       outage: true,
       packageName: '@aws-sdk/client-dynamodb',
-      message: expect.stringMatching(/^seshjs\/dynamodb: @aws-sdk\/client-dynamodb is not installed\. Install it: npm install @aws-sdk\/client-dynamodb\. /),
+      message: expect.stringMatching(
+        /^seshjs\/dynamodb: @aws-sdk\/client-dynamodb is not installed\. Install it: npm install @aws-sdk\/client-dynamodb\. /,
+      ),
     })
     expect(reports[12]).toBe('ERR_SESSION_STORE_PEER_MISSING')
     // 13 failures, one line in the log: the error's own message
@@ -107,7 +109,9 @@ describe('a store whose client library is not installed', () => {
     )
     expect(reports[10]).toEqual({ status: 500 })
     expect(reports[11]).toMatchObject({ code: 'ERR_SESSION_STORE_PEER_MISSING', outage: true, packageName: 'redis' })
-    expect((reports[11] as { message: string }).message).toMatch(/^seshjs\/redis: redis is not installed\. Install it: npm install redis\. /)
+    expect((reports[11] as { message: string }).message).toMatch(
+      /^seshjs\/redis: redis is not installed\. Install it: npm install redis\. /,
+    )
     expect(reports[12]).toBe('ERR_SESSION_STORE_PEER_MISSING')
     expect(installLines(stderr, 'redis')).toEqual([(reports[11] as { message: string }).message])
   })

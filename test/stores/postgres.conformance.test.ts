@@ -6,7 +6,14 @@
 import pg from 'pg'
 import postgres from 'postgres'
 import { afterAll, beforeAll } from 'vitest'
-import { createPostgresTable, pgQuery, type PostgresQuery, postgresJsQuery, postgresStore, type PostgresStoreOptions } from 'seshjs/postgres'
+import {
+  createPostgresTable,
+  pgQuery,
+  type PostgresQuery,
+  postgresJsQuery,
+  postgresStore,
+  type PostgresStoreOptions,
+} from 'seshjs/postgres'
 import { freePort } from '../../scripts/free-port.js'
 import { describeAdmin } from './admin-conformance.js'
 import { describeStore } from './conformance.js'
@@ -25,7 +32,10 @@ const closers: (() => Promise<unknown>)[] = []
 const drivers: Record<string, { query: PostgresQuery; sent: number }> = {}
 
 function counted(name: string, inner: PostgresQuery): void {
-  const driver: { query: PostgresQuery; sent: number } = { sent: 0, query: (text, params, options) => (driver.sent++, inner(text, params, options)) }
+  const driver: { query: PostgresQuery; sent: number } = {
+    sent: 0,
+    query: (text, params, options) => (driver.sent++, inner(text, params, options)),
+  }
   drivers[name] = driver
 }
 
@@ -39,8 +49,13 @@ beforeAll(async () => {
   // a real pool whose server is gone: every query fails at once (connection refused)
   dead = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`, connectionTimeoutMillis: 1000 })
   dead.on('error', () => {})
-  closers.push(() => pool.end(), () => sql.end({ timeout: 5 }), () => dead.end())
-  for (const table of ['pg', 'pg_indexed', 'pg_scan', 'pg_moves', 'js', 'js_indexed', 'js_scan', 'js_moves']) await createPostgresTable(pgQuery(pool), { table })
+  closers.push(
+    () => pool.end(),
+    () => sql.end({ timeout: 5 }),
+    () => dead.end(),
+  )
+  for (const table of ['pg', 'pg_indexed', 'pg_scan', 'pg_moves', 'js', 'js_indexed', 'js_scan', 'js_moves'])
+    await createPostgresTable(pgQuery(pool), { table })
 })
 
 afterAll(async () => {

@@ -48,7 +48,10 @@ function counter(query: PostgresQuery) {
 }
 
 async function sleepers(): Promise<number> {
-  const [row] = await monitor.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'`, [])
+  const [row] = await monitor.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'`,
+    [],
+  )
   return row!.n as number
 }
 

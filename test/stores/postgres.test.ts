@@ -168,7 +168,9 @@ describe('regenerate: move()', () => {
         ...(revoking ? [keeper.delete(from).then(() => 'revoked')] : []),
       ])
       const moved = targets.filter((_, n) => outcomes[n] !== false)
-      const live = (await pool.query(`SELECT id FROM "${name}" WHERE id = ANY($1) AND version >= 0`, [targets])).rows.map((row) => row.id as string)
+      const live = (await pool.query(`SELECT id FROM "${name}" WHERE id = ANY($1) AND version >= 0`, [targets])).rows.map(
+        (row) => row.id as string,
+      )
       expect(moved.length).toBeLessThanOrEqual(1)
       expect(live).toEqual(moved) // a new row exactly when its move said so
       if (!revoking) expect(moved.length).toBe(1)
@@ -199,7 +201,10 @@ describe('optimistic concurrency', () => {
     await plain.set(id(1), record({ n: 5 }), NOW) // another instance, last-write-wins
     await expect(optimistic.set(id(1), { ...read, data: { n: 1 } }, NOW)).rejects.toBeInstanceOf(SessionConflictError)
 
-    const merging = keeperOf({ table: name, merge: (base, mine, current) => ({ n: (current.n as number) + (mine.n as number) - (base.n as number) }) })
+    const merging = keeperOf({
+      table: name,
+      merge: (base, mine, current) => ({ n: (current.n as number) + (mine.n as number) - (base.n as number) }),
+    })
     const again = (await merging.get(id(1), NOW))!
     await plain.set(id(1), record({ n: 10 }), NOW)
     const written = await merging.set(id(1), { ...again, data: { n: 6 } }, NOW) // +1 on what it read (5)

@@ -54,13 +54,20 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   const port = options.port ?? (await freePort())
   const dir = await mkdtemp(join(tmpdir(), 'sesh-redis-'))
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--save', '',
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--loglevel', 'warning',
-    '--logfile', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+    '--logfile',
+    '',
     ...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
     ...(options.args ?? []),
   ]
@@ -75,7 +82,11 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     process.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     exited = new Promise((resolve) => process.once('exit', () => resolve()))
     const failed = new Promise<never>((_, reject) => {
-      process.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error(`${REDIS_SERVER_MISSING} (the Redis tests start a real one; .ci/run installs it)`) : error))
+      process.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'ENOENT' ? new Error(`${REDIS_SERVER_MISSING} (the Redis tests start a real one; .ci/run installs it)`) : error,
+        ),
+      )
       process.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)))
     })
     failed.catch(() => {})
@@ -132,7 +143,16 @@ export async function startCluster(): Promise<RedisCluster> {
       const bus = await freePort()
       servers.push(
         await startRedis({
-          args: ['--cluster-enabled', 'yes', '--cluster-port', String(bus), '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'],
+          args: [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-port',
+            String(bus),
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '5000',
+          ],
         }),
       )
     }

@@ -27,7 +27,12 @@ beforeAll(async () => {
   nodeCluster.on('error', () => {})
   await nodeCluster.connect()
   const nodeSent: string[] = []
-  clients['node-redis'] = { name: 'node-redis', connection: counting(redisConnection(nodeCluster), nodeSent), sent: nodeSent, close: async () => nodeCluster.destroy() }
+  clients['node-redis'] = {
+    name: 'node-redis',
+    connection: counting(redisConnection(nodeCluster), nodeSent),
+    sent: nodeSent,
+    close: async () => nodeCluster.destroy(),
+  }
   const io = new Cluster(cluster.nodes, { lazyConnect: true })
   io.on('error', () => {})
   await io.connect()
@@ -69,7 +74,10 @@ for (const name of ['node-redis', 'ioredis']) {
       const primaries = await client().connection.primaries!()
       expect(primaries).toHaveLength(3)
       const perNode = await Promise.all(
-        primaries.map(async (node) => ((await node.send(['SCAN', '0', 'MATCH', `${name}-spread:*`, 'COUNT', '1000'], {})) as [string, string[]])[1].length),
+        primaries.map(
+          async (node) =>
+            ((await node.send(['SCAN', '0', 'MATCH', `${name}-spread:*`, 'COUNT', '1000'], {})) as [string, string[]])[1].length,
+        ),
       )
       expect(perNode.every((n) => n > 0)).toBe(true) // 24 random ids over 3 primaries
       expect(perNode.reduce((a, b) => a + b, 0)).toBe(24)

@@ -110,7 +110,8 @@ describe('Redis down, restarted and hung, with the client sesh creates', () => {
           if (response.status === 302) acked++
           if (i % 3 === 2) {
             const { response: page, body } = await timed(jar, '/', 'GET')
-            if (page.status === 200 && countIn(body) < acked) violations.push(`client ${c}: read ${countIn(body)} after ${acked} acknowledged`)
+            if (page.status === 200 && countIn(body) < acked)
+              violations.push(`client ${c}: read ${countIn(body)} after ${acked} acknowledged`)
           }
           await sleep(50)
         }
@@ -256,7 +257,10 @@ describe('Redis down, restarted and hung, with the client sesh creates', () => {
     }
     const deadline = Date.now() + 20_000
     for (;;) {
-      const ok = await client.ping().then(() => true, () => false) // the client is back
+      const ok = await client.ping().then(
+        () => true,
+        () => false,
+      ) // the client is back
       if (ok) break
       if (Date.now() > deadline) throw new Error('the client did not reconnect')
       await sleep(100)

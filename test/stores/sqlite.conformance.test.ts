@@ -45,7 +45,17 @@ describeStore('SQLite (D1 in workerd)', {
   },
   limit: { fits: { blob: 'x'.repeat(LIMIT - 100) }, tooLarge: { blob: 'x'.repeat(LIMIT) }, bytes: LIMIT },
   // (the seam by hand: d1Query() would refuse the dead binding at once, when the store is made)
-  failing: () => sqliteStore({ query: async (sql, params) => (await dead.prepare(sql).bind(...params).all()).results ?? [], table: 'd1' }),
+  failing: () =>
+    sqliteStore({
+      query: async (sql, params) =>
+        (
+          await dead
+            .prepare(sql)
+            .bind(...params)
+            .all()
+        ).results ?? [],
+      table: 'd1',
+    }),
 })
 const indexed = () => store('d1_indexed')
 const scanned = () => store('d1_scan', { userKey: false })

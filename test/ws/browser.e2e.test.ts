@@ -31,7 +31,10 @@ describe('"Count over WebSocket" in Chromium', () => {
     ;[dynamo, cookie, browser] = await Promise.all([
       startScript('start:dynamo', 'scripts/start-dynamo.ts', { PORT: String(await freePort()), ARC_APP_SECRET: SECRET }),
       startNode({ ARC_APP_SECRET: SECRET }),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      }),
     ])
   })
   afterAll(async () => {

@@ -119,7 +119,14 @@ describe('webSocketOrigins()', () => {
   })
 
   it('refuses entries that are not origins', () => {
-    for (const entry of ['https://*.example.com', 'https://app.example.com/path', 'app.example.com', 'null', '', 'https://u:p@app.example.com']) {
+    for (const entry of [
+      'https://*.example.com',
+      'https://app.example.com/path',
+      'app.example.com',
+      'null',
+      '',
+      'https://u:p@app.example.com',
+    ]) {
       expect(() => webSocketOrigins([entry]), entry).toThrow(TypeError)
     }
     expect(() => webSocketOrigins('https://app.example.com' as never)).toThrow(TypeError)

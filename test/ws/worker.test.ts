@@ -74,7 +74,9 @@ describe('the counter over a WebSocket in workerd', () => {
       const socket = await connect(`${kv.url}${path}`, jar.header(), 10_000, origin)
       expect(await socket.next(), path).toEqual({ count: 1 })
       socket.close()
-      await expect(connect(`${kv.url}${path}`, jar.header(), 10_000, 'https://app.example.org'), path).rejects.toThrow('upgrade refused: 403')
+      await expect(connect(`${kv.url}${path}`, jar.header(), 10_000, 'https://app.example.org'), path).rejects.toThrow(
+        'upgrade refused: 403',
+      )
     }
     expect(await show(jar, kv.url)).toBe(1)
   })

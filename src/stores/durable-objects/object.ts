@@ -73,7 +73,9 @@ export interface SessionObjectMethods extends SessionObjectRpc {
 }
 
 /** A class made by {@link sessionObject}. */
-export type SessionObjectClass<Base extends DurableObjectBase> = new (...args: ConstructorParameters<Base>) => InstanceType<Base> & SessionObjectMethods
+export type SessionObjectClass<Base extends DurableObjectBase> = new (
+  ...args: ConstructorParameters<Base>
+) => InstanceType<Base> & SessionObjectMethods
 
 const seconds = () => Math.floor(Date.now() / 1000)
 
@@ -97,7 +99,8 @@ const seconds = () => Math.floor(Date.now() / 1000)
  * @param Base `DurableObject` from `cloudflare:workers`
  */
 export function sessionObject<Base extends DurableObjectBase>(Base: Base): SessionObjectClass<Base> {
-  if (typeof Base !== 'function') throw new TypeError("sessionObject() takes the runtime's DurableObject class (import { DurableObject } from 'cloudflare:workers')")
+  if (typeof Base !== 'function')
+    throw new TypeError("sessionObject() takes the runtime's DurableObject class (import { DurableObject } from 'cloudflare:workers')")
 
   abstract class SessionObject extends Base implements SessionObjectMethods {
     readonly #state: DurableObjectStateLike
@@ -171,7 +174,8 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
 
     async renew(id: string, expiresAt: number, now: number): Promise<boolean> {
       const at = Math.floor(expiresAt)
-      const written = this.#sql('UPDATE sesh_sessions SET expires_at = ? WHERE id = ? AND expires_at > ? AND moved = 0', at, id, now).rowsWritten > 0
+      const written =
+        this.#sql('UPDATE sesh_sessions SET expires_at = ? WHERE id = ? AND expires_at > ? AND moved = 0', at, id, now).rowsWritten > 0
       if (written) await this.#alarmBy(at)
       return written
     }
@@ -184,7 +188,11 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
       if (move.expected !== undefined && row.version !== move.expected) return 'conflict'
       const forwardUntil = Math.floor(move.forwardUntil)
       if (forwardUntil > now) {
-        this.#sql("UPDATE sesh_sessions SET data = '{}', expires_at = ?, version = version + 1, user = NULL, moved = 1 WHERE id = ?", forwardUntil, from)
+        this.#sql(
+          "UPDATE sesh_sessions SET data = '{}', expires_at = ?, version = version + 1, user = NULL, moved = 1 WHERE id = ?",
+          forwardUntil,
+          from,
+        )
       } else {
         this.#sql('DELETE FROM sesh_sessions WHERE id = ?', from)
       }
@@ -215,16 +223,20 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
     }
 
     async page(after: string, limit: number, now: number, user?: string | null): Promise<RowPage> {
-      const rows = (
-        user === undefined || user === null
-          ? this.#sql(`SELECT ${COLUMNS} FROM sesh_sessions WHERE id > ? AND expires_at > ? AND moved = 0 ORDER BY id LIMIT ?`, after, now, limit + 1)
-          : this.#sql(
-              `SELECT ${COLUMNS} FROM sesh_sessions WHERE user = ? AND id > ? AND expires_at > ? AND moved = 0 ORDER BY id LIMIT ?`,
-              user,
-              after,
-              now,
-              limit + 1,
-            )
+      const rows = (user === undefined || user === null
+        ? this.#sql(
+            `SELECT ${COLUMNS} FROM sesh_sessions WHERE id > ? AND expires_at > ? AND moved = 0 ORDER BY id LIMIT ?`,
+            after,
+            now,
+            limit + 1,
+          )
+        : this.#sql(
+            `SELECT ${COLUMNS} FROM sesh_sessions WHERE user = ? AND id > ? AND expires_at > ? AND moved = 0 ORDER BY id LIMIT ?`,
+            user,
+            after,
+            now,
+            limit + 1,
+          )
       ).toArray() as unknown as ListedRow[]
       const more = rows.length > limit
       if (more) rows.pop()
@@ -246,7 +258,8 @@ export function sessionObject<Base extends DurableObjectBase>(Base: Base): Sessi
     }
 
     async fetch(request: Request): Promise<Response> {
-      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 })
+      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
+        return new Response('Expected a WebSocket upgrade', { status: 426 })
       const id = request.headers.get(SOCKET_HEADERS.id) ?? ''
       const ttl = Number(request.headers.get(SOCKET_HEADERS.ttl))
       const now = Number(request.headers.get(SOCKET_HEADERS.now))

@@ -35,7 +35,8 @@ function hostOf(c: Context): string | undefined {
   }
 }
 
-const refuse = (status: number, message: string) => new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+const refuse = (status: number, message: string) =>
+  new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 
 /**
  * Routes a WebSocket upgrade to the object that keeps the request's session,

@@ -16,7 +16,14 @@ function fakeNamespace() {
   const namespace: DurableObjectNamespaceLike = {
     idFromName: (name) => ({ name }),
     get: (id) =>
-      new Proxy({}, { get: (_, method) => async () => (calls.push(`${(id as { name: string }).name}.${String(method)}`), method === 'page' ? { rows: [], more: false } : null) }),
+      new Proxy(
+        {},
+        {
+          get: (_, method) => async () => (
+            calls.push(`${(id as { name: string }).name}.${String(method)}`), method === 'page' ? { rows: [], more: false } : null
+          ),
+        },
+      ),
   }
   return { namespace, calls }
 }
@@ -93,7 +100,9 @@ describe('durableObjectStore', () => {
       idFromName: (name) => ({ name }),
       get: () => ({ read: async () => Promise.reject(new Error('object reset')) }),
     }
-    const error = await durableObjectStore(namespace).records!.get('A'.repeat(24), 0).catch((e: unknown) => e)
+    const error = await durableObjectStore(namespace)
+      .records!.get('A'.repeat(24), 0)
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'ERR_SESSION_STORE_UNAVAILABLE', cause: new Error('object reset') })
   })
 })

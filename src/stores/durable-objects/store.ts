@@ -91,7 +91,13 @@ function idInShard(target: number, shards: number): string {
       let x = h
       for (let j = 0; j < 4; j++) x = Math.imul(x ^ BASE64URL.charCodeAt(random[i + j]! & 63), FNV_PRIME)
       if ((x >>> 0) % shards === target) {
-        return prefix + BASE64URL[random[i]! & 63]! + BASE64URL[random[i + 1]! & 63]! + BASE64URL[random[i + 2]! & 63]! + BASE64URL[random[i + 3]! & 63]!
+        return (
+          prefix +
+          BASE64URL[random[i]! & 63]! +
+          BASE64URL[random[i + 1]! & 63]! +
+          BASE64URL[random[i + 2]! & 63]! +
+          BASE64URL[random[i + 3]! & 63]!
+        )
       }
     }
   }
@@ -131,7 +137,8 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
   if (options === null || typeof options !== 'object') throw new TypeError('durableObjectStore: options must be an object')
   refuseChunks(options, 'durableObjectStore')
   const shards = options.shards ?? 16
-  if (!Number.isInteger(shards) || shards < 1 || shards > 1024) throw new TypeError('durableObjectStore: shards must be an integer from 1 to 1024')
+  if (!Number.isInteger(shards) || shards < 1 || shards > 1024)
+    throw new TypeError('durableObjectStore: shards must be an integer from 1 to 1024')
   const name = options.name ?? 'sesh-sessions-'
   if (typeof name !== 'string') throw new TypeError('durableObjectStore: name must be a string')
   const { userKey } = options
@@ -267,7 +274,9 @@ export function durableObjectStore(namespace: DurableObjectNamespaceLike, option
       const expected = concurrency.optimistic ? (expectedVersion(fromExtra) ?? 0) : undefined
       // Ids from newId() share the old id's object: one call checks, forwards and writes, atomically.
       const together = shardOf(fromId) === shardOf(toId)
-      const result = await call('move a session', () => objectOf(fromId).move({ from: fromId, to: together ? to : undefined, forwardUntil, expected, now }))
+      const result = await call('move a session', () =>
+        objectOf(fromId).move({ from: fromId, to: together ? to : undefined, forwardUntil, expected, now }),
+      )
       if (result === 'conflict') throw moveConflict()
       if (result !== 'moved') return false
       if (!together) {

@@ -70,7 +70,9 @@ export interface DynamoStoreOptions extends ConcurrencyOptions {
 
 /** What sesh takes from `@aws-sdk/client-dynamodb`. */
 type Sdk = { DynamoDBClient: typeof DynamoDBClient } & {
-  [Operation in DynamoOperation as `${Operation}Command`]: new (input: any) => unknown
+  [Operation in DynamoOperation as `${Operation}Command`]: new (
+    input: any,
+  ) => unknown
 }
 
 // Not a string literal in import(), so that bundlers (wrangler, esbuild) leave

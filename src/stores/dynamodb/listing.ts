@@ -41,7 +41,10 @@ function liveFilter(now: number) {
   return {
     expression: 'attribute_exists(#secret) AND #ttl > :now AND size(#id) = :idLength AND NOT begins_with(#id, :connection)',
     names: { '#secret': '_secret', '#ttl': '_ttl', '#id': ID },
-    values: { ':now': { N: String(now) }, ':idLength': { N: '24' }, ':connection': { S: CONNECTION_RECORD_PREFIX } } as Record<string, AttributeValue>,
+    values: { ':now': { N: String(now) }, ':idLength': { N: '24' }, ':connection': { S: CONNECTION_RECORD_PREFIX } } as Record<
+      string,
+      AttributeValue
+    >,
   }
 }
 
@@ -60,7 +63,10 @@ export function listing(parts: ListingParts): Pick<Required<RecordKeeper>, 'list
   const { table, call, get, recordOf } = parts
   const indexes = new Map<string, Promise<string | undefined>>()
 
-  async function scan(options: ListOptions, filter?: { expression: string; names: Record<string, string>; values: Record<string, AttributeValue> }) {
+  async function scan(
+    options: ListOptions,
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, AttributeValue> },
+  ) {
     const live = liveFilter(options.now)
     const output = await send(call, 'Scan', {
       TableName: table,

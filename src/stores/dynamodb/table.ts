@@ -75,11 +75,14 @@ export async function createTable(options: CreateTableOptions): Promise<boolean>
   if (userKey !== undefined && (typeof userKey !== 'string' || userKey === '' || userKey.startsWith('_'))) {
     throw new TypeError('createSessionTable: userKey must be a session key (a non-empty string not starting with "_")')
   }
-  const index = userKey === undefined ? undefined : {
-    IndexName: userIndexName(userKey),
-    KeySchema: [{ AttributeName: userKey, KeyType: 'HASH' }],
-    Projection: { ProjectionType: 'KEYS_ONLY' },
-  }
+  const index =
+    userKey === undefined
+      ? undefined
+      : {
+          IndexName: userIndexName(userKey),
+          KeySchema: [{ AttributeName: userKey, KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        }
   const userAttribute = userKey === undefined ? [] : [{ AttributeName: userKey, AttributeType: 'S' }]
   let created = true
   try {
@@ -114,7 +117,8 @@ export async function createTable(options: CreateTableOptions): Promise<boolean>
         indexes.every((gsi) => (gsi.IndexStatus ?? 'ACTIVE') === 'ACTIVE') &&
         (!needIndex || userIndexOf(described) !== undefined)
       if (ready) return described
-      if (Date.now() > deadline) throw new SessionStoreUnavailableError(`createSessionTable: ${what} of table "${table}" did not become active in time`)
+      if (Date.now() > deadline)
+        throw new SessionStoreUnavailableError(`createSessionTable: ${what} of table "${table}" did not become active in time`)
       await sleep(delay)
     }
   }
@@ -156,12 +160,11 @@ export async function createTable(options: CreateTableOptions): Promise<boolean>
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus
   if (status !== 'ENABLED' && status !== 'ENABLING') {
     try {
-      await send(
-        call,
-        'UpdateTimeToLive',
-        { TableName: table, TimeToLiveSpecification: { AttributeName: '_ttl', Enabled: true } },
-        ['UnknownOperationException', 'UnrecognizedClientException', 'ValidationException'],
-      )
+      await send(call, 'UpdateTimeToLive', { TableName: table, TimeToLiveSpecification: { AttributeName: '_ttl', Enabled: true } }, [
+        'UnknownOperationException',
+        'UnrecognizedClientException',
+        'ValidationException',
+      ])
     } catch (error) {
       // Local emulators (dynalite) have no TTL: fine, sesh checks _ttl on read anyway.
       // A ValidationException here means TTL is already on (a race with another set-up).

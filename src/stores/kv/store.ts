@@ -187,7 +187,9 @@ export function kvStore(namespace: KVNamespaceLike, options: KvStoreOptions = {}
       const before = current.extra?.[USER]
       if (forwardUntil > now) {
         const expirationTtl = Math.max(MIN_TTL, Math.ceil(forwardUntil - now))
-        await attempt('put', () => namespace.put(prefix + fromId, `{"${TTL}":${Math.floor(forwardUntil)},"${MOVED_KEY}":true}`, { expirationTtl }))
+        await attempt('put', () =>
+          namespace.put(prefix + fromId, `{"${TTL}":${Math.floor(forwardUntil)},"${MOVED_KEY}":true}`, { expirationTtl }),
+        )
       } else await attempt('delete', () => namespace.delete(prefix + fromId))
       if (typeof before === 'string') await attempt('delete', () => namespace.delete(indexPrefix(before) + fromId))
       return stored

@@ -89,7 +89,8 @@ export function postgresJsQuery(sql: PostgresJsSqlLike): PostgresQuery {
  * @param sql the function `neon()` returned
  */
 export function neonQuery(sql: NeonSqlLike): PostgresQuery {
-  if (typeof sql !== 'function' || typeof sql.query !== 'function') throw new TypeError('neonQuery: sql must be the function neon() returns')
+  if (typeof sql !== 'function' || typeof sql.query !== 'function')
+    throw new TypeError('neonQuery: sql must be the function neon() returns')
   return (text, params, options) => sql.query(text, params, options?.signal ? { fetchOptions: { signal: options.signal } } : undefined)
 }
 
@@ -103,7 +104,8 @@ export function neonQuery(sql: NeonSqlLike): PostgresQuery {
 export function postgresQuery(client: PostgresClientLike): PostgresQuery {
   const shaped = client as unknown
   const kind = typeof shaped
-  const method = (name: string) => shaped !== null && (kind === 'function' || kind === 'object') && typeof (shaped as Record<string, unknown>)[name] === 'function'
+  const method = (name: string) =>
+    shaped !== null && (kind === 'function' || kind === 'object') && typeof (shaped as Record<string, unknown>)[name] === 'function'
   if (kind === 'function' && method('query') && 'transaction' in (shaped as object)) return neonQuery(client as NeonSqlLike)
   if (method('unsafe') && !method('query')) return postgresJsQuery(client as PostgresJsSqlLike)
   if (kind === 'object' && method('query')) return pgQuery(client as PgClientLike)
@@ -160,7 +162,9 @@ const POSTGRES_JS = 'postgres'
 
 type PgModule = { default?: { Pool: new (config: object) => PgPool }; Pool?: new (config: object) => PgPool }
 type PgPool = PgClientLike & { on(event: 'error', listener: () => void): unknown; end(): Promise<void> }
-type PostgresJsModule = { default: (url: string, options: object) => PostgresJsSqlLike & { end(options?: { timeout?: number }): Promise<void> } }
+type PostgresJsModule = {
+  default: (url: string, options: object) => PostgresJsSqlLike & { end(options?: { timeout?: number }): Promise<void> }
+}
 
 /**
  * A pool over `url` with the driver that is installed (`pg`, else postgres.js),

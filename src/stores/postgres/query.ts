@@ -48,7 +48,8 @@ export function sqlState(error: unknown): string | undefined {
  * @param signal the call's deadline
  */
 export async function run(query: PostgresQuery, sql: string, params: unknown[], signal?: AbortSignal): Promise<PostgresRow[]> {
-  if (signal?.aborted) throw signal.reason instanceof SessionError ? signal.reason : new SessionStoreUnavailableError('The store call was abandoned.')
+  if (signal?.aborted)
+    throw signal.reason instanceof SessionError ? signal.reason : new SessionStoreUnavailableError('The store call was abandoned.')
   let rows: unknown
   try {
     rows = await query(sql, params, signal ? { signal } : undefined)
@@ -63,6 +64,7 @@ export async function run(query: PostgresQuery, sql: string, params: unknown[], 
     }
     throw new SessionStoreUnavailableError(`PostgreSQL failed${state ? ` (SQLSTATE ${state})` : ''}.`, { cause: error })
   }
-  if (!Array.isArray(rows)) throw new SessionStoreUnavailableError('The PostgreSQL query function returned something that is not an array of rows.')
+  if (!Array.isArray(rows))
+    throw new SessionStoreUnavailableError('The PostgreSQL query function returned something that is not an array of rows.')
   return rows as PostgresRow[]
 }

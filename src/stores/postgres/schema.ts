@@ -96,7 +96,9 @@ export async function createPostgresTable(query: PostgresQuery, options: CreateP
   const signal = options.signal
   const [found] = await run(query, 'SELECT to_regclass($1) IS NOT NULL AS found', [table.sql], signal)
   const existed = found?.found === true || found?.found === 't'
-  const body = [`PERFORM pg_advisory_xact_lock(${lockKey(table)})`, ...tableStatements(table)].map((statement) => `${statement};`).join('\n')
+  const body = [`PERFORM pg_advisory_xact_lock(${lockKey(table)})`, ...tableStatements(table)]
+    .map((statement) => `${statement};`)
+    .join('\n')
   await run(query, `DO $sesh$\nBEGIN\n${body}\nEND\n$sesh$`, [], signal)
   return !existed
 }

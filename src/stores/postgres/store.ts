@@ -9,7 +9,16 @@
  */
 import { type ConcurrencyOptions, resolveConcurrency } from '../concurrency.js'
 import { refuseChunks, serverStore } from '../server.js'
-import { FORWARD, type PruneOption, resolvePrune, resolveUserKey, type SessionStatements, sqlKeeper, type TableName, tableName } from '../sql.js'
+import {
+  FORWARD,
+  type PruneOption,
+  resolvePrune,
+  resolveUserKey,
+  type SessionStatements,
+  sqlKeeper,
+  type TableName,
+  tableName,
+} from '../sql.js'
 import type { SessionStore } from '../contract.js'
 import { type PostgresClientLike, postgresQuery } from './drivers.js'
 import { type PostgresQuery, run } from './query.js'
@@ -121,7 +130,8 @@ export function postgresStore(options: PostgresStoreOptions): SessionStore {
   const { client } = options
   if (client !== undefined && options.query !== undefined) throw new TypeError('postgresStore: give a client or a query function, not both')
   if (options.query !== undefined && typeof options.query !== 'function') throw new TypeError('postgresStore: query must be a function')
-  if (client === undefined && options.query === undefined) throw new TypeError('postgresStore: a client (pg, postgres.js, Neon) or a query function is required')
+  if (client === undefined && options.query === undefined)
+    throw new TypeError('postgresStore: a client (pg, postgres.js, Neon) or a query function is required')
   const query = options.query ?? postgresQuery(client!)
   refuseChunks(options, 'postgresStore')
   const table = tableName(options.table, 'postgresStore')

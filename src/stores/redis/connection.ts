@@ -83,9 +83,9 @@ export class Script {
 
   /** The script's SHA1, in hex (computed once, with WebCrypto). */
   sha(): Promise<string> {
-    this.#sha ??= crypto.subtle.digest('SHA-1', new TextEncoder().encode(this.source)).then((digest) =>
-      Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join(''),
-    )
+    this.#sha ??= crypto.subtle
+      .digest('SHA-1', new TextEncoder().encode(this.source))
+      .then((digest) => Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join(''))
     return this.#sha
   }
 

@@ -35,7 +35,12 @@ export interface NodeRedisClientLike {
 /** A node-redis cluster client (`createCluster()` from `redis`), connected. */
 export interface NodeRedisClusterLike {
   /** Sends a raw command to the primary holding `firstKey`. */
-  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<unknown>
   /** The primaries, for listings (SCAN runs on each). */
   readonly masters: readonly { readonly address: string }[]
   /** The client of one node. */
@@ -158,7 +163,11 @@ export function redisConnection(client: RedisClientLike): RedisConnection {
     const connection: RedisConnection = { send: ([name, ...args]) => io.call(name!, args) }
     if (io.isCluster === true && typeof io.nodes === 'function') {
       const nodes = io.nodes.bind(io)
-      connection.primaries = async () => nodes('master').slice().sort((a, b) => addressOf(a).localeCompare(addressOf(b))).map(redisConnection)
+      connection.primaries = async () =>
+        nodes('master')
+          .slice()
+          .sort((a, b) => addressOf(a).localeCompare(addressOf(b)))
+          .map(redisConnection)
     }
     return connection
   }

@@ -67,12 +67,20 @@ export function listing(parts: ListingParts): Pick<RecordKeeper, 'list' | 'count
 
   const scanSessions: Scan = async (node, cursor, count) => {
     const [next, keys] = scanReply(await send(node, ['SCAN', cursor, 'MATCH', pattern, 'COUNT', String(count), 'TYPE', 'hash'], {}))
-    const ids = keys.map(String).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length))
+    const ids = keys
+      .map(String)
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length))
     return [next, ids.filter(isSessionId)] // never a key no session can have, nor a connection record
   }
 
   /** One page over `from` (the nodes to visit in turn), reading each id found. */
-  async function page(from: RedisConnection[], scan: Scan, options: ListOptions, keep: (record: ListedRecord) => boolean): Promise<RecordPage> {
+  async function page(
+    from: RedisConnection[],
+    scan: Scan,
+    options: ListOptions,
+    keep: (record: ListedRecord) => boolean,
+  ): Promise<RecordPage> {
     const size = pageSize(options.limit)
     let { node, cursor, pending } = parseCursor(options.cursor)
     const seen = new Set(pending)

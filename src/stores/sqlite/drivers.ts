@@ -21,8 +21,15 @@ export interface D1DatabaseLike {
  * @param db the binding
  */
 export function d1Query(db: D1DatabaseLike): SqliteQuery {
-  if (db === null || typeof db !== 'object' || typeof db.prepare !== 'function') throw new TypeError('d1Query: db must be a D1 binding (with prepare())')
-  return async (sql, params) => (await db.prepare(sql).bind(...params).all()).results ?? []
+  if (db === null || typeof db !== 'object' || typeof db.prepare !== 'function')
+    throw new TypeError('d1Query: db must be a D1 binding (with prepare())')
+  return async (sql, params) =>
+    (
+      await db
+        .prepare(sql)
+        .bind(...params)
+        .all()
+    ).results ?? []
 }
 
 /** A libSQL client (`@libsql/client`'s `createClient()`, local or Turso): `execute({ sql, args })` → `{ rows }`. */

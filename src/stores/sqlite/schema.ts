@@ -93,7 +93,10 @@ export function sqlitePruneStatement(table: TableName): string {
  * @param query the query seam
  * @param options the table, the batch size (default 1000), now (default: the current time, epoch seconds)
  */
-export async function pruneSqlite(query: SqliteQuery, options: SqliteTableOptions & { limit?: number | undefined; now?: number | undefined } = {}): Promise<number> {
+export async function pruneSqlite(
+  query: SqliteQuery,
+  options: SqliteTableOptions & { limit?: number | undefined; now?: number | undefined } = {},
+): Promise<number> {
   if (typeof query !== 'function') throw new TypeError('pruneSqlite: query must be a function (see d1Query)')
   const table = tableName(options.table, 'pruneSqlite')
   const limit = options.limit ?? DEFAULT_SQLITE_PRUNE_LIMIT

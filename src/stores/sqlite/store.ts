@@ -7,7 +7,16 @@
  */
 import { type ConcurrencyOptions, resolveConcurrency } from '../concurrency.js'
 import { refuseChunks, serverStore } from '../server.js'
-import { FORWARD, type PruneOption, resolvePrune, resolveUserKey, type SessionStatements, sqlKeeper, type TableName, tableName } from '../sql.js'
+import {
+  FORWARD,
+  type PruneOption,
+  resolvePrune,
+  resolveUserKey,
+  type SessionStatements,
+  sqlKeeper,
+  type TableName,
+  tableName,
+} from '../sql.js'
 import type { SessionStore } from '../contract.js'
 import { type D1DatabaseLike, d1Query } from './drivers.js'
 import { run, type SqliteQuery } from './query.js'
