@@ -10,9 +10,19 @@
  */
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors.js'
 import { parseJsonObject } from '../json.js'
-import { BASE, expectedVersion, moveConflict, optimisticSet, type ResolvedConcurrency, VERSION } from './concurrency.js'
+import {
+  BASE,
+  type ConcurrencyOptions,
+  expectedVersion,
+  moveConflict,
+  optimisticSet,
+  type ResolvedConcurrency,
+  resolveConcurrency,
+  VERSION,
+} from './concurrency.js'
 import { holdsUser, isSessionId, pageSize } from './listing.js'
-import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, StoredRecord } from './contract.js'
+import type { KeeperCallOptions, ListedRecord, ListOptions, RecordKeeper, RecordPage, SessionStore, StoredRecord } from './contract.js'
+import { refuseChunks, serverStore } from './server.js'
 
 /** The table name when none is given. */
 export const DEFAULT_TABLE = 'sessions'
@@ -331,4 +341,72 @@ export function sqlKeeper(parts: SqlKeeperParts): RecordKeeper {
       return key === userKey ? page(sql.listUser, [userId], options, holds) : page(sql.list, [], options, holds)
     },
   }
+}
+
+/** The options every SQL store takes (`postgresStore`, `sqliteStore`), beside its dialect's client. */
+export interface SqlStoreOptions<Query, Client> extends ConcurrencyOptions {
+  client?: Client | undefined
+  query?: Query | undefined
+  table?: string | undefined
+  userKey?: string | false | undefined
+  maxSize?: number | undefined
+  prune?: PruneOption
+}
+
+/** What a dialect brings to {@link sqlStore}. */
+export interface SqlDialect<Query, Client> {
+  /** The store function's name, for messages (`postgresStore`). */
+  where: string
+  /** The database's name, for messages (`PostgreSQL`). */
+  database: string
+  /** What a client is, for the message when neither a client nor a query is given. */
+  clients: string
+  /** The query seam from a client. */
+  fromClient(client: Client): Query
+  /** Runs one statement through the seam. */
+  run(query: Query, sql: string, params: unknown[], signal?: AbortSignal): Promise<SqlRow[]>
+  /** The statements for a table. */
+  statements(table: TableName): SessionStatements
+  /** A whole number as this dialect's parameter. */
+  integer(value: number): unknown
+  /** The default and the largest `maxSize`, in bytes of JSON. */
+  size: { default: number; max: number }
+  /** The largest prune batch. */
+  pruneLimit: number
+}
+
+/**
+ * A SQL session store: the options checked once, the same way for every dialect, then {@link sqlKeeper} under
+ * {@link serverStore}.
+ *
+ * @param options the caller's options
+ * @param dialect what the database brings
+ */
+export function sqlStore<Query, Client>(options: SqlStoreOptions<Query, Client>, dialect: SqlDialect<Query, Client>): SessionStore {
+  const { where } = dialect
+  if (options === null || typeof options !== 'object') throw new TypeError(`${where}() takes { client } or { query }`)
+  const { client } = options
+  if (client !== undefined && options.query !== undefined) throw new TypeError(`${where}: give a client or a query function, not both`)
+  if (options.query !== undefined && typeof options.query !== 'function') throw new TypeError(`${where}: query must be a function`)
+  if (client === undefined && options.query === undefined)
+    throw new TypeError(`${where}: ${dialect.clients} or a query function is required`)
+  const query = options.query ?? dialect.fromClient(client!)
+  refuseChunks(options, where)
+  const table = tableName(options.table, where)
+  const maxSize = options.maxSize ?? dialect.size.default
+  if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > dialect.size.max) {
+    throw new TypeError(`${where}: maxSize must be a positive integer of at most ${dialect.size.max} bytes`)
+  }
+  return serverStore(
+    sqlKeeper({
+      database: dialect.database,
+      run: (sql, params, signal) => dialect.run(query, sql, params, signal),
+      statements: dialect.statements(table),
+      integer: dialect.integer,
+      userKey: resolveUserKey(options.userKey, where),
+      maxSize,
+      prune: resolvePrune(options.prune, where, dialect.pruneLimit),
+      concurrency: resolveConcurrency(options, where),
+    }),
+  )
 }

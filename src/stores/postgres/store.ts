@@ -7,18 +7,8 @@
  *
  * @module
  */
-import { type ConcurrencyOptions, resolveConcurrency } from '../concurrency.js'
-import { refuseChunks, serverStore } from '../server.js'
-import {
-  FORWARD,
-  type PruneOption,
-  resolvePrune,
-  resolveUserKey,
-  type SessionStatements,
-  sqlKeeper,
-  type TableName,
-  tableName,
-} from '../sql.js'
+import type { ConcurrencyOptions } from '../concurrency.js'
+import { FORWARD, type PruneOption, type SessionStatements, sqlStore, type TableName } from '../sql.js'
 import type { SessionStore } from '../contract.js'
 import { type PostgresClientLike, postgresQuery } from './drivers.js'
 import { type PostgresQuery, run } from './query.js'
@@ -126,29 +116,15 @@ ON CONFLICT (id) DO UPDATE SET ${excluded}, version = 1 RETURNING s.version::tex
  * @param options the client (or query function), the table, the user key, the concurrency mode and the prune
  */
 export function postgresStore(options: PostgresStoreOptions): SessionStore {
-  if (options === null || typeof options !== 'object') throw new TypeError('postgresStore() takes { client } or { query }')
-  const { client } = options
-  if (client !== undefined && options.query !== undefined) throw new TypeError('postgresStore: give a client or a query function, not both')
-  if (options.query !== undefined && typeof options.query !== 'function') throw new TypeError('postgresStore: query must be a function')
-  if (client === undefined && options.query === undefined)
-    throw new TypeError('postgresStore: a client (pg, postgres.js, Neon) or a query function is required')
-  const query = options.query ?? postgresQuery(client!)
-  refuseChunks(options, 'postgresStore')
-  const table = tableName(options.table, 'postgresStore')
-  const maxSize = options.maxSize ?? POSTGRES_VALUE_LIMIT
-  if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > POSTGRES_VALUE_LIMIT) {
-    throw new TypeError(`postgresStore: maxSize must be a positive integer of at most ${POSTGRES_VALUE_LIMIT} bytes`)
-  }
-  return serverStore(
-    sqlKeeper({
-      database: 'PostgreSQL',
-      run: (sql, params, signal) => run(query, sql, params, signal),
-      statements: postgresStatements(table),
-      integer: String, // through `$n::bigint`: a string is exact whatever the driver does with numbers
-      userKey: resolveUserKey(options.userKey, 'postgresStore'),
-      maxSize,
-      prune: resolvePrune(options.prune, 'postgresStore', MAX_PRUNE_LIMIT),
-      concurrency: resolveConcurrency(options, 'postgresStore'),
-    }),
-  )
+  return sqlStore(options, {
+    where: 'postgresStore',
+    database: 'PostgreSQL',
+    clients: 'a client (pg, postgres.js, Neon)',
+    fromClient: postgresQuery,
+    run,
+    statements: postgresStatements,
+    integer: String, // through `$n::bigint`: a string is exact whatever the driver does with numbers
+    size: { default: POSTGRES_VALUE_LIMIT, max: POSTGRES_VALUE_LIMIT },
+    pruneLimit: MAX_PRUNE_LIMIT,
+  })
 }

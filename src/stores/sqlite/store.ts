@@ -5,18 +5,8 @@
  *
  * @module
  */
-import { type ConcurrencyOptions, resolveConcurrency } from '../concurrency.js'
-import { refuseChunks, serverStore } from '../server.js'
-import {
-  FORWARD,
-  type PruneOption,
-  resolvePrune,
-  resolveUserKey,
-  type SessionStatements,
-  sqlKeeper,
-  type TableName,
-  tableName,
-} from '../sql.js'
+import type { ConcurrencyOptions } from '../concurrency.js'
+import { FORWARD, type PruneOption, type SessionStatements, sqlStore, type TableName } from '../sql.js'
 import type { SessionStore } from '../contract.js'
 import { type D1DatabaseLike, d1Query } from './drivers.js'
 import { run, type SqliteQuery } from './query.js'
@@ -112,28 +102,15 @@ ON CONFLICT (id) DO UPDATE SET ${excluded}, version = excluded.version RETURNING
  * @param options the D1 binding (or query function), the table, the user key, the concurrency mode and the prune
  */
 export function sqliteStore(options: SqliteStoreOptions): SessionStore {
-  if (options === null || typeof options !== 'object') throw new TypeError('sqliteStore() takes { client } or { query }')
-  const { client } = options
-  if (client !== undefined && options.query !== undefined) throw new TypeError('sqliteStore: give a client or a query function, not both')
-  if (options.query !== undefined && typeof options.query !== 'function') throw new TypeError('sqliteStore: query must be a function')
-  if (client === undefined && options.query === undefined) throw new TypeError('sqliteStore: a D1 binding or a query function is required')
-  const query = options.query ?? d1Query(client!)
-  refuseChunks(options, 'sqliteStore')
-  const table = tableName(options.table, 'sqliteStore')
-  const maxSize = options.maxSize ?? SQLITE_VALUE_LIMIT
-  if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > SQLITE_MAX) {
-    throw new TypeError(`sqliteStore: maxSize must be a positive integer of at most ${SQLITE_MAX} bytes`)
-  }
-  return serverStore(
-    sqlKeeper({
-      database: 'SQLite',
-      run: (sql, params, signal) => run(query, sql, params, signal),
-      statements: sqliteStatements(table),
-      integer: (value) => value,
-      userKey: resolveUserKey(options.userKey, 'sqliteStore'),
-      maxSize,
-      prune: resolvePrune(options.prune, 'sqliteStore', MAX_SQLITE_PRUNE_LIMIT),
-      concurrency: resolveConcurrency(options, 'sqliteStore'),
-    }),
-  )
+  return sqlStore(options, {
+    where: 'sqliteStore',
+    database: 'SQLite',
+    clients: 'a D1 binding',
+    fromClient: d1Query,
+    run,
+    statements: sqliteStatements,
+    integer: (value: number) => value,
+    size: { default: SQLITE_VALUE_LIMIT, max: SQLITE_MAX },
+    pruneLimit: MAX_SQLITE_PRUNE_LIMIT,
+  })
 }
