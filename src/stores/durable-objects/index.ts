@@ -32,7 +32,7 @@
  */
 export { durableObjectStore, DURABLE_OBJECT_VALUE_LIMIT, type DurableObjectStoreOptions } from './store.js'
 export { sessionObject, type DurableObjectBase, type SessionObjectClass, type SessionObjectMethods } from './object.js'
-export { durableObjectSocket, type DurableObjectSocketOptions } from './socket.js'
+export { durableObjectSocket, type DurableObjectSocketOptions } from '../../hono/durable-object-socket.js'
 export type {
   DurableObjectIdLike,
   DurableObjectNamespaceLike,

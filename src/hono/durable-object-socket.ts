@@ -6,12 +6,12 @@
  * @module
  */
 import type { Context } from 'hono'
-import { markUpgrade } from '../../hono/middleware.js'
-import { type AllowedOrigins, webSocketOrigins } from '../../hono/origin.js'
-import { engineOf } from '../../engine/registry.js'
-import type { Session } from '../../engine/session.js'
-import { OBJECT_OF, type DurableObjectSessionStore } from './store.js'
-import { SOCKET_HEADERS } from './object.js'
+import { markUpgrade } from './middleware.js'
+import { type AllowedOrigins, webSocketOrigins } from './origin.js'
+import { engineOf } from '../engine/registry.js'
+import type { Session } from '../engine/session.js'
+import { OBJECT_OF, type DurableObjectSessionStore } from '../stores/durable-objects/store.js'
+import { SOCKET_HEADERS } from '../stores/durable-objects/object.js'
 
 /** Options of {@link durableObjectSocket}. */
 export interface DurableObjectSocketOptions {
