@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors.js'
+import { SessionError, SessionStoreUnavailableError, SessionTooLargeError } from '../errors.js'
 import { parseJsonObject } from '../json.js'
 import {
   BASE,
@@ -409,4 +409,38 @@ export function sqlStore<Query, Client>(options: SqlStoreOptions<Query, Client>,
       concurrency: resolveConcurrency(options, where),
     }),
   )
+}
+
+/**
+ * Runs one statement through a dialect's query seam, making every failure a
+ * {@link SessionStoreUnavailableError} (the 503) with the driver's error as its cause: `failure` words the
+ * dialect's own (a missing table, a SQLSTATE); errors of sesh's own pass unchanged, as does a deadline's.
+ *
+ * @param query the seam
+ * @param sql the statement
+ * @param params its parameters
+ * @param signal the call's deadline
+ * @param database the database's name, for messages
+ * @param failure the dialect's error for a driver failure
+ */
+export async function runQuery(
+  query: (sql: string, params: unknown[], options?: { signal?: AbortSignal }) => Promise<unknown>,
+  sql: string,
+  params: unknown[],
+  signal: AbortSignal | undefined,
+  database: string,
+  failure: (error: unknown) => SessionStoreUnavailableError,
+): Promise<SqlRow[]> {
+  if (signal?.aborted)
+    throw signal.reason instanceof SessionError ? signal.reason : new SessionStoreUnavailableError('The store call was abandoned.')
+  let rows: unknown
+  try {
+    rows = await query(sql, params, signal ? { signal } : undefined)
+  } catch (error) {
+    if (error instanceof SessionError) throw error
+    throw failure(error)
+  }
+  if (!Array.isArray(rows))
+    throw new SessionStoreUnavailableError(`The ${database} query function returned something that is not an array of rows.`)
+  return rows as SqlRow[]
 }

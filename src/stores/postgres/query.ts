@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { SessionError, SessionStoreUnavailableError } from '../../errors.js'
+import { SessionStoreUnavailableError } from '../../errors.js'
+import { runQuery } from '../sql.js'
 
 /** One row, by column name. */
 export type PostgresRow = Record<string, unknown>
@@ -47,24 +48,15 @@ export function sqlState(error: unknown): string | undefined {
  * @param params its parameters
  * @param signal the call's deadline
  */
-export async function run(query: PostgresQuery, sql: string, params: unknown[], signal?: AbortSignal): Promise<PostgresRow[]> {
-  if (signal?.aborted)
-    throw signal.reason instanceof SessionError ? signal.reason : new SessionStoreUnavailableError('The store call was abandoned.')
-  let rows: unknown
-  try {
-    rows = await query(sql, params, signal ? { signal } : undefined)
-  } catch (error) {
-    if (error instanceof SessionError) throw error
+export function run(query: PostgresQuery, sql: string, params: unknown[], signal?: AbortSignal): Promise<PostgresRow[]> {
+  return runQuery(query, sql, params, signal, 'PostgreSQL', (error) => {
     const state = sqlState(error)
     if (state === '42P01') {
-      throw new SessionStoreUnavailableError(
+      return new SessionStoreUnavailableError(
         'The PostgreSQL session table does not exist: create it with `seshjs table create --postgres <url>` or createPostgresTable().',
         { cause: error },
       )
     }
-    throw new SessionStoreUnavailableError(`PostgreSQL failed${state ? ` (SQLSTATE ${state})` : ''}.`, { cause: error })
-  }
-  if (!Array.isArray(rows))
-    throw new SessionStoreUnavailableError('The PostgreSQL query function returned something that is not an array of rows.')
-  return rows as PostgresRow[]
+    return new SessionStoreUnavailableError(`PostgreSQL failed${state ? ` (SQLSTATE ${state})` : ''}.`, { cause: error })
+  }) as Promise<PostgresRow[]>
 }

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { SessionError, SessionStoreUnavailableError } from '../../errors.js'
-import type { SqlRow } from '../sql.js'
+import { SessionStoreUnavailableError } from '../../errors.js'
+import { runQuery, type SqlRow } from '../sql.js'
 
 /** What a {@link SqliteQuery} call gets besides the SQL and its parameters. */
 export interface SqliteQueryOptions {
@@ -34,25 +34,13 @@ export type SqliteQuery = (sql: string, params: unknown[], options?: SqliteQuery
  * @param params its parameters
  * @param signal the call's deadline
  */
-export async function run(query: SqliteQuery, sql: string, params: unknown[], signal?: AbortSignal): Promise<SqlRow[]> {
-  if (signal?.aborted)
-    throw signal.reason instanceof SessionError ? signal.reason : new SessionStoreUnavailableError('The store call was abandoned.')
-  let rows: unknown
-  try {
-    rows = await query(sql, params, signal ? { signal } : undefined)
-  } catch (error) {
-    if (error instanceof SessionError) throw error
-    if (/no such table/i.test(String((error as Error | null)?.message))) {
-      throw new SessionStoreUnavailableError(
-        'The SQLite session table does not exist: create it with createSqliteTable() (or the statements of sqliteTableStatements()).',
-        {
-          cause: error,
-        },
-      )
-    }
-    throw new SessionStoreUnavailableError('SQLite failed.', { cause: error })
-  }
-  if (!Array.isArray(rows))
-    throw new SessionStoreUnavailableError('The SQLite query function returned something that is not an array of rows.')
-  return rows as SqlRow[]
+export function run(query: SqliteQuery, sql: string, params: unknown[], signal?: AbortSignal): Promise<SqlRow[]> {
+  return runQuery(query, sql, params, signal, 'SQLite', (error) =>
+    /no such table/i.test(String((error as Error | null)?.message))
+      ? new SessionStoreUnavailableError(
+          'The SQLite session table does not exist: create it with createSqliteTable() (or the statements of sqliteTableStatements()).',
+          { cause: error },
+        )
+      : new SessionStoreUnavailableError('SQLite failed.', { cause: error }),
+  )
 }
