@@ -64,6 +64,22 @@ export async function table(argv: string[], io: Io): Promise<number> {
   return 0
 }
 
+/** The SQL tables always have their user_id index: `--user-key` (a DynamoDB index) is a usage error there. */
+function refuseUserKey(values: { 'user-key'?: string }, database: string, store: string): void {
+  if (values['user-key'] === undefined) return
+  throw usage(
+    `--user-key is for DynamoDB: the ${database} table always has its user_id index (${store}({ userKey }) fills it)`,
+    'table create',
+  )
+}
+
+/** What `table create` prints for a SQL table. */
+function printCreated(io: Io, values: { json?: boolean }, tableName: string, created: boolean, database: string): number {
+  if (values.json) io.out(`${JSON.stringify({ table: tableName, created })}\n`)
+  else io.out(`${created ? 'Created' : 'Kept the existing'} ${database} table "${tableName}".\n`)
+  return 0
+}
+
 /** `table create --postgres`: the table and its indexes, if missing. */
 async function postgresTable(
   url: string,
@@ -71,20 +87,13 @@ async function postgresTable(
   values: { 'user-key'?: string; json?: boolean },
   io: Io,
 ): Promise<number> {
-  if (values['user-key'] !== undefined) {
-    throw usage(
-      '--user-key is for DynamoDB: the PostgreSQL table always has its user_id index (postgresStore({ userKey }) fills it)',
-      'table create',
-    )
-  }
+  refuseUserKey(values, 'PostgreSQL', 'postgresStore')
   const { CLI_STATEMENT_TIMEOUT, connectPostgres, createPostgresTable, postgresUrl } = await import('./postgres.js')
   const tableName = name ?? 'sessions'
   const db = await connectPostgres(postgresUrl(url, 'table create'), { statementTimeout: CLI_STATEMENT_TIMEOUT, max: 1 })
   try {
     const created = await createPostgresTable(db.query, { table: tableName })
-    if (values.json) io.out(`${JSON.stringify({ table: tableName, created })}\n`)
-    else io.out(`${created ? 'Created' : 'Kept the existing'} PostgreSQL table "${tableName}".\n`)
-    return 0
+    return printCreated(io, values, tableName, created, 'PostgreSQL')
   } finally {
     await db.close()
   }
@@ -97,20 +106,13 @@ async function sqliteTable(
   values: { 'user-key'?: string; json?: boolean },
   io: Io,
 ): Promise<number> {
-  if (values['user-key'] !== undefined) {
-    throw usage(
-      '--user-key is for DynamoDB: the SQLite table always has its user_id index (sqliteStore({ userKey }) fills it)',
-      'table create',
-    )
-  }
+  refuseUserKey(values, 'SQLite', 'sqliteStore')
   const { connectSqlite, createSqliteTable, sqliteUrl } = await import('./sqlite.js')
   const tableName = name ?? 'sessions'
   const db = await connectSqlite(sqliteUrl(value, 'table create', true), io.env)
   try {
     const created = await createSqliteTable(db.query, { table: tableName })
-    if (values.json) io.out(`${JSON.stringify({ table: tableName, created })}\n`)
-    else io.out(`${created ? 'Created' : 'Kept the existing'} SQLite table "${tableName}".\n`)
-    return 0
+    return printCreated(io, values, tableName, created, 'SQLite')
   } finally {
     await db.close()
   }
