@@ -9,6 +9,7 @@
 import { upgradeWebSocket, websocket } from 'hono/bun'
 import type { SessionStore } from 'seshjs'
 import { counterSocket, createCounterApp } from './app.js'
+import { redisCounterStore } from './redis.js'
 
 /** The part of Bun's global this entry uses (bun-types is not a dependency). */
 declare const Bun: {
@@ -25,13 +26,7 @@ const env = Bun.env
 const redisUrl = env.REDIS_URL || undefined
 let store: SessionStore | undefined
 let where: string | undefined
-if (redisUrl) {
-  const { createRedisClient, redisStore } = await import('seshjs/redis') // node-redis loads only for Redis
-  store = redisStore({ client: await createRedisClient({ url: redisUrl }) })
-  const shown = new URL(redisUrl)
-  shown.username = shown.password = '' // never print a password
-  where = `Redis at ${shown.href.replace(/\/$/, '')}`
-}
+if (redisUrl) ({ store, where } = await redisCounterStore(redisUrl))
 
 // no env option: sesh reads the ARC_* variables from process.env (Bun.env is the same object)
 const app = createCounterApp(store ? { store } : {}, where, 'Bun')

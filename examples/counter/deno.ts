@@ -10,6 +10,7 @@
 import { upgradeWebSocket } from 'hono/deno'
 import type { SessionStore } from 'seshjs'
 import { counterSocket, createCounterApp } from './app.js'
+import { redisCounterStore } from './redis.js'
 
 /** The part of Deno's global this entry uses (Deno's types are not a dependency). */
 declare const Deno: {
@@ -26,13 +27,7 @@ const env = Deno.env.toObject()
 const redisUrl = env.REDIS_URL || undefined
 let store: SessionStore | undefined
 let where: string | undefined
-if (redisUrl) {
-  const { createRedisClient, redisStore } = await import('seshjs/redis') // node-redis loads only for Redis
-  store = redisStore({ client: await createRedisClient({ url: redisUrl }) })
-  const shown = new URL(redisUrl)
-  shown.username = shown.password = '' // never print a password
-  where = `Redis at ${shown.href.replace(/\/$/, '')}`
-}
+if (redisUrl) ({ store, where } = await redisCounterStore(redisUrl))
 
 // no env option: sesh reads the ARC_* variables from Deno.env (--allow-env)
 const app = createCounterApp(store ? { store } : {}, where, 'Deno')

@@ -14,6 +14,7 @@ import { createNodeWebSocket } from '@hono/node-ws'
 import { sessionTableName, type SessionStore } from 'seshjs'
 import { type RunningServer, serve } from 'seshjs/node'
 import { counterSocket, createCounterApp } from './app.js'
+import { redisCounterStore } from './redis.js'
 
 const table = sessionTableName(process.env)
 const redisUrl = process.env.REDIS_URL || undefined
@@ -25,12 +26,7 @@ if (table) {
   store = dynamoStore({ table })
   where = `the DynamoDB table "${table}"`
 } else if (redisUrl) {
-  const { createRedisClient, redisStore } = await import('seshjs/redis') // node-redis loads only for Redis
-  // created (and connecting) now rather than on the first request, which then needs no time for it
-  store = redisStore({ client: await createRedisClient({ url: redisUrl }) })
-  const shown = new URL(redisUrl)
-  shown.username = shown.password = '' // never print a password
-  where = `Redis at ${shown.href.replace(/\/$/, '')}`
+  ;({ store, where } = await redisCounterStore(redisUrl))
 } else if (databaseUrl) {
   const { connectPostgres, createPostgresTable, postgresStore } = await import('seshjs/postgres') // a driver loads only for PostgreSQL
   const db = await connectPostgres(databaseUrl)
